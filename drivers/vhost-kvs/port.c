@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/vhost-kvs: one open file is one port's vhost device.
+ *
+ * The vhost core does the ring, memory-table, IOTLB and dirty-log work;
+ * this file adds what is specific to a vhost-kvs port: the features it
+ * offers, starting and stopping queues, and teardown.
+ */
+#include <linux/compat.h>
+#include <linux/file.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <linux/vhost.h>
+
+#include "kvs.h"
+
+/* Per work item, before it requeues itself (vhost_exceeds_weight()). */
+#define KVS_WEIGHT_FRAMES	256
+#define KVS_WEIGHT_BYTES	0x80000
+
+enum {
+	KVS_FEATURES = VHOST_FEATURES |
+		       BIT_ULL(VIRTIO_NET_F_MRG_RXBUF) |
+		       BIT_ULL(VIRTIO_F_ACCESS_PLATFORM),
+	KVS_BACKEND_FEATURES = BIT_ULL(VHOST_BACKEND_F_IOTLB_MSG_V2),
+};
+
+void kvs_port_count_drop(struct kvs_port *port, enum kvs_drop reason)
+{
+	u64_stats_update_begin(&port->stats.syncp);
+	u64_stats_inc(&port->stats.drops[reason]);
+	u64_stats_update_end(&port->stats.syncp);
+}
+
+static int kvs_open(struct inode *inode, struct file *f)
+{
+	struct vhost_virtqueue **vqs;
+	struct kvs_port *port;
+
+	port = kvzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
+	if (!port)
+		return -ENOMEM;
+	vqs = kmalloc_array(VHOST_KVS_VQ_MAX, sizeof(*vqs), GFP_KERNEL_ACCOUNT);
+	if (!vqs) {
+		kvfree(port);
+		return -ENOMEM;
+	}
+	vqs[VHOST_KVS_VQ_RX] = &port->vqs[VHOST_KVS_VQ_RX];
+	vqs[VHOST_KVS_VQ_TX] = &port->vqs[VHOST_KVS_VQ_TX];
+	port->vqs[VHOST_KVS_VQ_RX].handle_kick = kvs_handle_rx_kick;
+	port->vqs[VHOST_KVS_VQ_TX].handle_kick = kvs_handle_tx_kick;
+	port->hdr_len[VHOST_KVS_VQ_RX] = kvs_vnet_hdr_len(0);
+	port->hdr_len[VHOST_KVS_VQ_TX] = kvs_vnet_hdr_len(0);
+	u64_stats_init(&port->stats.syncp);
+	vhost_dev_init(&port->dev, vqs, VHOST_KVS_VQ_MAX, UIO_MAXIOV,
+		       KVS_WEIGHT_FRAMES, KVS_WEIGHT_BYTES, true, NULL);
+	f->private_data = port;
+	return 0;
+}
+
+/* Detach every queue from its backend; the workers see NULL and idle. */
+static void kvs_port_stop(struct kvs_port *port)
+{
+	int i;
+
+	for (i = 0; i < VHOST_KVS_VQ_MAX; i++) {
+		struct vhost_virtqueue *vq = &port->vqs[i];
+
+		mutex_lock(&vq->mutex);
+		vhost_vq_set_backend(vq, NULL);
+		mutex_unlock(&vq->mutex);
+	}
+}
+
+static int kvs_release(struct inode *inode, struct file *f)
+{
+	struct kvs_port *port = f->private_data;
+
+	/* 1. No new work picks up a backend. */
+	kvs_port_stop(port);
+	/* 2. Work already queued has finished. */
+	vhost_dev_flush(&port->dev);
+	/* 3. Kick polling and the worker are gone. */
+	vhost_dev_stop(&port->dev);
+	vhost_dev_cleanup(&port->dev);
+	kfree(port->dev.vqs);
+	kvfree(port);
+	return 0;
+}
+
+static long kvs_reset_owner(struct kvs_port *port)
+{
+	struct vhost_iotlb *umem;
+	long err;
+
+	mutex_lock(&port->dev.mutex);
+	err = vhost_dev_check_owner(&port->dev);
+	if (err)
+		goto out;
+	umem = vhost_dev_reset_owner_prepare();
+	if (!umem) {
+		err = -ENOMEM;
+		goto out;
+	}
+	kvs_port_stop(port);
+	vhost_dev_flush(&port->dev);
+	vhost_dev_stop(&port->dev);
+	vhost_dev_reset_owner(&port->dev, umem);
+out:
+	mutex_unlock(&port->dev.mutex);
+	return err;
+}
+
+static int kvs_set_features(struct kvs_port *port, u64 features)
+{
+	int i, err = 0;
+
+	if (features & ~KVS_FEATURES)
+		return -EOPNOTSUPP;
+
+	mutex_lock(&port->dev.mutex);
+	if ((features & BIT_ULL(VHOST_F_LOG_ALL)) &&
+	    !vhost_log_access_ok(&port->dev)) {
+		err = -EFAULT;
+		goto out;
+	}
+	if (features & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM)) {
+		err = vhost_init_device_iotlb(&port->dev);
+		if (err)
+			goto out;
+	} else {
+		vhost_clear_device_iotlb(&port->dev);
+	}
+	for (i = 0; i < VHOST_KVS_VQ_MAX; i++) {
+		struct vhost_virtqueue *vq = &port->vqs[i];
+
+		mutex_lock(&vq->mutex);
+		vq->acked_features = features;
+		port->hdr_len[i] = kvs_vnet_hdr_len(features);
+		mutex_unlock(&vq->mutex);
+	}
+out:
+	mutex_unlock(&port->dev.mutex);
+	return err;
+}
+
+/*
+ * A queue's backend is the port itself: the fd passed in must be this very
+ * /dev/vhost-kvs file. No file reference is kept, since that would be a
+ * reference from the port to itself and the file could never be released.
+ */
+static int kvs_backend_lookup(struct kvs_port *port, int fd, void **backend)
+{
+	struct file *file;
+	int err = 0;
+
+	*backend = NULL;
+	if (fd == -1)
+		return 0;
+	file = fget(fd);
+	if (!file)
+		return -EBADF;
+	if (file->f_op != kvs_misc.fops || file->private_data != port)
+		err = -EINVAL;
+	else
+		*backend = port;
+	fput(file);
+	return err;
+}
+
+static long kvs_vq_set_backend(struct kvs_port *port,
+			       struct vhost_virtqueue *vq, void *backend)
+{
+	long err = 0;
+
+	lockdep_assert_held(&port->dev.mutex);
+	mutex_lock(&vq->mutex);
+	/* Starting or stopping, the rings must lie in the memory table. */
+	if (!vhost_vq_access_ok(vq)) {
+		err = -EFAULT;
+		goto out;
+	}
+	if (vhost_vq_get_backend(vq) == backend)
+		goto out;
+	vhost_vq_set_backend(vq, backend);
+	if (backend) {
+		err = vhost_vq_init_access(vq);
+		if (err)
+			vhost_vq_set_backend(vq, NULL);
+		else if (vq->kick)
+			/* Frames queued before the start are not lost. */
+			vhost_poll_queue(&vq->poll);
+	}
+out:
+	mutex_unlock(&vq->mutex);
+	return err;
+}
+
+static long kvs_set_backend(struct kvs_port *port, void __user *argp)
+{
+	struct vhost_vring_file arg;
+	void *backend;
+	long err;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+
+	mutex_lock(&port->dev.mutex);
+	err = vhost_dev_check_owner(&port->dev);
+	if (err)
+		goto out;
+	if (arg.index >= VHOST_KVS_VQ_MAX) {
+		err = -ENOBUFS;
+		goto out;
+	}
+	err = kvs_backend_lookup(port, arg.fd, &backend);
+	if (err)
+		goto out;
+	err = kvs_vq_set_backend(port, &port->vqs[arg.index], backend);
+	/* A stopped queue's worker must be done before the caller goes on. */
+	if (!err && !backend)
+		vhost_dev_flush(&port->dev);
+out:
+	mutex_unlock(&port->dev.mutex);
+	return err;
+}
+
+static long kvs_ioctl_features(struct kvs_port *port, unsigned int ioctl,
+			       u64 __user *featurep)
+{
+	u64 features;
+
+	switch (ioctl) {
+	case VHOST_GET_FEATURES:
+		features = KVS_FEATURES;
+		return copy_to_user(featurep, &features, sizeof(features)) ?
+		       -EFAULT : 0;
+	case VHOST_SET_FEATURES:
+		if (copy_from_user(&features, featurep, sizeof(features)))
+			return -EFAULT;
+		return kvs_set_features(port, features);
+	case VHOST_GET_BACKEND_FEATURES:
+		features = KVS_BACKEND_FEATURES;
+		return copy_to_user(featurep, &features, sizeof(features)) ?
+		       -EFAULT : 0;
+	case VHOST_SET_BACKEND_FEATURES:
+		if (copy_from_user(&features, featurep, sizeof(features)))
+			return -EFAULT;
+		if (features & ~KVS_BACKEND_FEATURES)
+			return -EOPNOTSUPP;
+		vhost_set_backend_features(&port->dev, features);
+		return 0;
+	}
+	return -ENOIOCTLCMD;
+}
+
+static long kvs_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
+{
+	struct kvs_port *port = f->private_data;
+	void __user *argp = (void __user *)arg;
+	long r;
+
+	switch (ioctl) {
+	case VHOST_NET_SET_BACKEND:
+		return kvs_set_backend(port, argp);
+	case VHOST_RESET_OWNER:
+		return kvs_reset_owner(port);
+	}
+	r = kvs_ioctl_features(port, ioctl, argp);
+	if (r != -ENOIOCTLCMD)
+		return r;
+
+	mutex_lock(&port->dev.mutex);
+	r = vhost_dev_ioctl(&port->dev, ioctl, argp);
+	if (r == -ENOIOCTLCMD)
+		r = vhost_vring_ioctl(&port->dev, ioctl, argp);
+	else
+		vhost_dev_flush(&port->dev);
+	mutex_unlock(&port->dev.mutex);
+	return r;
+}
+
+/* read/write/poll carry IOTLB messages when VIRTIO_F_ACCESS_PLATFORM is on. */
+static ssize_t kvs_chr_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct kvs_port *port = iocb->ki_filp->private_data;
+
+	return vhost_chr_read_iter(&port->dev, to,
+				   iocb->ki_filp->f_flags & O_NONBLOCK);
+}
+
+static ssize_t kvs_chr_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct kvs_port *port = iocb->ki_filp->private_data;
+
+	return vhost_chr_write_iter(&port->dev, from);
+}
+
+static __poll_t kvs_chr_poll(struct file *file, poll_table *wait)
+{
+	struct kvs_port *port = file->private_data;
+
+	return vhost_chr_poll(file, &port->dev, wait);
+}
+
+static const struct file_operations kvs_fops = {
+	.owner		= THIS_MODULE,
+	.open		= kvs_open,
+	.release	= kvs_release,
+	.read_iter	= kvs_chr_read_iter,
+	.write_iter	= kvs_chr_write_iter,
+	.poll		= kvs_chr_poll,
+	.unlocked_ioctl	= kvs_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+struct miscdevice kvs_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "vhost-kvs",
+	.fops	= &kvs_fops,
+	.mode	= 0600,
+};

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Prepare build/linux-6.12: Debian's linux-source-6.12 with vhost-kvs linked in.
+#
+# The project's files are linked, never copied, so an edit is picked up by the
+# next build. Two one-line hooks are added to the parent Kconfig and Makefile.
+# Nothing is ever built inside this tree (always O=...): kunit.py refuses to
+# run on a tree that has an in-tree .config.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+tarball=/usr/src/linux-source-$KVER.tar.xz
+[ -f "$tarball" ] || die "$tarball missing: run scripts/deps.sh"
+
+if [ ! -f "$KSRC/.kvs-extracted" ] || [ "$tarball" -nt "$KSRC/.kvs-extracted" ]; then
+	log "extracting $tarball"
+	rm -rf "$KSRC" "$BUILD/linux-source-$KVER"
+	mkdir -p "$BUILD"
+	tar -C "$BUILD" -xf "$tarball"
+	mv "$BUILD/linux-source-$KVER" "$KSRC"
+	touch "$KSRC/.kvs-extracted"
+fi
+
+"$TOP/scripts/stage-driver.sh" "$KSRC/drivers/vhost-kvs"
+ln -sfn "$TOP/include/uapi/linux/vhost_kvs.h" "$KSRC/include/uapi/linux/vhost_kvs.h"
+
+hook() { # FILE LINE: append LINE once
+	grep -qxF "$2" "$1" || printf '%s\n' "$2" >>"$1"
+}
+hook "$KSRC/drivers/vhost/Kconfig" 'source "drivers/vhost-kvs/Kconfig"'
+hook "$KSRC/drivers/Makefile" 'obj-$(CONFIG_VHOST_KVS) += vhost-kvs/'
