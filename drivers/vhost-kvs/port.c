@@ -10,6 +10,7 @@
 #include <linux/file.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/vhost.h>
@@ -227,6 +228,37 @@ out:
 	return err;
 }
 
+/*
+ * The vhost core accepts regions it cannot use (an empty region at guest
+ * address 0 even wraps to cover all of it) and checks user addresses only
+ * once a queue runs. Refuse such a table up front with a clear errno.
+ */
+static long kvs_check_mem_table(struct vhost_memory __user *m)
+{
+	struct vhost_memory_region r;
+	struct vhost_memory mem;
+	u64 last;
+	u32 i;
+
+	if (copy_from_user(&mem, m, sizeof(mem)))
+		return -EFAULT;
+	/* Above U16_MAX the core answers E2BIG for any max_mem_regions. */
+	for (i = 0; i < mem.nregions && i <= U16_MAX; i++) {
+		if (copy_from_user(&r, &m->regions[i], sizeof(r)))
+			return -EFAULT;
+		if (!r.memory_size ||
+		    check_add_overflow(r.guest_phys_addr, r.memory_size - 1,
+				       &last))
+			return -EINVAL;
+		if (check_add_overflow(r.userspace_addr, r.memory_size - 1,
+				       &last) ||
+		    !access_ok(u64_to_user_ptr(r.userspace_addr),
+			       r.memory_size))
+			return -EFAULT;
+	}
+	return 0;
+}
+
 static long kvs_ioctl_features(struct kvs_port *port, unsigned int ioctl,
 			       u64 __user *featurep)
 {
@@ -267,6 +299,11 @@ static long kvs_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 		return kvs_set_backend(port, argp);
 	case VHOST_RESET_OWNER:
 		return kvs_reset_owner(port);
+	case VHOST_SET_MEM_TABLE:
+		r = kvs_check_mem_table(argp);
+		if (r)
+			return r;
+		break;
 	}
 	r = kvs_ioctl_features(port, ioctl, argp);
 	if (r != -ENOIOCTLCMD)

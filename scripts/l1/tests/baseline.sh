@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+# The peer every vhost-kvs figure is compared with: two nested guests on
+# stock vhost-net + tap + Linux bridge.
+#
+#   vm1 10.9.0.1 --virtio-net-- vhost-net -- tap1 --+
+#                                                  br0 10.9.0.254 (L1)
+#   vm2 10.9.0.2 --virtio-net-- vhost-net -- tap2 --+
+. /kvs/lib.sh
+trap guests_stop EXIT
+
+/usr/sbin/ip link add br0 type bridge
+/usr/sbin/ip addr add 10.9.0.254/24 dev br0
+/usr/sbin/ip link set br0 up
+for i in 1 2; do
+	/usr/sbin/ip tuntap add tap$i mode tap vnet_hdr
+	/usr/sbin/ip link set tap$i master br0
+	/usr/sbin/ip link set tap$i up
+done
+
+nic() { # N: vhost-net on tapN
+	echo "-netdev tap,id=n0,ifname=tap$1,script=no,downscript=no,vhost=on" \
+		"-device virtio-net-pci,netdev=n0,romfile=,mac=52:54:00:00:00:0$1"
+}
+# shellcheck disable=SC2046
+check "vm1 boots with vhost-net" guest_start vm1 10.9.0.1/24 $(nic 1)
+# shellcheck disable=SC2046
+check "vm2 boots with vhost-net" guest_start vm2 10.9.0.2/24 $(nic 2)
+
+has_vhost_worker() { grep -qs '^vhost-' /proc/"$(cat /tmp/"$1".pid)"/task/*/comm; }
+check "vm1 runs a vhost worker thread" has_vhost_worker vm1
+check "vm2 runs a vhost worker thread" has_vhost_worker vm2
+pingable() { ping -c 1 -W 1 "$1" >/dev/null; }
+check "L1 reaches vm1 over the bridge" retry 30 pingable 10.9.0.1
+check "L1 reaches vm2 over the bridge" retry 30 pingable 10.9.0.2
+
+out=$(guest_run vm2 60 ping -c 5 -W 2 10.9.0.1)
+echo "$out" | sed 's/^/# /'
+ping_ok() { echo "$out" | grep -q ' 5 packets received'; }
+check "vm2 pings vm1: 5 of 5 replies" ping_ok
+
+check "iperf3 server starts in vm1" guest_run vm1 20 iperf3 -s -D
+out=$(guest_run vm2 90 iperf3 -c 10.9.0.1 -t 3 -f m)
+echo "$out" | tail -n 4 | sed 's/^/# /'
+tcp_ok() { echo "$out" | grep -E 'receiver' | grep -qE '[0-9.]+ Mbits/sec'; }
+check "vm2 -> vm1 iperf3 TCP completes" tcp_ok
+out=$(guest_run vm2 90 iperf3 -c 10.9.0.1 -u -b 0 -l 64 -t 2)
+echo "$out" | tail -n 4 | sed 's/^/# /'
+udp_ok() { echo "$out" | grep -qE 'receiver'; }
+check "vm2 -> vm1 iperf3 UDP 64 B completes" udp_ok
+
+exit $((FAILS > 0))

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# mkinitramfs.sh l1|l2 OUT.cpio.gz [BZIMAGE]
+#
+# l2: what a nested guest needs: busybox, iproute2, iperf3, ethtool and the
+#     guest agent (scripts/l2/init).
+# l1: the test host: all of l2, plus QEMU for nested guests, the project's
+#     test programs and L1 test scripts, the kernel BZIMAGE and an l2
+#     initramfs to boot guests with.
+# Binaries come from the build machine with the shared libraries ldd names.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+role=$1 out=$2 bzimage=${3:-}
+stage=$(mktemp -d "$BUILD/initramfs.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+
+# Copy a binary and the libraries it links to, keeping their paths.
+add_bin() {
+	local b lib
+	for b; do
+		command -v "$b" >/dev/null || die "missing binary $b (run scripts/deps.sh)"
+		b=$(command -v "$b")
+		install -D -m 0755 "$(readlink -f "$b")" "$stage$b"
+		ldd "$b" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+			[ -e "$stage$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$stage$lib"
+		done
+	done
+}
+
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp,run,etc,kvs}
+install -m 0755 /bin/busybox "$stage/bin/busybox"
+ln -s busybox "$stage/bin/sh"
+add_bin /usr/sbin/ip /usr/bin/iperf3 /usr/sbin/ethtool
+echo "root:x:0:0:root:/:/bin/sh" >"$stage/etc/passwd"
+echo "root:x:0:" >"$stage/etc/group"
+printf '127.0.0.1 localhost\n' >"$stage/etc/hosts"
+
+case $role in
+l2)
+	install -m 0755 "$TOP/scripts/l2/init" "$stage/init"
+	;;
+l1)
+	[ -f "$bzimage" ] || die "l1 initramfs needs a bzImage"
+	install -m 0755 "$TOP/scripts/l1/init" "$stage/init"
+	add_bin /usr/bin/qemu-system-x86_64
+	# Firmware QEMU loads for a -kernel boot without a NIC option ROM.
+	# Debian keeps SeaBIOS in its own package and directory.
+	for f in bios-256k.bin kvmvapic.bin linuxboot_dma.bin; do
+		src=/usr/share/qemu/$f
+		[ -f "$src" ] || src=/usr/share/seabios/$f
+		[ -f "$src" ] || die "QEMU firmware $f not found (run scripts/deps.sh)"
+		install -D -m 0644 "$(readlink -f "$src")" "$stage/usr/share/qemu/$f"
+	done
+	cp -a "$TOP/scripts/l1/." "$stage/kvs/"
+	rm -f "$stage/kvs/init"
+	mkdir -p "$stage/kvs/bin"
+	make -s -C "$TOP/tools/vhost-kvs-test" O="$stage/kvs/bin"
+	install -m 0644 "$bzimage" "$stage/kvs/bzImage"
+	"$0" l2 "$stage/kvs/l2.cpio.gz"
+	;;
+*) die "unknown role $role" ;;
+esac
+
+mkdir -p "$(dirname "$out")"
+(cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"
+log "initramfs $role: $out ($(du -h "$out" | cut -f1))"

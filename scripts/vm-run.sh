@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-run.sh [-k normal|debug] [-t SECS] [-o DIR] TEST...
+#
+# Boot the project's kernel as L1 under QEMU with an initramfs holding the
+# test programs, run /kvs/tests/TEST.sh for each TEST inside it, and bring
+# the results back over a second serial port.
+#
+# Prints the tests' TAP lines as they arrive and, at the end, one summary
+# line "vm-run: N passed, N failed". Fails (exit 1) when a check failed, a
+# test did not finish, L1 never completed, or the kernel log shows a BUG,
+# WARNING, KASAN, UBSAN or lockdep report; then the console log is printed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+flavor=normal limit=${KVS_VM_TIMEOUT:-1500} outdir=
+while getopts k:t:o: o; do
+	case $o in
+	k) flavor=$OPTARG ;;
+	t) limit=$OPTARG ;;
+	o) outdir=$OPTARG ;;
+	*) die "usage: vm-run.sh [-k normal|debug] [-t SECS] [-o DIR] TEST..." ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || die "no test named"
+for t; do
+	[ -f "$TOP/scripts/l1/tests/$t.sh" ] || die "no such L1 test: $t"
+done
+
+kimg=$BUILD/kernel-$flavor/arch/x86/boot/bzImage
+[ -f "$kimg" ] || "$TOP/scripts/build-kernel.sh" "$flavor"
+outdir=${outdir:-$BUILD/vm-$flavor}
+mkdir -p "$outdir"
+initrd=$outdir/l1.cpio.gz
+"$TOP/scripts/mkinitramfs.sh" l1 "$initrd" "$kimg"
+
+# KVM for L1 only where the CPU really offers it; this project's build
+# machines expose a /dev/kvm that cannot run guests.
+if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	accel=(-accel kvm -cpu host)
+else
+	accel=(-accel tcg,thread=multi -cpu max)
+fi
+
+console=$outdir/console.log results=$outdir/results.log
+: >"$console"
+: >"$results"
+log "booting L1 ($flavor kernel, ${accel[1]}) for: $*; limit ${limit} s"
+t0=$SECONDS
+timeout "$limit" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 4096 \
+	-kernel "$kimg" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=6 kvs.tests=\"$*\" kvs.timeout=$limit" \
+	-display none -monitor none -no-reboot -net none \
+	-serial file:"$console" -serial file:"$results" </dev/null &
+qpid=$!
+
+# Stream results while L1 runs, so a long run shows progress.
+tail -n +1 -F "$results" 2>/dev/null | sed -u -e 's/\r$//' -e '/^KVS_/d' &
+tpid=$!
+rc=0
+wait $qpid || rc=$?
+sleep 0.5
+kill $tpid 2>/dev/null || true
+wait $tpid 2>/dev/null || true
+log "L1 ran for $((SECONDS - t0)) s (qemu rc=$rc)"
+
+tr -d '\r' <"$results" >"$results.clean"
+pass=$(grep -c '^ok ' "$results.clean" || true)
+fail=$(grep -c '^not ok ' "$results.clean" || true)
+problems=()
+for t; do
+	end=$(grep "^KVS_TEST_END $t " "$results.clean" || true)
+	if [ -z "$end" ]; then
+		problems+=("test $t did not finish")
+	elif ! echo "$end" | grep -q ' rc=0 '; then
+		# A failing script that printed no "not ok" (it crashed or
+		# timed out) still counts as one failure.
+		problems+=("test $t: ${end#KVS_TEST_END }")
+	fi
+done
+grep -q '^KVS_L1_DONE' "$results.clean" || problems+=("L1 did not complete (qemu rc=$rc)")
+if grep -nE 'BUG:|WARNING:|Oops|Kernel panic|KASAN|UBSAN|possible circular|possible recursive|inconsistent lock state|suspicious RCU|kmemleak: [0-9]+ new' "$console" >"$outdir/kernel-problems.log"; then
+	problems+=("kernel log reports problems (see below)")
+fi
+for p in "${problems[@]}"; do
+	echo "not ok - vm-run($flavor): $p"
+done
+# Scripts that already printed a "not ok" are counted once, not twice.
+extra=0
+for p in "${problems[@]}"; do
+	case $p in
+	test*rc=*) [ "$fail" -gt 0 ] || extra=$((extra + 1)) ;;
+	*) extra=$((extra + 1)) ;;
+	esac
+done
+fail=$((fail + extra))
+if [ "$fail" -gt 0 ]; then
+	echo "----- L1 console ($console), last 150 lines -----"
+	tail -n 150 "$console"
+	[ -s "$outdir/kernel-problems.log" ] && { echo "----- kernel problems -----"; cat "$outdir/kernel-problems.log"; }
+fi
+echo "vm-run($flavor): $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvs-devtest: drive /dev/vhost-kvs the way QEMU does and check every
+ * answer, the refusals for bad input included. Prints TAP; exits non-zero
+ * when any check fails.
+ *
+ * Usage: kvs-devtest [DEVICE]   (default /dev/vhost-kvs)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/vhost.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_net.h>
+#include <linux/vhost_kvs.h>
+
+#include "guest.h"
+
+#define RX	VHOST_KVS_VQ_RX
+#define TX	VHOST_KVS_VQ_TX
+#define WAIT_MS	3000	/* a TCG-emulated L1 is slow; still bounded */
+
+static int passed, failed;
+static const char *dev = "/dev/vhost-kvs";
+
+static void check(int ok, const char *what, ...)
+	__attribute__((format(printf, 2, 3)));
+static void check(int ok, const char *what, ...)
+{
+	va_list ap;
+
+	printf("%s %d - ", ok ? "ok" : "not ok", passed + failed + 1);
+	va_start(ap, what);
+	vprintf(what, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	ok ? passed++ : failed++;
+}
+
+/* ioctl returning -errno, so expectations read as "== -EINVAL". */
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg) ? -errno : 0;
+}
+
+#define expect(call, want) do {						\
+	int _r = (call);						\
+	check(_r == (want), "%s = %d (want %d)", #call, _r, (want));	\
+} while (0)
+
+static const uint64_t want_features =
+	(1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MRG_RXBUF) |
+	(1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |
+	(1ULL << VHOST_F_LOG_ALL);
+
+static void test_owner(void)
+{
+	struct guest g;
+	uint64_t f = 0;
+	pid_t pid;
+	int st;
+
+	check(guest_init(&g, dev) == 0, "open %s", dev);
+	expect(xioctl(g.fd, VHOST_GET_FEATURES, &f), 0);
+	check((f & want_features) == want_features,
+	      "features 0x%llx offer VERSION_1, MRG_RXBUF, EVENT_IDX, INDIRECT, LOG_ALL",
+	      (unsigned long long)f);
+	expect(guest_set_mem(&g), -EPERM);		/* no owner yet */
+	expect(xioctl(g.fd, VHOST_SET_OWNER, NULL), 0);
+	expect(xioctl(g.fd, VHOST_SET_OWNER, NULL), -EBUSY);
+
+	/* Another process holding the same fd is not the owner. */
+	pid = fork();
+	if (pid == 0) {
+		int a = guest_set_mem(&g) == -EPERM;
+		int b = xioctl(g.fd, VHOST_SET_OWNER, NULL) == -EBUSY;
+
+		_exit(a && b ? 0 : 1);
+	}
+	check(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	      !WEXITSTATUS(st), "second process: SET_MEM_TABLE EPERM, SET_OWNER EBUSY");
+
+	expect(xioctl(g.fd, VHOST_RESET_OWNER, NULL), 0);
+	expect(xioctl(g.fd, VHOST_SET_OWNER, NULL), 0);
+	guest_fini(&g);
+}
+
+static void test_features(struct guest *g)
+{
+	uint64_t f = 1ULL << VIRTIO_NET_F_GUEST_TSO4;	/* not a vhost bit */
+
+	expect(xioctl(g->fd, VHOST_SET_FEATURES, &f), -EOPNOTSUPP);
+	f = 1ULL << 63;
+	expect(xioctl(g->fd, VHOST_SET_FEATURES, &f), -EOPNOTSUPP);
+	f = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	expect(xioctl(g->fd, VHOST_SET_FEATURES, &f), 0);
+	f = 1ULL << 40;
+	expect(xioctl(g->fd, VHOST_SET_BACKEND_FEATURES, &f), -EOPNOTSUPP);
+}
+
+static int set_regions(struct guest *g, uint32_t n, uint64_t size,
+		       uint64_t uaddr, uint32_t padding)
+{
+	struct vhost_memory *m;
+	int r;
+
+	m = calloc(1, sizeof(*m) + n * sizeof(m->regions[0]));
+	m->nregions = n;
+	m->padding = padding;
+	for (uint32_t i = 0; i < n; i++) {
+		m->regions[i].guest_phys_addr = (uint64_t)i << 30;
+		m->regions[i].memory_size = size;
+		m->regions[i].userspace_addr = uaddr;
+	}
+	r = xioctl(g->fd, VHOST_SET_MEM_TABLE, m);
+	free(m);
+	return r;
+}
+
+static void test_mem_table(struct guest *g)
+{
+	uintptr_t u = (uintptr_t)g->mem;
+
+	expect(set_regions(g, 65, 4096, u, 0), -E2BIG);
+	expect(set_regions(g, 1, 4096, u, 1), -EOPNOTSUPP);
+	expect(set_regions(g, 1, 0, u, 0), -EINVAL);	/* empty region */
+	expect(set_regions(g, 1, 4096, UINT64_MAX - 100, 0), -EFAULT);
+	expect(set_regions(g, 1, 4096, 0xffff888000000000ull, 0), -EFAULT);
+	expect(set_regions(g, 1, 1ull << 62, u, 0), -EFAULT);
+	expect(guest_set_mem(g), 0);
+}
+
+static void test_vring_args(struct guest *g)
+{
+	struct vhost_vring_state s = { TX, 0 };
+	struct vhost_vring_addr a = {
+		.index = TX,
+		.desc_user_addr = (uintptr_t)g->mem,
+		.avail_user_addr = (uintptr_t)g->mem + 0x4001,	/* needs 2 */
+		.used_user_addr = (uintptr_t)g->mem + 0x8000,
+	};
+
+	expect(xioctl(g->fd, VHOST_SET_VRING_NUM, &s), -EINVAL);
+	s.num = 100;					/* not a power of 2 */
+	expect(xioctl(g->fd, VHOST_SET_VRING_NUM, &s), -EINVAL);
+	s.num = 65536;
+	expect(xioctl(g->fd, VHOST_SET_VRING_NUM, &s), -EINVAL);
+	s.index = 2;					/* no third queue */
+	s.num = 256;
+	expect(xioctl(g->fd, VHOST_SET_VRING_NUM, &s), -ENOBUFS);
+	expect(xioctl(g->fd, VHOST_SET_VRING_ADDR, &a), -EINVAL);
+	a.avail_user_addr -= 1;
+	a.used_user_addr += 2;				/* needs 4 */
+	expect(xioctl(g->fd, VHOST_SET_VRING_ADDR, &a), -EINVAL);
+	a.used_user_addr -= 2;
+	a.flags = 0x80;
+	expect(xioctl(g->fd, VHOST_SET_VRING_ADDR, &a), -EOPNOTSUPP);
+	s.index = TX;
+	s.num = 0x10000;				/* base beyond 16 bits */
+	expect(xioctl(g->fd, VHOST_SET_VRING_BASE, &s), -EINVAL);
+}
+
+static int self_backend(struct guest *g, unsigned int idx)
+{
+	return guest_set_backend(g, idx, g->fd);
+}
+
+static void test_backend(struct guest *g)
+{
+	struct vhost_vring_addr a = { .index = TX };
+	struct guest other;
+	int null = open("/dev/null", O_RDWR);
+
+	check(guest_setup_vq(g, RX) == 0 && guest_setup_vq(g, TX) == 0,
+	      "set up RX and TX rings");
+	expect(guest_set_backend(g, 2, g->fd), -ENOBUFS);
+	expect(guest_set_backend(g, TX, 9999), -EBADF);
+	expect(guest_set_backend(g, TX, null), -EINVAL);
+	check(guest_init(&other, dev) == 0, "open a second instance");
+	expect(guest_set_backend(g, TX, other.fd), -EINVAL);
+	guest_fini(&other);
+	close(null);
+
+	/* Rings on an unmapped page, then on a kernel address. */
+	a.desc_user_addr = 0x10000;
+	a.avail_user_addr = 0x14000;
+	a.used_user_addr = 0x18000;
+	expect(xioctl(g->fd, VHOST_SET_VRING_ADDR, &a), 0);
+	expect(self_backend(g, TX), -EFAULT);
+	a.used_user_addr = 0xffff888000008000ull;
+	expect(xioctl(g->fd, VHOST_SET_VRING_ADDR, &a), 0);
+	expect(self_backend(g, TX), -EFAULT);
+
+	check(guest_setup_vq(g, TX) == 0, "rings back in guest memory");
+	expect(self_backend(g, TX), 0);
+	expect(self_backend(g, TX), 0);			/* idempotent */
+	expect(self_backend(g, RX), 0);
+	struct vhost_vring_state s = { TX, 256 };
+	expect(xioctl(g->fd, VHOST_SET_VRING_NUM, &s), -EBUSY);
+}
+
+/* Post a TX chain; expect it back in the used ring (consumed, not stuck). */
+static void tx_expect_used(struct guest *g, const char *what, unsigned int n,
+			   const uint64_t *addr, const uint32_t *len,
+			   const uint16_t *flags)
+{
+	uint32_t id = ~0u, ulen = ~0u;
+	int head = guest_post(g, TX, n, addr, len, flags);
+	int got;
+
+	guest_kick(g, TX);
+	got = guest_wait_used(g, TX, WAIT_MS, &id, &ulen);
+	check(got && id == (uint32_t)head && ulen == 0,
+	      "TX %s: completed (got %d id %u/%d len %u)", what, got, id, head,
+	      ulen);
+}
+
+static void fill_frame(struct guest *g, uint64_t at, uint32_t flen)
+{
+	struct virtio_net_hdr_mrg_rxbuf *h = gpa(g, at);
+	uint8_t *f = (uint8_t *)(h + 1);
+
+	memset(h, 0, sizeof(*h));
+	memset(f, 0xff, 6);				/* broadcast */
+	for (uint32_t i = 6; i < flen; i++)
+		f[i] = (uint8_t)i;
+}
+
+static void test_tx(struct guest *g)
+{
+	const uint64_t buf = 0x200000;
+	const uint32_t hl = sizeof(struct virtio_net_hdr_mrg_rxbuf);
+	uint64_t addr[2] = { buf, buf + hl };
+	uint32_t len[2] = { hl + 60, 0 };
+	uint16_t flags[2] = { 0, 0 };
+	struct virtio_net_hdr_mrg_rxbuf *h = gpa(g, buf);
+
+	fill_frame(g, buf, 60);
+	tx_expect_used(g, "60 B frame, one segment", 1, addr, len, flags);
+	len[0] = hl;
+	len[1] = 1514;
+	fill_frame(g, buf, 1514);
+	tx_expect_used(g, "1514 B frame, header split", 2, addr, len, flags);
+	len[0] = hl + 10;
+	tx_expect_used(g, "runt frame", 1, addr, len, flags);
+	len[0] = hl + 60;
+	h->hdr.gso_type = 9;
+	tx_expect_used(g, "bogus GSO type", 1, addr, len, flags);
+	h->hdr.gso_type = 0;
+	h->hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	h->hdr.csum_start = 50;
+	h->hdr.csum_offset = 16;
+	tx_expect_used(g, "checksum offset past the frame", 1, addr, len, flags);
+	h->hdr.flags = 0;
+	flags[0] = VRING_DESC_F_WRITE;
+	tx_expect_used(g, "device-writable segment", 1, addr, len, flags);
+	flags[0] = 0;
+	len[0] = 0;
+	tx_expect_used(g, "zero-length descriptor", 1, addr, len, flags);
+}
+
+/* A broken chain stops the ring: the device must report it, not crash. */
+static void tx_expect_error(struct guest *g, const char *what,
+			    struct vring_desc d0, struct vring_desc d1)
+{
+	struct guest_vq *q = &g->vq[TX];
+	uint32_t id, len;
+
+	check(guest_reset_vq(g, TX) == 0 && self_backend(g, TX) == 0,
+	      "fresh TX ring for %s", what);
+	q->desc[0] = d0;
+	q->desc[1] = d1;
+	q->avail->ring[0] = 0;
+	__atomic_store_n(&q->avail->idx, ++q->avail_idx, __ATOMIC_RELEASE);
+	guest_kick(g, TX);
+	check(guest_wait_fd(q->err, WAIT_MS), "TX %s: error eventfd fired", what);
+	check(!guest_wait_used(g, TX, 100, &id, &len),
+	      "TX %s: nothing completed", what);
+	expect(guest_reset_vq(g, TX), 0);
+}
+
+static void test_tx_malformed(struct guest *g)
+{
+	const uint16_t next = VRING_DESC_F_NEXT;
+	struct vring_desc none = { 0 };
+
+	tx_expect_error(g, "descriptor loop",
+			(struct vring_desc){ 0x200000, 64, next, 1 },
+			(struct vring_desc){ 0x200040, 64, next, 0 });
+	tx_expect_error(g, "address outside the memory table",
+			(struct vring_desc){ 0x40000000, 74, 0, 0 }, none);
+	tx_expect_error(g, "buffer straddling the end of memory",
+			(struct vring_desc){ GUEST_MEM_SIZE - 8, 74, 0, 0 },
+			none);
+	tx_expect_error(g, "next index out of the table",
+			(struct vring_desc){ 0x200000, 64, next, 999 }, none);
+	tx_expect_error(g, "indirect table of bad size",
+			(struct vring_desc){ 0x200000, 15,
+					     VRING_DESC_F_INDIRECT, 0 }, none);
+}
+
+/* Closing a port with queues running and frames posted must not hang. */
+static void test_close_running(void)
+{
+	const uint32_t hl = sizeof(struct virtio_net_hdr_mrg_rxbuf);
+	uint64_t addr = 0x200000, f = 1ULL << VIRTIO_F_VERSION_1;
+	uint32_t len = hl + 60;
+	uint16_t flags = 0;
+	struct guest g;
+	int ok;
+
+	ok = guest_init(&g, dev) == 0 &&
+	     xioctl(g.fd, VHOST_SET_OWNER, NULL) == 0 &&
+	     xioctl(g.fd, VHOST_SET_FEATURES, &f) == 0 &&
+	     guest_set_mem(&g) == 0 && guest_setup_vq(&g, RX) == 0 &&
+	     guest_setup_vq(&g, TX) == 0 && self_backend(&g, RX) == 0 &&
+	     self_backend(&g, TX) == 0;
+	fill_frame(&g, addr, 60);
+	for (int i = 0; i < 32; i++)
+		guest_post(&g, TX, 1, &addr, &len, &flags);
+	guest_kick(&g, TX);
+	guest_fini(&g);
+	check(ok, "close with both queues running and frames in flight");
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t f = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	struct guest g;
+
+	if (argc > 1)
+		dev = argv[1];
+	test_owner();
+
+	if (guest_init(&g, dev)) {
+		printf("Bail out! cannot open %s: %s\n", dev, strerror(errno));
+		return 1;
+	}
+	expect(xioctl(g.fd, VHOST_SET_OWNER, NULL), 0);
+	test_features(&g);
+	test_mem_table(&g);
+	test_vring_args(&g);
+	test_backend(&g);
+	expect(xioctl(g.fd, VHOST_SET_FEATURES, &f), 0);
+	test_tx(&g);
+	test_tx_malformed(&g);
+	guest_fini(&g);
+	test_close_running();
+
+	printf("1..%d\n# kvs-devtest: %d passed, %d failed\n", passed + failed,
+	       passed, failed);
+	return failed ? 1 : 0;
+}

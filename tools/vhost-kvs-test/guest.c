@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The guest side of a vhost device, for tests and benchmarks. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/vhost.h>
+
+#include "guest.h"
+
+/* Rings of queue i live in the first 64 KiB of each 1 MiB slice; frames
+ * use the rest, so a test can place buffers wherever it needs.
+ */
+#define VQ_AREA(i)	((uint64_t)(i) << 20)
+
+int guest_init(struct guest *g, const char *dev)
+{
+	memset(g, 0, sizeof(*g));
+	g->fd = open(dev, O_RDWR);
+	if (g->fd < 0)
+		return -errno;
+	g->mem = mmap(NULL, GUEST_MEM_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (g->mem == MAP_FAILED) {
+		close(g->fd);
+		return -errno;
+	}
+	for (int i = 0; i < GUEST_NVQ; i++) {
+		g->vq[i].kick = eventfd(0, EFD_NONBLOCK);
+		g->vq[i].call = eventfd(0, EFD_NONBLOCK);
+		g->vq[i].err = eventfd(0, EFD_NONBLOCK);
+	}
+	return 0;
+}
+
+void guest_fini(struct guest *g)
+{
+	for (int i = 0; i < GUEST_NVQ; i++) {
+		close(g->vq[i].kick);
+		close(g->vq[i].call);
+		close(g->vq[i].err);
+	}
+	if (g->fd >= 0)
+		close(g->fd);
+	munmap(g->mem, GUEST_MEM_SIZE);
+	g->fd = -1;
+}
+
+int guest_set_mem(struct guest *g)
+{
+	struct {
+		struct vhost_memory m;
+		struct vhost_memory_region r;
+	} t = {
+		.m.nregions = 1,
+		.r = {
+			.guest_phys_addr = 0,
+			.memory_size = GUEST_MEM_SIZE,
+			.userspace_addr = (uintptr_t)g->mem,
+		},
+	};
+
+	return ioctl(g->fd, VHOST_SET_MEM_TABLE, &t) ? -errno : 0;
+}
+
+static int vq_ioctl(struct guest *g, unsigned long req, void *arg)
+{
+	return ioctl(g->fd, req, arg) ? -errno : 0;
+}
+
+/* Lay the rings out (zeroed) and hand them to the device. */
+int guest_setup_vq(struct guest *g, unsigned int idx)
+{
+	struct guest_vq *q = &g->vq[idx];
+	struct vhost_vring_state num = { idx, GUEST_QSIZE };
+	struct vhost_vring_state base = { idx, 0 };
+	struct vhost_vring_file kick = { idx, q->kick };
+	struct vhost_vring_file call = { idx, q->call };
+	struct vhost_vring_file err = { idx, q->err };
+	struct vhost_vring_addr addr = { .index = idx };
+	int r;
+
+	q->desc_gpa = VQ_AREA(idx);
+	q->avail_gpa = q->desc_gpa + 0x4000;
+	q->used_gpa = q->desc_gpa + 0x8000;
+	memset(gpa(g, q->desc_gpa), 0, 0x10000);
+	q->desc = gpa(g, q->desc_gpa);
+	q->avail = gpa(g, q->avail_gpa);
+	q->used = gpa(g, q->used_gpa);
+	q->avail_idx = 0;
+	q->used_seen = 0;
+	addr.desc_user_addr = (uintptr_t)q->desc;
+	addr.avail_user_addr = (uintptr_t)q->avail;
+	addr.used_user_addr = (uintptr_t)q->used;
+
+	r = vq_ioctl(g, VHOST_SET_VRING_NUM, &num);
+	r = r ?: vq_ioctl(g, VHOST_SET_VRING_BASE, &base);
+	r = r ?: vq_ioctl(g, VHOST_SET_VRING_ADDR, &addr);
+	r = r ?: vq_ioctl(g, VHOST_SET_VRING_KICK, &kick);
+	r = r ?: vq_ioctl(g, VHOST_SET_VRING_CALL, &call);
+	r = r ?: vq_ioctl(g, VHOST_SET_VRING_ERR, &err);
+	return r;
+}
+
+/* Stop the queue and start over on empty rings. */
+int guest_reset_vq(struct guest *g, unsigned int idx)
+{
+	int r = guest_set_backend(g, idx, -1);
+
+	return r ?: guest_setup_vq(g, idx);
+}
+
+int guest_set_backend(struct guest *g, unsigned int idx, int fd)
+{
+	struct vhost_vring_file b = { idx, fd };
+
+	return vq_ioctl(g, VHOST_NET_SET_BACKEND, &b);
+}
+
+int guest_post(struct guest *g, unsigned int idx, unsigned int n,
+	       const uint64_t *addr, const uint32_t *len, const uint16_t *flags)
+{
+	struct guest_vq *q = &g->vq[idx];
+	/* One chain per slot block: head = avail slot * 4, up to 4 segs. */
+	unsigned int head = (q->avail_idx * 4) % GUEST_QSIZE;
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct vring_desc *d = &q->desc[head + i];
+
+		d->addr = addr[i];
+		d->len = len[i];
+		d->flags = flags[i];
+		if (i + 1 < n) {
+			d->flags |= VRING_DESC_F_NEXT;
+			d->next = head + i + 1;
+		}
+	}
+	q->avail->ring[q->avail_idx % GUEST_QSIZE] = head;
+	__atomic_store_n(&q->avail->idx, ++q->avail_idx, __ATOMIC_RELEASE);
+	return head;
+}
+
+void guest_kick(struct guest *g, unsigned int idx)
+{
+	uint64_t one = 1;
+
+	(void)!write(g->vq[idx].kick, &one, sizeof(one));
+}
+
+int guest_wait_fd(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t v;
+
+	if (poll(&p, 1, ms) != 1)
+		return 0;
+	(void)!read(fd, &v, sizeof(v));
+	return 1;
+}
+
+int guest_wait_used(struct guest *g, unsigned int idx, int ms,
+		    uint32_t *id, uint32_t *len)
+{
+	struct guest_vq *q = &g->vq[idx];
+
+	/* Bounded: each wait is at most ms, and a used entry needs a call. */
+	for (int tries = 0; tries < 2; tries++) {
+		uint16_t used = __atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE);
+
+		if (used != q->used_seen) {
+			struct vring_used_elem *e =
+				&q->used->ring[q->used_seen++ % GUEST_QSIZE];
+
+			*id = e->id;
+			*len = e->len;
+			return 1;
+		}
+		if (!guest_wait_fd(q->call, ms))
+			return 0;
+	}
+	return 0;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A guest played by a user-space process: it owns a block of memory as
+ * "guest memory", lays virtqueues out in it and drives a vhost device
+ * through the same ioctls QEMU issues.
+ */
+#ifndef KVS_GUEST_H
+#define KVS_GUEST_H
+
+#include <stdint.h>
+#include <linux/virtio_ring.h>
+
+#define GUEST_MEM_SIZE	(4u << 20)
+#define GUEST_QSIZE	256
+#define GUEST_NVQ	2
+
+struct guest_vq {
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	uint64_t desc_gpa, avail_gpa, used_gpa;
+	uint16_t avail_idx;	/* next avail slot the driver fills */
+	uint16_t used_seen;	/* used entries already consumed */
+	int kick, call, err;	/* eventfds */
+};
+
+struct guest {
+	int fd;			/* the vhost device */
+	uint8_t *mem;		/* guest memory, guest-physical 0 */
+	struct guest_vq vq[GUEST_NVQ];
+	uint64_t features;
+};
+
+static inline void *gpa(struct guest *g, uint64_t addr)
+{
+	return g->mem + addr;
+}
+
+int guest_init(struct guest *g, const char *dev);
+void guest_fini(struct guest *g);
+int guest_set_mem(struct guest *g);
+int guest_setup_vq(struct guest *g, unsigned int idx);
+int guest_reset_vq(struct guest *g, unsigned int idx);
+int guest_set_backend(struct guest *g, unsigned int idx, int fd);
+/* Post one chain of (gpa, len, flags) segments; returns the head. */
+int guest_post(struct guest *g, unsigned int idx, unsigned int n,
+	       const uint64_t *addr, const uint32_t *len, const uint16_t *flags);
+void guest_kick(struct guest *g, unsigned int idx);
+/* Wait up to ms for fd (an eventfd) to fire; 1 fired, 0 timeout. */
+int guest_wait_fd(int fd, int ms);
+/* Wait up to ms for a used entry; fills id/len. 1 got, 0 timeout. */
+int guest_wait_used(struct guest *g, unsigned int idx, int ms,
+		    uint32_t *id, uint32_t *len);
+
+#endif
