@@ -11,7 +11,7 @@
 #include <kunit/visibility.h>
 #include <linux/virtio_config.h>
 
-#include "../kvs.h"
+#include "kvs.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 

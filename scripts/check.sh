@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Every test of the project, from a fresh Debian 12 machine (as root):
+# dependencies, kernels, KUnit, the out-of-tree module build, L1 tests on
+# the normal and the debug kernel, and kernel style. Each step's log is in
+# build/check/. Ends with one line: "N passed, N failed".
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+logs=$BUILD/check
+mkdir -p "$logs"
+passed=0 failed=0 t_start=$SECONDS
+
+tally() { # STEP PASSED FAILED
+	passed=$((passed + $2))
+	failed=$((failed + $3))
+	log "$1: $2 passed, $3 failed"
+}
+
+# Run a step that counts as one test: it passes when it exits 0.
+step() { # NAME CMD...
+	local name=$1 rc=0
+	shift
+	log "== $name"
+	"$@" >"$logs/$name.log" 2>&1 || rc=$?
+	if [ $rc -eq 0 ]; then
+		tally "$name" 1 0
+	else
+		tail -n 40 "$logs/$name.log"
+		tally "$name" 0 1
+	fi
+	return $rc
+}
+
+# Run a step that prints its own "N passed, N failed" (or KUnit's) summary.
+suite() { # NAME CMD...
+	local name=$1 rc=0 p f line
+	shift
+	log "== $name"
+	"$@" 2>&1 | tee "$logs/$name.log" || rc=$?
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$logs/$name.log" | tail -n 1)
+	if [ -n "$line" ]; then
+		p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')
+		f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')
+	else
+		p=0 f=0
+	fi
+	# A suite that failed without saying so still failed.
+	[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	tally "$name" "$p" "$f"
+}
+
+
+step deps "$TOP/scripts/deps.sh" || { echo "0 passed, 1 failed"; exit 1; }
+step kernel-normal timed "$TOP/scripts/build-kernel.sh" normal
+step kernel-debug timed "$TOP/scripts/build-kernel.sh" debug
+step module-out-of-tree "$TOP/scripts/build-module.sh"
+suite kunit "$TOP/scripts/kunit.sh"
+step checkpatch "$TOP/scripts/checkpatch.sh"
+suite l1-normal "$TOP/scripts/vm-run.sh" -k normal devtest baseline
+suite l1-debug "$TOP/scripts/vm-run.sh" -k debug devtest
+
+log "make check took $((SECONDS - t_start)) s; logs in $logs"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Kernel style: checkpatch.pl --strict over every kernel source file of the
+# project. Any ERROR, WARNING or CHECK fails.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+"$TOP/scripts/kernel-tree.sh"
+cd "$TOP"
+files=$(git ls-files -- 'drivers/*.[ch]' 'include/*.h' 'kunit/*.[ch]' 2>/dev/null ||
+	find drivers include kunit -name '*.[ch]')
+perl "$KSRC/scripts/checkpatch.pl" --no-tree --strict --terse \
+	--ignore FILE_PATH_CHANGES -f $files | tee /dev/stderr |
+	{ ! grep -qE 'ERROR|WARNING|CHECK'; }
+echo "checkpatch --strict: clean ($(echo $files | wc -w) files)"
