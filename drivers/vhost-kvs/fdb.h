@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * MAC learning table of one switch. No vhost dependency: KUnit tests it
+ * on its own.
+ *
+ * LOCKING
+ *
+ * Readers (the forwarding path) look entries up under rcu_read_lock().
+ * fdb->lock serialises every insertion, move and removal. Refreshing an
+ * entry that already points at the right destination only stores a new
+ * timestamp, without the lock. Entries are freed after an RCU grace period.
+ * A destination must stay valid until kvs_fdb_flush_dst() has removed its
+ * entries and a grace period has passed.
+ */
+#ifndef _VHOST_KVS_FDB_H
+#define _VHOST_KVS_FDB_H
+
+#include <linux/atomic.h>
+#include <linux/if_ether.h>
+#include <linux/list.h>
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
+
+/* What an entry forwards to; embedded in a port. */
+struct kvs_fdb_dst {
+	atomic_t learned;		/* learned entries pointing here */
+	unsigned int max_learned;	/* 0: no per-destination cap */
+};
+
+struct kvs_fdb_key {
+	u8 addr[ETH_ALEN];
+	u16 vid;
+};
+
+struct kvs_fdb_entry {
+	struct rhash_head node;
+	struct hlist_node list;		/* fdb->entries, for ageing and flush */
+	struct kvs_fdb_key key;
+	struct kvs_fdb_dst *dst;	/* READ_ONCE() under RCU */
+	unsigned long updated;		/* jiffies of the last frame seen */
+	bool is_static;
+	struct rcu_head rcu;
+};
+
+struct kvs_fdb {
+	struct rhashtable tbl;
+	struct hlist_head entries;
+	spinlock_t lock;
+	unsigned int count;		/* under lock */
+	unsigned int max_entries;
+	unsigned long ageing_time;	/* jiffies */
+};
+
+enum kvs_fdb_learn {
+	KVS_FDB_KNOWN,		/* already there, timestamp refreshed */
+	KVS_FDB_NEW,
+	KVS_FDB_MOVED,		/* was learned on another destination */
+	KVS_FDB_NOT_UNICAST,	/* a group address is never learned */
+	KVS_FDB_STATIC,		/* a static entry holds it; not moved */
+	KVS_FDB_DST_FULL,	/* the destination's cap is reached */
+	KVS_FDB_FULL,		/* the table's cap is reached */
+	KVS_FDB_NOMEM,
+};
+
+int kvs_fdb_init(struct kvs_fdb *fdb, unsigned int max_entries,
+		 unsigned long ageing_time);
+void kvs_fdb_destroy(struct kvs_fdb *fdb);
+struct kvs_fdb_dst *kvs_fdb_lookup(struct kvs_fdb *fdb, const u8 *addr,
+				   u16 vid);
+enum kvs_fdb_learn kvs_fdb_learn(struct kvs_fdb *fdb, const u8 *addr, u16 vid,
+				 struct kvs_fdb_dst *dst, unsigned long now);
+int kvs_fdb_add_static(struct kvs_fdb *fdb, const u8 *addr, u16 vid,
+		       struct kvs_fdb_dst *dst);
+int kvs_fdb_del(struct kvs_fdb *fdb, const u8 *addr, u16 vid);
+unsigned int kvs_fdb_flush_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst);
+unsigned int kvs_fdb_age(struct kvs_fdb *fdb, unsigned long now);
+
+#endif /* _VHOST_KVS_FDB_H */
