@@ -128,6 +128,7 @@ static void fdb_ageing_test(struct kunit *test)
 
 static void fdb_static_test(struct kunit *test)
 {
+	static const u8 group[ETH_ALEN] = { 0x01 };
 	struct fdb_ctx *c = test->priv;
 
 	kvs_fdb_learn(&c->fdb, mac1, 0, &c->b, T0);
@@ -141,8 +142,8 @@ static void fdb_static_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->a.learned), 0);
 	KUNIT_EXPECT_EQ(test, kvs_fdb_del(&c->fdb, mac1, 0), 0);
 	KUNIT_EXPECT_EQ(test, kvs_fdb_del(&c->fdb, mac1, 0), -ENOENT);
-	KUNIT_EXPECT_EQ(test, kvs_fdb_add_static(&c->fdb, (u8[ETH_ALEN]){ 1 },
-						 0, &c->a), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kvs_fdb_add_static(&c->fdb, group, 0, &c->a),
+			-EINVAL);
 }
 
 static void fdb_flush_dst_test(struct kunit *test)

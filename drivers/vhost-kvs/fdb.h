@@ -45,7 +45,7 @@ struct kvs_fdb_entry {
 struct kvs_fdb {
 	struct rhashtable tbl;
 	struct hlist_head entries;
-	spinlock_t lock;
+	spinlock_t lock;		/* writers; see LOCKING */
 	unsigned int count;		/* under lock */
 	unsigned int max_entries;
 	unsigned long ageing_time;	/* jiffies */
