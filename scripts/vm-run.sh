@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # vm-run.sh [-k normal|debug] [-t SECS] [-o DIR] TEST...
+#   -t  limit for the whole L1 run (default 1500 s); each test inside also
+#       has its own limit, KVS_TEST_TIMEOUT (default 600 s)
 #
 # Boot the project's kernel as L1 under QEMU with an initramfs holding the
 # test programs, run /kvs/tests/TEST.sh for each TEST inside it, and bring
@@ -14,6 +16,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 flavor=normal limit=${KVS_VM_TIMEOUT:-1500} outdir=
+test_limit=${KVS_TEST_TIMEOUT:-600}
 while getopts k:t:o: o; do
 	case $o in
 	k) flavor=$OPTARG ;;
@@ -50,7 +53,7 @@ log "booting L1 ($flavor kernel, ${accel[1]}) for: $*; limit ${limit} s"
 t0=$SECONDS
 timeout "$limit" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 4096 \
 	-kernel "$kimg" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=6 kvs.tests=\"$*\" kvs.timeout=$limit" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=6 kvs.tests=\"$*\" kvs.timeout=$test_limit" \
 	-display none -monitor none -no-reboot -net none \
 	-serial file:"$console" -serial file:"$results" </dev/null &
 qpid=$!
