@@ -10,6 +10,7 @@
 #include <linux/file.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
@@ -178,7 +179,7 @@ static long kvs_vq_set_backend(struct kvs_port *port,
 
 	lockdep_assert_held(&port->dev.mutex);
 	mutex_lock(&vq->mutex);
-	/* Starting or stopping, the rings must lie in the memory table. */
+	/* Starting or stopping, the rings must lie in user memory. */
 	if (!vhost_vq_access_ok(vq)) {
 		err = -EFAULT;
 		goto out;
@@ -219,6 +220,7 @@ static long kvs_set_backend(struct kvs_port *port, void __user *argp)
 	err = kvs_backend_lookup(port, arg.fd, &backend);
 	if (err)
 		goto out;
+	arg.index = array_index_nospec(arg.index, VHOST_KVS_VQ_MAX);
 	err = kvs_vq_set_backend(port, &port->vqs[arg.index], backend);
 	/* A stopped queue's worker must be done before the caller goes on. */
 	if (!err && !backend)

@@ -19,11 +19,17 @@
 
 int guest_init(struct guest *g, const char *dev)
 {
+	return guest_init_size(g, dev, GUEST_MEM_SIZE);
+}
+
+int guest_init_size(struct guest *g, const char *dev, uint64_t mem_size)
+{
 	memset(g, 0, sizeof(*g));
+	g->mem_size = mem_size;
 	g->fd = open(dev, O_RDWR);
 	if (g->fd < 0)
 		return -errno;
-	g->mem = mmap(NULL, GUEST_MEM_SIZE, PROT_READ | PROT_WRITE,
+	g->mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (g->mem == MAP_FAILED) {
 		close(g->fd);
@@ -46,7 +52,7 @@ void guest_fini(struct guest *g)
 	}
 	if (g->fd >= 0)
 		close(g->fd);
-	munmap(g->mem, GUEST_MEM_SIZE);
+	munmap(g->mem, g->mem_size);
 	g->fd = -1;
 }
 
@@ -59,7 +65,7 @@ int guest_set_mem(struct guest *g)
 		.m.nregions = 1,
 		.r = {
 			.guest_phys_addr = 0,
-			.memory_size = GUEST_MEM_SIZE,
+			.memory_size = g->mem_size,
 			.userspace_addr = (uintptr_t)g->mem,
 		},
 	};
@@ -142,6 +148,38 @@ int guest_post(struct guest *g, unsigned int idx, unsigned int n,
 	q->avail->ring[q->avail_idx % GUEST_QSIZE] = head;
 	__atomic_store_n(&q->avail->idx, ++q->avail_idx, __ATOMIC_RELEASE);
 	return head;
+}
+
+void guest_add_buf(struct guest *g, unsigned int idx, uint16_t i,
+		   uint64_t addr, uint32_t len, uint16_t flags)
+{
+	struct guest_vq *q = &g->vq[idx];
+
+	q->desc[i].addr = addr;
+	q->desc[i].len = len;
+	q->desc[i].flags = flags;
+	q->avail->ring[q->avail_idx++ % GUEST_QSIZE] = i;
+}
+
+void guest_publish(struct guest *g, unsigned int idx)
+{
+	struct guest_vq *q = &g->vq[idx];
+
+	__atomic_store_n(&q->avail->idx, q->avail_idx, __ATOMIC_RELEASE);
+}
+
+int guest_used_next(struct guest *g, unsigned int idx, uint32_t *id,
+		    uint32_t *len)
+{
+	struct guest_vq *q = &g->vq[idx];
+	struct vring_used_elem *e;
+
+	if (__atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE) == q->used_seen)
+		return 0;
+	e = &q->used->ring[q->used_seen++ % GUEST_QSIZE];
+	*id = e->id;
+	*len = e->len;
+	return 1;
 }
 
 void guest_kick(struct guest *g, unsigned int idx)

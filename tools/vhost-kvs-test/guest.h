@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <linux/virtio_ring.h>
 
-#define GUEST_MEM_SIZE	(4u << 20)
+#define GUEST_MEM_SIZE	(4u << 20)	/* default */
 #define GUEST_QSIZE	256
 #define GUEST_NVQ	2
 
@@ -27,6 +27,7 @@ struct guest_vq {
 struct guest {
 	int fd;			/* the vhost device */
 	uint8_t *mem;		/* guest memory, guest-physical 0 */
+	uint64_t mem_size;
 	struct guest_vq vq[GUEST_NVQ];
 	uint64_t features;
 };
@@ -37,6 +38,7 @@ static inline void *gpa(struct guest *g, uint64_t addr)
 }
 
 int guest_init(struct guest *g, const char *dev);
+int guest_init_size(struct guest *g, const char *dev, uint64_t mem_size);
 void guest_fini(struct guest *g);
 int guest_set_mem(struct guest *g);
 int guest_setup_vq(struct guest *g, unsigned int idx);
@@ -46,6 +48,14 @@ int guest_set_backend(struct guest *g, unsigned int idx, int fd);
 int guest_post(struct guest *g, unsigned int idx, unsigned int n,
 	       const uint64_t *addr, const uint32_t *len, const uint16_t *flags);
 void guest_kick(struct guest *g, unsigned int idx);
+/* Single-descriptor buffers: descriptor i is the buffer's own slot. */
+void guest_add_buf(struct guest *g, unsigned int idx, uint16_t i,
+		   uint64_t addr, uint32_t len, uint16_t flags);
+/* Make everything added since the last call visible to the device. */
+void guest_publish(struct guest *g, unsigned int idx);
+/* Take the next used entry without waiting; 1 got, 0 none. */
+int guest_used_next(struct guest *g, unsigned int idx, uint32_t *id,
+		    uint32_t *len);
 /* Wait up to ms for fd (an eventfd) to fire; 1 fired, 0 timeout. */
 int guest_wait_fd(int fd, int ms);
 /* Wait up to ms for a used entry; fills id/len. 1 got, 0 timeout. */

@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvs-traffic: play N guests in one process and push frames between them
+ * through a vhost backend, checking every byte of every frame.
+ *
+ *   kvs-traffic [-b net] [-p PORTS] [-s BYTES] [-n FRAMES] [-m oneway|mesh]
+ *               [-t SECS] [-w WINDOW] [-q]
+ *
+ * -b net   each port is /dev/vhost-net on its own tap, all taps on one
+ *          Linux bridge (kvs-br0): the peer vhost-kvs is measured against.
+ * -m       oneway: port 0 sends to port 1 (other ports idle);
+ *          mesh: every port sends to every other port in turn.
+ * -w       frames in flight per sending port (default 64, at most 256)
+ * -q       check headers and sequence numbers only, not payload bytes
+ *          (for benchmarks; correctness runs check everything).
+ *
+ * Before counting, every port broadcasts one hello frame and waits until it
+ * has heard every other port, so the switch has learned every MAC and
+ * unknown-unicast flooding is over. After that a frame at the wrong port is
+ * an error.
+ *
+ * Each frame carries its source port, destination port, sequence number,
+ * length and a checksum over the whole frame. The receiver checks them and
+ * that each (source, sequence) arrives at most once. Frames that are not
+ * ours (the host's IPv6 chatter on the taps) are counted and ignored.
+ *
+ * Output: one "key=value" line per port and a summary; exit 0 when every
+ * frame sent arrived exactly once, intact, at the right port.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <arpa/inet.h>
+#include <linux/if_tun.h>
+#include <linux/sockios.h>
+#include <linux/vhost.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_net.h>
+
+#include "guest.h"
+
+#define RX		0
+#define TX		1
+#define MAX_PORTS	16
+#define MEM_SIZE	(32u << 20)
+#define RXBUF_AT	0x200000u
+#define RXBUF_LEN	4096u
+#define TXBUF_AT	0x400000u
+#define TXSLOT_LEN	(68u << 10)
+#define HDR_LEN		sizeof(struct virtio_net_hdr_mrg_rxbuf)
+#define ETHERTYPE	0x88b5		/* IEEE local experimental */
+#define MAGIC		0x4b565354	/* "KVST" */
+#define BRIDGE		"kvs-br0"
+#define HELLO		0xffff		/* dst_port of the warm-up broadcast */
+
+struct tframe {
+	uint8_t dst[6], src[6];
+	uint16_t ethertype;
+	uint32_t magic;
+	uint16_t src_port, dst_port;
+	uint64_t seq;
+	uint32_t len;
+	uint32_t csum;
+} __attribute__((packed));
+
+struct port {
+	struct guest g;
+	int tap;
+	char ifname[IFNAMSIZ];
+	uint8_t mac[6];
+	uint64_t sent, tx_done, rx_ok, rx_bad, rx_dup, rx_foreign, rx_hello;
+	uint32_t heard;			/* bitmap of ports whose hello arrived */
+	uint64_t next_seq[MAX_PORTS];	/* per destination */
+	uint8_t *seen[MAX_PORTS];	/* per source: seq -> received */
+	unsigned int inflight, next_slot, rr;
+	uint8_t scratch[TXSLOT_LEN];
+};
+
+static struct port ports[MAX_PORTS];
+static unsigned int nports = 2, frame_len = 60, quick, window = 64;
+static uint64_t nframes = 10000;
+static int mesh, limit_s = 30;
+
+static uint32_t fnv1a(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+static int die(const char *what)
+{
+	fprintf(stderr, "kvs-traffic: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static void if_up(int s, const char *name)
+{
+	struct ifreq ifr = { 0 };
+
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr))
+		die(name);
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr))
+		die(name);
+}
+
+/* A tap with virtio-net headers, enslaved to the bridge and up. */
+static void net_tap(struct port *p)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
+	int hdr = HDR_LEN, s;
+
+	snprintf(ifr.ifr_name, IFNAMSIZ, "kvst%%d");
+	p->tap = open("/dev/net/tun", O_RDWR);
+	if (p->tap < 0 || ioctl(p->tap, TUNSETIFF, &ifr))
+		die("tap");
+	snprintf(p->ifname, IFNAMSIZ, "%s", ifr.ifr_name);
+	if (ioctl(p->tap, TUNSETVNETHDRSZ, &hdr) ||
+	    ioctl(p->tap, TUNSETOFFLOAD, 0))
+		die("tap setup");
+	s = socket(AF_LOCAL, SOCK_STREAM, 0);
+	if (ioctl(s, SIOCBRADDBR, BRIDGE) && errno != EEXIST)
+		die("bridge");
+	ifr.ifr_ifindex = if_nametoindex(p->ifname);
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", BRIDGE);
+	if (ioctl(s, SIOCBRADDIF, &ifr))
+		die("bridge add port");
+	if_up(s, p->ifname);
+	if_up(s, BRIDGE);
+	close(s);
+}
+
+static void port_setup(unsigned int i)
+{
+	struct port *p = &ports[i];
+	uint64_t f = (1ULL << VIRTIO_F_VERSION_1) |
+		     (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	struct guest *g = &p->g;
+
+	memcpy(p->mac, (uint8_t[6]){ 0x02, 0x6b, 0x76, 0x73, 0, i }, 6);
+	if (guest_init_size(g, "/dev/vhost-net", MEM_SIZE))
+		die("/dev/vhost-net");
+	net_tap(p);
+	if (ioctl(g->fd, VHOST_SET_OWNER) || ioctl(g->fd, VHOST_SET_FEATURES, &f) ||
+	    guest_set_mem(g) || guest_setup_vq(g, RX) || guest_setup_vq(g, TX))
+		die("vhost setup");
+	for (uint16_t d = 0; d < GUEST_QSIZE; d++)
+		guest_add_buf(g, RX, d, RXBUF_AT + d * RXBUF_LEN, RXBUF_LEN,
+			      VRING_DESC_F_WRITE);
+	guest_publish(g, RX);
+	if (guest_set_backend(g, RX, p->tap) || guest_set_backend(g, TX, p->tap))
+		die("VHOST_NET_SET_BACKEND");
+	for (unsigned int s = 0; s < nports; s++)
+		p->seen[s] = calloc(nframes, 1);
+}
+
+static int sends_to(unsigned int src, unsigned int dst)
+{
+	return src != dst && (mesh || (src == 0 && dst == 1));
+}
+
+static unsigned int next_dst(struct port *p, unsigned int me)
+{
+	for (unsigned int k = 0; k < nports; k++) {
+		unsigned int d = p->rr++ % nports;
+
+		if (sends_to(me, d) && p->next_seq[d] < nframes)
+			return d;
+	}
+	return nports;
+}
+
+static void build_frame(struct port *p, unsigned int me, unsigned int dst,
+			uint8_t *buf)
+{
+	struct tframe *f = (struct tframe *)(buf + HDR_LEN);
+	uint64_t seq = p->next_seq[dst]++;
+
+	memset(buf, 0, HDR_LEN);
+	memcpy(f->dst, ports[dst].mac, 6);
+	memcpy(f->src, p->mac, 6);
+	f->ethertype = htons(ETHERTYPE);
+	f->magic = MAGIC;
+	f->src_port = me;
+	f->dst_port = dst;
+	f->seq = seq;
+	f->len = frame_len;
+	f->csum = 0;
+	for (uint32_t i = sizeof(*f); i < frame_len; i++)
+		((uint8_t *)f)[i] = (uint8_t)(seq + i * 31);
+	f->csum = fnv1a((uint8_t *)f, frame_len);
+}
+
+static void send_hello(unsigned int me)
+{
+	struct port *p = &ports[me];
+	uint16_t slot = p->next_slot++ % GUEST_QSIZE;
+	uint64_t at = TXBUF_AT + (uint64_t)slot * TXSLOT_LEN;
+	uint8_t *buf = gpa(&p->g, at);
+	struct tframe *f = (struct tframe *)(buf + HDR_LEN);
+
+	memset(buf, 0, HDR_LEN + 60);
+	memset(f->dst, 0xff, 6);
+	memcpy(f->src, p->mac, 6);
+	f->ethertype = htons(ETHERTYPE);
+	f->magic = MAGIC;
+	f->src_port = me;
+	f->dst_port = HELLO;
+	guest_add_buf(&p->g, TX, slot, at, HDR_LEN + 60, 0);
+	guest_publish(&p->g, TX);
+	guest_kick(&p->g, TX);
+	p->inflight++;
+}
+
+static int kick_wanted(struct guest *g, unsigned int idx)
+{
+	return !(__atomic_load_n(&g->vq[idx].used->flags, __ATOMIC_ACQUIRE) &
+		 VRING_USED_F_NO_NOTIFY);
+}
+
+static int tx_fill(unsigned int me)
+{
+	struct port *p = &ports[me];
+	int posted = 0;
+	unsigned int dst;
+
+	while (p->inflight < window && (dst = next_dst(p, me)) < nports) {
+		uint16_t slot = p->next_slot++ % GUEST_QSIZE;
+		uint64_t at = TXBUF_AT + (uint64_t)slot * TXSLOT_LEN;
+
+		build_frame(p, me, dst, gpa(&p->g, at));
+		guest_add_buf(&p->g, TX, slot, at, HDR_LEN + frame_len, 0);
+		p->inflight++;
+		p->sent++;
+		posted++;
+	}
+	if (posted) {
+		guest_publish(&p->g, TX);
+		if (kick_wanted(&p->g, TX))
+			guest_kick(&p->g, TX);
+	}
+	return posted;
+}
+
+static int tx_reap(struct port *p)
+{
+	uint32_t id, len;
+	int n = 0;
+
+	while (guest_used_next(&p->g, TX, &id, &len)) {
+		p->inflight--;
+		p->tx_done++;
+		n++;
+	}
+	return n;
+}
+
+static void rx_check(struct port *p, unsigned int me, const uint8_t *fr,
+		     uint32_t len)
+{
+	const struct tframe *f = (const struct tframe *)fr;
+	struct tframe copy;
+
+	if (len < sizeof(*f) || f->ethertype != htons(ETHERTYPE) ||
+	    f->magic != MAGIC) {
+		p->rx_foreign++;
+		return;
+	}
+	if (f->dst_port == HELLO && f->src_port < nports) {
+		p->heard |= 1u << f->src_port;
+		p->rx_hello++;
+		return;
+	}
+	if (f->dst_port != me || f->src_port >= nports || f->seq >= nframes ||
+	    f->len != len || memcmp(f->dst, p->mac, 6)) {
+		p->rx_bad++;
+		return;
+	}
+	memcpy(&copy, f, sizeof(copy));
+	copy.csum = 0;
+	if (!quick) {
+		uint32_t h = fnv1a((uint8_t *)&copy, sizeof(copy));
+		/* Continue the same hash over the payload. */
+		for (uint32_t i = sizeof(copy); i < len; i++)
+			h = (h ^ fr[i]) * 16777619u;
+		if (h != f->csum) {
+			p->rx_bad++;
+			return;
+		}
+	}
+	if (p->seen[f->src_port][f->seq]++) {
+		p->rx_dup++;
+		return;
+	}
+	p->rx_ok++;
+}
+
+/* One frame may span several buffers (MRG_RXBUF: num_buffers). */
+static int rx_reap(unsigned int me)
+{
+	struct port *p = &ports[me];
+	uint32_t id, len, got = 0, need = 1, flen = 0;
+	int n = 0;
+
+	while (got < need && guest_used_next(&p->g, RX, &id, &len)) {
+		uint8_t *buf = gpa(&p->g, RXBUF_AT + (uint64_t)id * RXBUF_LEN);
+		uint32_t off = 0;
+
+		if (got == 0) {
+			struct virtio_net_hdr_mrg_rxbuf *h = (void *)buf;
+
+			need = h->num_buffers ? h->num_buffers : 1;
+			off = HDR_LEN;
+		}
+		if (len > off && flen + len - off <= sizeof(p->scratch)) {
+			memcpy(p->scratch + flen, buf + off, len - off);
+			flen += len - off;
+		}
+		guest_add_buf(&p->g, RX, id, RXBUF_AT + (uint64_t)id * RXBUF_LEN,
+			      RXBUF_LEN, VRING_DESC_F_WRITE);
+		if (++got == need) {
+			rx_check(p, me, p->scratch, flen);
+			got = 0;
+			need = 1;
+			flen = 0;
+			n++;
+		}
+	}
+	if (n) {
+		guest_publish(&p->g, RX);
+		if (kick_wanted(&p->g, RX))
+			guest_kick(&p->g, RX);
+	}
+	return n;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds used by this process's vhost worker threads. */
+static double worker_cpu(void)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+	double total = 0;
+	struct dirent *d;
+	DIR *dir = opendir("/proc/self/task");
+
+	while (dir && (d = readdir(dir))) {
+		char path[300], buf[512], *s;
+		unsigned long ut, st;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && strstr(buf, "(vhost-") &&
+		    (s = strrchr(buf, ')')) &&
+		    sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			   &ut, &st) == 2)
+			total += (double)(ut + st) / hz;
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	return total;
+}
+
+static uint64_t expected_total(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned int s = 0; s < nports; s++)
+		for (unsigned int d = 0; d < nports; d++)
+			n += sends_to(s, d) ? nframes : 0;
+	return n;
+}
+
+static uint64_t received_total(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i < nports; i++)
+		n += ports[i].rx_ok;
+	return n;
+}
+
+static int all_heard(void)
+{
+	uint32_t all = (1u << nports) - 1;
+
+	for (unsigned int i = 0; i < nports; i++)
+		if ((ports[i].heard | 1u << i) != all)
+			return 0;
+	return 1;
+}
+
+/* Every port says hello once; wait (bounded) until all have heard all. */
+static int warm_up(void)
+{
+	double t0 = now_s();
+
+	for (unsigned int i = 0; i < nports; i++)
+		send_hello(i);
+	while (!all_heard() && now_s() - t0 < 5) {
+		for (unsigned int i = 0; i < nports; i++) {
+			tx_reap(&ports[i]);
+			rx_reap(i);
+		}
+		usleep(1000);
+	}
+	return all_heard();
+}
+
+static void run(void)
+{
+	struct pollfd pfd[2 * MAX_PORTS];
+	double t0 = now_s(), idle_since = t0;
+	uint64_t want = expected_total();
+
+	for (unsigned int i = 0; i < nports; i++) {
+		pfd[2 * i] = (struct pollfd){ .fd = ports[i].g.vq[RX].call,
+					       .events = POLLIN };
+		pfd[2 * i + 1] = (struct pollfd){ .fd = ports[i].g.vq[TX].call,
+						   .events = POLLIN };
+	}
+	while (received_total() < want && now_s() - t0 < limit_s) {
+		int progress = 0;
+
+		for (unsigned int i = 0; i < nports; i++) {
+			progress += tx_reap(&ports[i]);
+			progress += tx_fill(i);
+			progress += rx_reap(i);
+		}
+		if (progress) {
+			idle_since = now_s();
+			continue;
+		}
+		/* Everything sent and nothing moving for 2 s: frames lost. */
+		if (now_s() - idle_since > 2)
+			break;
+		if (poll(pfd, 2 * nports, 10) > 0)
+			for (unsigned int i = 0; i < 2 * nports; i++)
+				if (pfd[i].revents)
+					(void)!read(pfd[i].fd, &(uint64_t){ 0 }, 8);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t want, got, bad = 0, dup = 0, sent = 0;
+	double t0, secs, cpu0, cpu;
+	int o;
+
+	while ((o = getopt(argc, argv, "b:p:s:n:m:t:q")) != -1) {
+		switch (o) {
+		case 'b':
+			if (strcmp(optarg, "net")) {
+				fprintf(stderr, "kvs-traffic: backend '%s' not supported yet\n", optarg);
+				return 2;
+			}
+			break;
+		case 'p': nports = atoi(optarg); break;
+		case 's': frame_len = atoi(optarg); break;
+		case 'n': nframes = strtoull(optarg, NULL, 0); break;
+		case 'm': mesh = !strcmp(optarg, "mesh"); break;
+		case 't': limit_s = atoi(optarg); break;
+		case 'q': quick = 1; break;
+		case 'w': window = atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: kvs-traffic [-b net] [-p N] [-s BYTES] [-n FRAMES] [-m oneway|mesh] [-t SECS] [-q]\n");
+			return 2;
+		}
+	}
+	if (nports < 2 || nports > MAX_PORTS || frame_len < sizeof(struct tframe) ||
+	    frame_len > 1514 || window < 1 || window > GUEST_QSIZE) {
+		fprintf(stderr, "kvs-traffic: need 2..%d ports and %zu..1514 B frames\n",
+			MAX_PORTS, sizeof(struct tframe));
+		return 2;
+	}
+	for (unsigned int i = 0; i < nports; i++)
+		port_setup(i);
+
+	if (!warm_up()) {
+		fprintf(stderr, "kvs-traffic: ports did not hear each other's hello in 5 s\n");
+		return 1;
+	}
+	cpu0 = worker_cpu();
+	t0 = now_s();
+	run();
+	secs = now_s() - t0;
+	cpu = worker_cpu() - cpu0;
+
+	want = expected_total();
+	got = received_total();
+	for (unsigned int i = 0; i < nports; i++) {
+		struct port *p = &ports[i];
+
+		printf("port=%u if=%s sent=%llu rx_ok=%llu rx_bad=%llu rx_dup=%llu rx_hello=%llu rx_foreign=%llu\n",
+		       i, p->ifname, (unsigned long long)p->sent,
+		       (unsigned long long)p->rx_ok, (unsigned long long)p->rx_bad,
+		       (unsigned long long)p->rx_dup,
+		       (unsigned long long)p->rx_hello,
+		       (unsigned long long)p->rx_foreign);
+		bad += p->rx_bad;
+		dup += p->rx_dup;
+		sent += p->sent;
+	}
+	printf("backend=net ports=%u size=%u mode=%s sent=%llu expected=%llu received=%llu lost=%llu bad=%llu dup=%llu secs=%.3f fps=%.0f mbps=%.1f worker_cpu_s=%.3f cpu_ns_per_frame=%.0f\n",
+	       nports, frame_len, mesh ? "mesh" : "oneway",
+	       (unsigned long long)sent, (unsigned long long)want,
+	       (unsigned long long)got, (unsigned long long)(want - got),
+	       (unsigned long long)bad, (unsigned long long)dup, secs,
+	       got / secs, got * frame_len * 8 / secs / 1e6, cpu,
+	       got ? cpu * 1e9 / got : 0);
+	return got == want && !bad && !dup ? 0 : 1;
+}
