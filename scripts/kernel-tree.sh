@@ -22,7 +22,12 @@ if [ ! -f "$KSRC/.kvs-extracted" ] || [ "$tarball" -nt "$KSRC/.kvs-extracted" ];
 fi
 
 "$TOP/scripts/stage-driver.sh" "$KSRC/drivers/vhost-kvs"
-ln -sfn "$TOP/include/uapi/linux/vhost_kvs.h" "$KSRC/include/uapi/linux/vhost_kvs.h"
+for h in vhost_kvs.h vhost_kvs_netlink.h; do
+	ln -sfn "$TOP/include/uapi/linux/$h" "$KSRC/include/uapi/linux/$h"
+done
+# The YNL generator finds the schema relative to the spec's directory.
+ln -sfn "$TOP/Documentation/netlink/specs/vhost_kvs.yaml" \
+	"$KSRC/Documentation/netlink/specs/vhost_kvs.yaml"
 
 hook() { # FILE LINE: append LINE once
 	grep -qxF "$2" "$1" || printf '%s\n' "$2" >>"$1"

@@ -15,16 +15,22 @@ role=$1 out=$2 bzimage=${3:-}
 stage=$(mktemp -d "$BUILD/initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 
-# Copy a binary and the libraries it links to, keeping their paths.
+# Copy the shared libraries a binary links to, keeping their paths.
+add_libs() {
+	local lib
+	ldd "$1" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+		[ -e "$stage$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$stage$lib"
+	done
+}
+
+# Copy a binary of the build machine and its libraries, keeping paths.
 add_bin() {
-	local b lib
+	local b
 	for b; do
 		command -v "$b" >/dev/null || die "missing binary $b (run scripts/deps.sh)"
 		b=$(command -v "$b")
 		install -D -m 0755 "$(readlink -f "$b")" "$stage$b"
-		ldd "$b" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
-			[ -e "$stage$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$stage$lib"
-		done
+		add_libs "$b"
 	done
 }
 
@@ -56,6 +62,8 @@ l1)
 	rm -f "$stage/kvs/init"
 	mkdir -p "$stage/kvs/bin"
 	make -s -C "$TOP/tools/vhost-kvs-test" O="$stage/kvs/bin"
+	make -s -C "$TOP/tools/kvsctl" O="$stage/kvs/bin"
+	add_libs "$stage/kvs/bin/kvsctl"
 	install -m 0644 "$bzimage" "$stage/kvs/bzImage"
 	"$0" l2 "$stage/kvs/l2.cpio.gz"
 	;;

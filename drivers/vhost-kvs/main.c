@@ -5,6 +5,7 @@
  */
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <net/genetlink.h>
 
 #include "kvs.h"
 
@@ -12,15 +13,31 @@ static int __init kvs_init(void)
 {
 	int err;
 
+	err = kvs_switch_init();
+	if (err)
+		goto err_switch;
+	err = kvs_netlink_init();
+	if (err)
+		goto err_netlink;
 	err = misc_register(&kvs_misc);
 	if (err)
-		pr_err("vhost-kvs: cannot register /dev/vhost-kvs: %d\n", err);
+		goto err_misc;
+	return 0;
+
+err_misc:
+	kvs_netlink_exit();
+err_netlink:
+	kvs_switch_exit();
+err_switch:
+	pr_err("vhost-kvs: initialisation failed: %d\n", err);
 	return err;
 }
 
 static void __exit kvs_exit(void)
 {
 	misc_deregister(&kvs_misc);
+	kvs_netlink_exit();
+	kvs_switch_exit();
 }
 
 module_init(kvs_init);
@@ -28,3 +45,4 @@ module_exit(kvs_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("vhost-kvs: in-kernel switch for virtio-net rings");
+MODULE_ALIAS_GENL_FAMILY(VHOST_KVS_FAMILY_NAME);

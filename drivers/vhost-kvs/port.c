@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/vhost.h>
+#include <net/net_namespace.h>
 
 #include "kvs.h"
 
@@ -80,7 +81,8 @@ static int kvs_release(struct inode *inode, struct file *f)
 {
 	struct kvs_port *port = f->private_data;
 
-	/* 1. No new work picks up a backend. */
+	/* 1. Out of its switch; no new work picks up a backend. */
+	kvs_port_detach(port);
 	kvs_port_stop(port);
 	/* 2. Work already queued has finished. */
 	vhost_dev_flush(&port->dev);
@@ -261,6 +263,26 @@ static long kvs_check_mem_table(struct vhost_memory __user *m)
 	return 0;
 }
 
+static long kvs_attach(struct kvs_port *port, void __user *argp)
+{
+	struct vhost_kvs_attach a;
+	int i;
+
+	if (copy_from_user(&a, argp, sizeof(a)))
+		return -EFAULT;
+	/* Unused fields must be zero, so they can be given a meaning later. */
+	if (a.flags)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(a.reserved); i++)
+		if (a.reserved[i])
+			return -EINVAL;
+	if (!a.switch_name[0] ||
+	    strnlen(a.switch_name, sizeof(a.switch_name)) == sizeof(a.switch_name))
+		return -EINVAL;
+	return kvs_port_attach(port, current->nsproxy->net_ns, a.switch_name,
+			       a.mac);
+}
+
 static long kvs_ioctl_features(struct kvs_port *port, unsigned int ioctl,
 			       u64 __user *featurep)
 {
@@ -301,6 +323,10 @@ static long kvs_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 		return kvs_set_backend(port, argp);
 	case VHOST_RESET_OWNER:
 		return kvs_reset_owner(port);
+	case VHOST_KVS_ATTACH:
+		return kvs_attach(port, argp);
+	case VHOST_KVS_DETACH:
+		return kvs_port_detach(port);
 	case VHOST_SET_MEM_TABLE:
 		r = kvs_check_mem_table(argp);
 		if (r)

@@ -4,10 +4,17 @@
  * answer, the refusals for bad input included. Prints TAP; exits non-zero
  * when any check fails.
  *
- * Usage: kvs-devtest [DEVICE]   (default /dev/vhost-kvs)
+ * Usage: kvs-devtest [-s SWITCH] [DEVICE]   (default /dev/vhost-kvs)
+ *        kvs-devtest -H SWITCH MAC [DEVICE]
+ *
+ * -s SWITCH  also test VHOST_KVS_ATTACH/DETACH against an existing switch
+ * -H         attach one port to SWITCH with MAC, print "attached", and hold
+ *            it until killed (for tests of port listing, close and switch
+ *            deletion)
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -330,13 +337,94 @@ static void test_close_running(void)
 	check(ok, "close with both queues running and frames in flight");
 }
 
+static int attach(int fd, const char *sw, const uint8_t *mac, uint16_t flags,
+		  uint32_t reserved)
+{
+	struct vhost_kvs_attach a = { .flags = flags };
+
+	/* Names of 16 bytes or more arrive without NUL, on purpose. */
+	memcpy(a.switch_name, sw, strnlen(sw, sizeof(a.switch_name)));
+	memcpy(a.mac, mac, 6);
+	a.reserved[2] = reserved;
+	return xioctl(fd, VHOST_KVS_ATTACH, &a);
+}
+
+static void test_attach(const char *sw)
+{
+	const uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
+	const uint8_t mac2[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x57 };
+	const uint8_t mcast[6] = { 0x01, 0, 0x5e, 0, 0, 1 };
+	const uint8_t zero[6] = { 0 };
+	struct guest g, h;
+
+	check(guest_init(&g, dev) == 0 && guest_init(&h, dev) == 0,
+	      "open two ports for attach tests");
+	expect(attach(g.fd, "no-such-switch", mac, 0, 0), -ENOENT);
+	expect(attach(g.fd, "", mac, 0, 0), -EINVAL);
+	expect(attach(g.fd, "0123456789abcdefXYZ", mac, 0, 0), -EINVAL);
+	expect(attach(g.fd, sw, mcast, 0, 0), -EINVAL);
+	expect(attach(g.fd, sw, zero, 0, 0), -EINVAL);
+	expect(attach(g.fd, sw, mac, 1, 0), -EINVAL);
+	expect(attach(g.fd, sw, mac, 0, 1), -EINVAL);
+	expect(xioctl(g.fd, VHOST_KVS_DETACH, NULL), -ENOTCONN);
+	expect(attach(g.fd, sw, mac, 0, 0), 0);
+	expect(attach(g.fd, sw, mac, 0, 0), -EISCONN);
+	expect(attach(h.fd, sw, mac2, 0, 0), 0);
+	expect(xioctl(g.fd, VHOST_KVS_DETACH, NULL), 0);
+	expect(xioctl(g.fd, VHOST_KVS_DETACH, NULL), -ENOTCONN);
+	expect(attach(g.fd, sw, mac, 0, 0), 0);		/* again after detach */
+	guest_fini(&h);					/* close detaches */
+	guest_fini(&g);
+}
+
+static int parse_mac(const char *s, uint8_t *mac)
+{
+	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
+		      &mac[2], &mac[3], &mac[4], &mac[5]) == 6;
+}
+
+/* -H: attach one port and keep it until killed. */
+static int hold(const char *sw, const char *mac_s)
+{
+	uint8_t mac[6];
+	int fd = open(dev, O_RDWR), r;
+
+	if (fd < 0 || !parse_mac(mac_s, mac)) {
+		fprintf(stderr, "kvs-devtest: cannot open %s or bad MAC %s\n", dev, mac_s);
+		return 2;
+	}
+	r = attach(fd, sw, mac, 0, 0);
+	if (r) {
+		fprintf(stderr, "kvs-devtest: attach to %s: %s\n", sw, strerror(-r));
+		return 1;
+	}
+	printf("attached\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t f = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	const char *sw = NULL;
 	struct guest g;
+	int o;
 
-	if (argc > 1)
-		dev = argv[1];
+	while ((o = getopt(argc, argv, "s:H")) != -1) {
+		if (o == 's') {
+			sw = optarg;
+		} else if (o == 'H' && optind + 1 < argc + 1 && argc - optind >= 2) {
+			if (argc - optind > 2)
+				dev = argv[optind + 2];
+			return hold(argv[optind], argv[optind + 1]);
+		} else {
+			fprintf(stderr, "usage: kvs-devtest [-s SWITCH] [DEVICE] | -H SWITCH MAC [DEVICE]\n");
+			return 2;
+		}
+	}
+	if (optind < argc)
+		dev = argv[optind];
 	test_owner();
 
 	if (guest_init(&g, dev)) {
@@ -353,6 +441,8 @@ int main(int argc, char **argv)
 	test_tx_malformed(&g);
 	guest_fini(&g);
 	test_close_running();
+	if (sw)
+		test_attach(sw);
 
 	printf("1..%d\n# kvs-devtest: %d passed, %d failed\n", passed + failed,
 	       passed, failed);

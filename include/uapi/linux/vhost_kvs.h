@@ -14,17 +14,44 @@
  * kernel vhost backend drives it unchanged. Starting a queue checks that
  * its rings lie in the memory table (EFAULT otherwise).
  *
- * Until the instance is attached to a switch, transmitted frames are
- * validated, counted as dropped and completed, so a guest never stalls.
+ * VHOST_KVS_ATTACH makes the instance a port of a switch of the caller's
+ * network namespace (switches are managed through the "vhost-kvs" generic
+ * netlink family, <linux/vhost_kvs_netlink.h>); VHOST_KVS_DETACH or closing
+ * the file takes it out. Attaching needs no vhost owner, so a manager can
+ * attach a file before handing it to QEMU. Until a port is attached,
+ * transmitted frames are validated, counted as dropped and completed, so a
+ * guest never stalls.
  */
 #ifndef _UAPI_LINUX_VHOST_KVS_H
 #define _UAPI_LINUX_VHOST_KVS_H
 
 #include <linux/types.h>
 #include <linux/vhost.h>
+#include <linux/vhost_kvs_netlink.h>
 
 #define VHOST_KVS_VQ_RX		0
 #define VHOST_KVS_VQ_TX		1
 #define VHOST_KVS_VQ_MAX	2
+
+/**
+ * struct vhost_kvs_attach - argument of VHOST_KVS_ATTACH
+ * @switch_name: NUL-terminated name of a switch in the caller's netns
+ * @mac: the guest's MAC address: unicast, not all zeroes
+ * @flags: must be 0
+ * @reserved: must be 0
+ *
+ * Errors: ENOENT no such switch; EISCONN already attached; EINVAL a bad
+ * name, MAC, flag or reserved field.
+ */
+struct vhost_kvs_attach {
+	char switch_name[VHOST_KVS_NAME_LEN];
+	__u8 mac[6];
+	__u16 flags;
+	__u32 reserved[4];
+};
+
+#define VHOST_KVS_ATTACH	_IOW(VHOST_VIRTIO, 0xA0, struct vhost_kvs_attach)
+/* Leave the switch; ENOTCONN when not attached. */
+#define VHOST_KVS_DETACH	_IO(VHOST_VIRTIO, 0xA1)
 
 #endif /* _UAPI_LINUX_VHOST_KVS_H */

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "vhost-kvs" generic netlink family: the operations of
+ * Documentation/netlink/specs/vhost_kvs.yaml. Policies and the ops table
+ * are generated (nl-gen.c); this file holds what the operations do.
+ */
+#include <linux/capability.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "kvs.h"
+#include "nl-gen.h"
+
+#define KVS_DEFAULT_AGEING_SECS	300
+#define KVS_DEFAULT_MAX_FDB	4096
+
+/* Write operations need CAP_NET_ADMIN over the switch's namespace. */
+static int kvs_nl_admin(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_ns_capable(skb, genl_info_net(info)->user_ns,
+			       CAP_NET_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(info->extack,
+		       "CAP_NET_ADMIN over the network namespace is required");
+	return -EPERM;
+}
+
+/* The switch named by attribute @type, which must be present and not empty. */
+static const char *kvs_nl_name(struct genl_info *info, unsigned int type)
+{
+	struct nlattr *attr = info->attrs[type];
+
+	if (!attr) {
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
+		NL_SET_ERR_MSG(info->extack, "switch name missing");
+		return NULL;
+	}
+	if (!nla_len(attr) || !*(char *)nla_data(attr)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "switch name is empty");
+		return NULL;
+	}
+	return nla_data(attr);
+}
+
+static struct kvs_switch *kvs_nl_switch(struct genl_info *info,
+					unsigned int type)
+{
+	const char *name = kvs_nl_name(info, type);
+	struct kvs_switch *sw;
+
+	lockdep_assert_held(&kvs_lock);
+	if (!name)
+		return ERR_PTR(-EINVAL);
+	sw = kvs_switch_find(genl_info_net(info), name);
+	if (!sw) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[type],
+				    "no such switch in this network namespace");
+		return ERR_PTR(-ENOENT);
+	}
+	return sw;
+}
+
+static u32 kvs_nl_u32(struct genl_info *info, unsigned int type, u32 def)
+{
+	return info->attrs[type] ? nla_get_u32(info->attrs[type]) : def;
+}
+
+int vhost_kvs_nl_switch_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	const char *name;
+	int err;
+
+	err = kvs_nl_admin(skb, info);
+	if (err)
+		return err;
+	name = kvs_nl_name(info, VHOST_KVS_A_SWITCH_NAME);
+	if (!name)
+		return -EINVAL;
+	mutex_lock(&kvs_lock);
+	err = kvs_switch_new(genl_info_net(info), name,
+			     kvs_nl_u32(info, VHOST_KVS_A_SWITCH_AGEING_TIME,
+					KVS_DEFAULT_AGEING_SECS),
+			     kvs_nl_u32(info, VHOST_KVS_A_SWITCH_MAX_FDB_ENTRIES,
+					KVS_DEFAULT_MAX_FDB));
+	mutex_unlock(&kvs_lock);
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[VHOST_KVS_A_SWITCH_NAME],
+				    "a switch of that name exists");
+	return err;
+}
+
+int vhost_kvs_nl_switch_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kvs_switch *sw;
+	int err;
+
+	err = kvs_nl_admin(skb, info);
+	if (err)
+		return err;
+	mutex_lock(&kvs_lock);
+	sw = kvs_nl_switch(info, VHOST_KVS_A_SWITCH_NAME);
+	err = IS_ERR(sw) ? PTR_ERR(sw) :
+	      kvs_switch_del(genl_info_net(info), sw->name);
+	mutex_unlock(&kvs_lock);
+	return err;
+}
+
+static int kvs_nl_switch_fill(struct sk_buff *msg, struct kvs_switch *sw,
+			      u32 portid, u32 seq, int flags)
+{
+	void *hdr;
+
+	lockdep_assert_held(&kvs_lock);
+	hdr = genlmsg_put(msg, portid, seq, &vhost_kvs_nl_family, flags,
+			  VHOST_KVS_CMD_SWITCH_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(msg, VHOST_KVS_A_SWITCH_NAME, sw->name) ||
+	    nla_put_u32(msg, VHOST_KVS_A_SWITCH_AGEING_TIME, sw->ageing_secs) ||
+	    nla_put_u32(msg, VHOST_KVS_A_SWITCH_MAX_FDB_ENTRIES,
+			sw->fdb.max_entries) ||
+	    nla_put_u32(msg, VHOST_KVS_A_SWITCH_PORT_COUNT, sw->nports) ||
+	    nla_put_u32(msg, VHOST_KVS_A_SWITCH_FDB_COUNT,
+			READ_ONCE(sw->fdb.count))) {
+		genlmsg_cancel(msg, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+int vhost_kvs_nl_switch_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kvs_switch *sw;
+	struct sk_buff *msg;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&kvs_lock);
+	sw = kvs_nl_switch(info, VHOST_KVS_A_SWITCH_NAME);
+	err = IS_ERR(sw) ? PTR_ERR(sw) :
+	      kvs_nl_switch_fill(msg, sw, info->snd_portid, info->snd_seq, 0);
+	mutex_unlock(&kvs_lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args[0]: index of the next switch to dump. */
+int vhost_kvs_nl_switch_get_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	struct kvs_switch *sw;
+	int err = 0;
+
+	mutex_lock(&kvs_lock);
+	while ((sw = kvs_switch_nth(sock_net(skb->sk), cb->args[0]))) {
+		err = kvs_nl_switch_fill(skb, sw, NETLINK_CB(cb->skb).portid,
+					 cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (err)
+			break;
+		cb->args[0]++;
+	}
+	mutex_unlock(&kvs_lock);
+	/* A full message ends this part of the dump; the rest follows. */
+	return err == -EMSGSIZE && skb->len ? skb->len : err;
+}
+
+static int kvs_nl_port_fill(struct sk_buff *msg, struct kvs_switch *sw,
+			    struct kvs_port *port, u32 portid, u32 seq,
+			    int flags)
+{
+	void *hdr;
+
+	lockdep_assert_held(&kvs_lock);
+	hdr = genlmsg_put(msg, portid, seq, &vhost_kvs_nl_family, flags,
+			  VHOST_KVS_CMD_PORT_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(msg, VHOST_KVS_A_PORT_SWITCH, sw->name) ||
+	    nla_put_u32(msg, VHOST_KVS_A_PORT_ID, port->id) ||
+	    nla_put(msg, VHOST_KVS_A_PORT_MAC, ETH_ALEN, port->mac)) {
+		genlmsg_cancel(msg, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return 0;
+}
+
+int vhost_kvs_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kvs_switch *sw;
+	struct kvs_port *port;
+	struct sk_buff *msg;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_PORT_ID))
+		return -EINVAL;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&kvs_lock);
+	sw = kvs_nl_switch(info, VHOST_KVS_A_PORT_SWITCH);
+	if (IS_ERR(sw)) {
+		err = PTR_ERR(sw);
+		goto out;
+	}
+	port = kvs_switch_port(sw, nla_get_u32(info->attrs[VHOST_KVS_A_PORT_ID]));
+	if (!port) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[VHOST_KVS_A_PORT_ID],
+				    "no such port in this switch");
+		err = -ENOENT;
+		goto out;
+	}
+	err = kvs_nl_port_fill(msg, sw, port, info->snd_portid, info->snd_seq,
+			       0);
+out:
+	mutex_unlock(&kvs_lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/* cb->args[0]: id of the last port dumped (ids only grow). */
+int vhost_kvs_nl_port_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	const struct genl_info *info = genl_info_dump(cb);
+	struct kvs_switch *sw;
+	struct kvs_port *port;
+	int err = 0;
+
+	if (!info->attrs[VHOST_KVS_A_PORT_SWITCH]) {
+		NL_SET_ERR_MSG(cb->extack, "dumping ports needs a switch name");
+		return -EINVAL;
+	}
+	mutex_lock(&kvs_lock);
+	sw = kvs_switch_find(sock_net(skb->sk),
+			     nla_data(info->attrs[VHOST_KVS_A_PORT_SWITCH]));
+	if (!sw) {
+		mutex_unlock(&kvs_lock);
+		NL_SET_ERR_MSG(cb->extack, "no such switch in this network namespace");
+		return -ENOENT;
+	}
+	list_for_each_entry(port, &sw->ports, sw_node) {
+		if (port->id <= cb->args[0])
+			continue;
+		err = kvs_nl_port_fill(skb, sw, port, NETLINK_CB(cb->skb).portid,
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (err)
+			break;
+		cb->args[0] = port->id;
+	}
+	mutex_unlock(&kvs_lock);
+	return err == -EMSGSIZE && skb->len ? skb->len : err;
+}
+
+int kvs_netlink_init(void)
+{
+	return genl_register_family(&vhost_kvs_nl_family);
+}
+
+void kvs_netlink_exit(void)
+{
+	genl_unregister_family(&vhost_kvs_nl_family);
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause)
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/vhost_kvs.yaml */
+/* YNL-GEN kernel source */
+
+#include <net/netlink.h>
+#include <net/genetlink.h>
+
+#include "nl-gen.h"
+
+#include <uapi/linux/vhost_kvs_netlink.h>
+
+/* Integer value ranges */
+static const struct netlink_range_validation vhost_kvs_a_switch_ageing_time_range = {
+	.min	= 1ULL,
+	.max	= 1000000ULL,
+};
+
+static const struct netlink_range_validation vhost_kvs_a_switch_max_fdb_entries_range = {
+	.min	= 1ULL,
+	.max	= 1048576ULL,
+};
+
+/* VHOST_KVS_CMD_SWITCH_NEW - do */
+static const struct nla_policy vhost_kvs_switch_new_nl_policy[VHOST_KVS_A_SWITCH_MAX_FDB_ENTRIES + 1] = {
+	[VHOST_KVS_A_SWITCH_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+	[VHOST_KVS_A_SWITCH_AGEING_TIME] = NLA_POLICY_FULL_RANGE(NLA_U32, &vhost_kvs_a_switch_ageing_time_range),
+	[VHOST_KVS_A_SWITCH_MAX_FDB_ENTRIES] = NLA_POLICY_FULL_RANGE(NLA_U32, &vhost_kvs_a_switch_max_fdb_entries_range),
+};
+
+/* VHOST_KVS_CMD_SWITCH_DEL - do */
+static const struct nla_policy vhost_kvs_switch_del_nl_policy[VHOST_KVS_A_SWITCH_NAME + 1] = {
+	[VHOST_KVS_A_SWITCH_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+};
+
+/* VHOST_KVS_CMD_SWITCH_GET - do */
+static const struct nla_policy vhost_kvs_switch_get_nl_policy[VHOST_KVS_A_SWITCH_NAME + 1] = {
+	[VHOST_KVS_A_SWITCH_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
+};
+
+/* VHOST_KVS_CMD_PORT_GET - do */
+static const struct nla_policy vhost_kvs_port_get_do_nl_policy[VHOST_KVS_A_PORT_ID + 1] = {
+	[VHOST_KVS_A_PORT_SWITCH] = { .type = NLA_NUL_STRING, .len = 15, },
+	[VHOST_KVS_A_PORT_ID] = { .type = NLA_U32, },
+};
+
+/* VHOST_KVS_CMD_PORT_GET - dump */
+static const struct nla_policy vhost_kvs_port_get_dump_nl_policy[VHOST_KVS_A_PORT_SWITCH + 1] = {
+	[VHOST_KVS_A_PORT_SWITCH] = { .type = NLA_NUL_STRING, .len = 15, },
+};
+
+/* Ops table for vhost_kvs */
+static const struct genl_split_ops vhost_kvs_nl_ops[] = {
+	{
+		.cmd		= VHOST_KVS_CMD_SWITCH_NEW,
+		.doit		= vhost_kvs_nl_switch_new_doit,
+		.policy		= vhost_kvs_switch_new_nl_policy,
+		.maxattr	= VHOST_KVS_A_SWITCH_MAX_FDB_ENTRIES,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VHOST_KVS_CMD_SWITCH_DEL,
+		.doit		= vhost_kvs_nl_switch_del_doit,
+		.policy		= vhost_kvs_switch_del_nl_policy,
+		.maxattr	= VHOST_KVS_A_SWITCH_NAME,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VHOST_KVS_CMD_SWITCH_GET,
+		.doit		= vhost_kvs_nl_switch_get_doit,
+		.policy		= vhost_kvs_switch_get_nl_policy,
+		.maxattr	= VHOST_KVS_A_SWITCH_NAME,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= VHOST_KVS_CMD_SWITCH_GET,
+		.dumpit	= vhost_kvs_nl_switch_get_dumpit,
+		.flags	= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= VHOST_KVS_CMD_PORT_GET,
+		.doit		= vhost_kvs_nl_port_get_doit,
+		.policy		= vhost_kvs_port_get_do_nl_policy,
+		.maxattr	= VHOST_KVS_A_PORT_ID,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VHOST_KVS_CMD_PORT_GET,
+		.dumpit		= vhost_kvs_nl_port_get_dumpit,
+		.policy		= vhost_kvs_port_get_dump_nl_policy,
+		.maxattr	= VHOST_KVS_A_PORT_SWITCH,
+		.flags		= GENL_CMD_CAP_DUMP,
+	},
+};
+
+struct genl_family vhost_kvs_nl_family __ro_after_init = {
+	.name		= VHOST_KVS_FAMILY_NAME,
+	.version	= VHOST_KVS_FAMILY_VERSION,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.split_ops	= vhost_kvs_nl_ops,
+	.n_split_ops	= ARRAY_SIZE(vhost_kvs_nl_ops),
+};

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/vhost_kvs.yaml */
+/* YNL-GEN kernel header */
+
+#ifndef _LINUX_VHOST_KVS_GEN_H
+#define _LINUX_VHOST_KVS_GEN_H
+
+#include <net/netlink.h>
+#include <net/genetlink.h>
+
+#include <uapi/linux/vhost_kvs_netlink.h>
+
+int vhost_kvs_nl_switch_new_doit(struct sk_buff *skb, struct genl_info *info);
+int vhost_kvs_nl_switch_del_doit(struct sk_buff *skb, struct genl_info *info);
+int vhost_kvs_nl_switch_get_doit(struct sk_buff *skb, struct genl_info *info);
+int vhost_kvs_nl_switch_get_dumpit(struct sk_buff *skb,
+				   struct netlink_callback *cb);
+int vhost_kvs_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info);
+int vhost_kvs_nl_port_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb);
+
+extern struct genl_family vhost_kvs_nl_family;
+
+#endif /* _LINUX_VHOST_KVS_GEN_H */

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Switch objects: named, one list per network namespace, deleted with
+ * their namespace. Ports (open /dev/vhost-kvs files) attach to them.
+ *
+ * Every change goes through kvs_lock. Control operations are rare, and one
+ * lock makes switch deletion, namespace teardown and port close, which can
+ * all race for the same port, simple to get right.
+ */
+#include <linux/etherdevice.h>
+#include <linux/jiffies.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "kvs.h"
+
+/* Serialises all switch and membership changes; see LOCKING in kvs.h. */
+DEFINE_MUTEX(kvs_lock);
+
+static unsigned int kvs_net_id __read_mostly;
+
+struct kvs_net {
+	struct list_head switches;	/* kvs_lock */
+};
+
+static struct list_head *kvs_switches(struct net *net)
+{
+	return &((struct kvs_net *)net_generic(net, kvs_net_id))->switches;
+}
+
+struct kvs_switch *kvs_switch_find(struct net *net, const char *name)
+{
+	struct kvs_switch *sw;
+
+	lockdep_assert_held(&kvs_lock);
+	list_for_each_entry(sw, kvs_switches(net), node)
+		if (!strcmp(sw->name, name))
+			return sw;
+	return NULL;
+}
+
+/* For dumps: the n-th switch of the namespace, NULL past the end. */
+struct kvs_switch *kvs_switch_nth(struct net *net, unsigned long n)
+{
+	struct kvs_switch *sw;
+
+	lockdep_assert_held(&kvs_lock);
+	list_for_each_entry(sw, kvs_switches(net), node)
+		if (!n--)
+			return sw;
+	return NULL;
+}
+
+struct kvs_port *kvs_switch_port(struct kvs_switch *sw, u32 id)
+{
+	struct kvs_port *port;
+
+	lockdep_assert_held(&kvs_lock);
+	list_for_each_entry(port, &sw->ports, sw_node)
+		if (port->id == id)
+			return port;
+	return NULL;
+}
+
+/* Age the FDB at half the ageing time, so an entry lives at most 1.5x. */
+static unsigned long kvs_gc_interval(const struct kvs_switch *sw)
+{
+	return max_t(unsigned long, HZ, sw->ageing_secs * HZ / 2);
+}
+
+static void kvs_switch_gc(struct work_struct *work)
+{
+	struct kvs_switch *sw = container_of(to_delayed_work(work),
+					     struct kvs_switch, gc);
+
+	kvs_fdb_age(&sw->fdb, jiffies);
+	schedule_delayed_work(&sw->gc, kvs_gc_interval(sw));
+}
+
+int kvs_switch_new(struct net *net, const char *name, u32 ageing_secs,
+		   u32 max_fdb)
+{
+	struct kvs_switch *sw;
+	int err;
+
+	lockdep_assert_held(&kvs_lock);
+	if (kvs_switch_find(net, name))
+		return -EEXIST;
+	sw = kzalloc(sizeof(*sw), GFP_KERNEL_ACCOUNT);
+	if (!sw)
+		return -ENOMEM;
+	err = kvs_fdb_init(&sw->fdb, max_fdb, (unsigned long)ageing_secs * HZ);
+	if (err) {
+		kfree(sw);
+		return err;
+	}
+	strscpy(sw->name, name);
+	sw->net = net;
+	sw->ageing_secs = ageing_secs;
+	INIT_LIST_HEAD(&sw->ports);
+	INIT_DELAYED_WORK(&sw->gc, kvs_switch_gc);
+	list_add_tail(&sw->node, kvs_switches(net));
+	schedule_delayed_work(&sw->gc, kvs_gc_interval(sw));
+	return 0;
+}
+
+static void kvs_port_unlink(struct kvs_port *port, struct kvs_switch *sw)
+{
+	lockdep_assert_held(&kvs_lock);
+	list_del_rcu(&port->sw_node);
+	RCU_INIT_POINTER(port->sw, NULL);
+	kvs_fdb_flush_dst(&sw->fdb, &port->fdb_dst);
+	sw->nports--;
+}
+
+static void kvs_switch_destroy(struct kvs_switch *sw)
+{
+	struct kvs_port *port, *tmp;
+
+	lockdep_assert_held(&kvs_lock);
+	/* 1. Ports leave: they now drop what they send, like unplugged NICs. */
+	list_for_each_entry_safe(port, tmp, &sw->ports, sw_node)
+		kvs_port_unlink(port, sw);
+	/* 2. Nobody finds the switch any more. */
+	list_del(&sw->node);
+	/* 3. The GC is stopped; it takes no kvs_lock, so this cannot block. */
+	cancel_delayed_work_sync(&sw->gc);
+	/* 4. Datapath readers that saw the switch are gone. */
+	synchronize_rcu();
+	kvs_fdb_destroy(&sw->fdb);
+	kfree(sw);
+}
+
+int kvs_switch_del(struct net *net, const char *name)
+{
+	struct kvs_switch *sw;
+
+	lockdep_assert_held(&kvs_lock);
+	sw = kvs_switch_find(net, name);
+	if (!sw)
+		return -ENOENT;
+	kvs_switch_destroy(sw);
+	return 0;
+}
+
+int kvs_port_attach(struct kvs_port *port, struct net *net,
+		    const char *name, const u8 *mac)
+{
+	struct kvs_switch *sw;
+
+	if (!is_valid_ether_addr(mac))
+		return -EINVAL;
+	mutex_lock(&kvs_lock);
+	sw = kvs_switch_find(net, name);
+	if (!sw) {
+		mutex_unlock(&kvs_lock);
+		return -ENOENT;
+	}
+	if (rcu_access_pointer(port->sw)) {
+		mutex_unlock(&kvs_lock);
+		return -EISCONN;
+	}
+	ether_addr_copy(port->mac, mac);
+	port->id = ++sw->last_id;
+	sw->nports++;
+	list_add_tail_rcu(&port->sw_node, &sw->ports);
+	rcu_assign_pointer(port->sw, sw);
+	mutex_unlock(&kvs_lock);
+	return 0;
+}
+
+int kvs_port_detach(struct kvs_port *port)
+{
+	struct kvs_switch *sw;
+
+	mutex_lock(&kvs_lock);
+	sw = rcu_dereference_protected(port->sw, lockdep_is_held(&kvs_lock));
+	if (sw)
+		kvs_port_unlink(port, sw);
+	mutex_unlock(&kvs_lock);
+	if (!sw)
+		return -ENOTCONN;
+	/* The port may be freed or attached again once readers are done. */
+	synchronize_rcu();
+	return 0;
+}
+
+static int __net_init kvs_net_init(struct net *net)
+{
+	INIT_LIST_HEAD(kvs_switches(net));
+	return 0;
+}
+
+/* A namespace takes its switches with it; their ports are detached. */
+static void __net_exit kvs_net_exit(struct net *net)
+{
+	struct kvs_switch *sw, *tmp;
+
+	mutex_lock(&kvs_lock);
+	list_for_each_entry_safe(sw, tmp, kvs_switches(net), node)
+		kvs_switch_destroy(sw);
+	mutex_unlock(&kvs_lock);
+}
+
+static struct pernet_operations kvs_net_ops = {
+	.init = kvs_net_init,
+	.exit = kvs_net_exit,
+	.id = &kvs_net_id,
+	.size = sizeof(struct kvs_net),
+};
+
+int kvs_switch_init(void)
+{
+	return register_pernet_subsys(&kvs_net_ops);
+}
+
+void kvs_switch_exit(void)
+{
+	unregister_pernet_subsys(&kvs_net_ops);
+}

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvsctl: manage vhost-kvs switches over the "vhost-kvs" generic netlink
+ * family, the way ip(8) manages links.
+ *
+ *   kvsctl [-j] switch add NAME [ageing SECS] [max-fdb N]
+ *   kvsctl [-j] switch del NAME
+ *   kvsctl [-j] switch show [NAME]
+ *   kvsctl [-j] port show SWITCH [ID]
+ *
+ * Exit status: 0 done, 1 the kernel refused (its message is printed),
+ * 2 bad command line or no vhost-kvs in this kernel.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/vhost_kvs_netlink.h>
+
+static struct mnl_socket *nl;
+static unsigned int seq, portid;
+static int json, first = 1;
+static uint16_t family;
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: kvsctl [-j] switch add NAME [ageing SECS] [max-fdb N]\n"
+		"       kvsctl [-j] switch del NAME\n"
+		"       kvsctl [-j] switch show [NAME]\n"
+		"       kvsctl [-j] port show SWITCH [ID]\n");
+	exit(2);
+}
+
+static struct nlmsghdr *msg_start(char *buf, uint16_t type, uint8_t cmd,
+				  uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = ++seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = VHOST_KVS_FAMILY_VERSION;
+	return nlh;
+}
+
+/* Print the kernel's extended ack message with the errno. */
+static int print_error(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	const char *cmd = data;
+	struct nlattr *attr;
+
+	if (!e->error)
+		return MNL_CB_STOP;
+	errno = -e->error;
+	fprintf(stderr, "kvsctl: %s: %s", cmd, strerror(-e->error));
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		size_t off = sizeof(*e);
+
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			off += mnl_nlmsg_get_payload_len(&e->msg);
+		mnl_attr_for_each_payload((struct nlattr *)((char *)e + off),
+					  mnl_nlmsg_get_payload_len(nlh) - off)
+			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG)
+				fprintf(stderr, " (%s)", mnl_attr_get_str(attr));
+	}
+	fputc('\n', stderr);
+	return MNL_CB_ERROR;
+}
+
+/* A dump ends with DONE, whose payload is 0 or the error that ended it. */
+static int dump_done(const struct nlmsghdr *nlh, void *data)
+{
+	const int *err = mnl_nlmsg_get_payload(nlh);
+	struct nlattr *attr;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*err) || !*err)
+		return MNL_CB_STOP;
+	errno = -*err;
+	fprintf(stderr, "kvsctl: %s: %s", (const char *)data, strerror(-*err));
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		mnl_attr_for_each(attr, nlh, sizeof(*err))
+			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG)
+				fprintf(stderr, " (%s)", mnl_attr_get_str(attr));
+	fputc('\n', stderr);
+	return MNL_CB_ERROR;
+}
+
+/* Send a request, run @cb on each reply; @what names it in errors. */
+static int talk(struct nlmsghdr *nlh, mnl_cb_t cb, const char *what)
+{
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = print_error,
+		[NLMSG_DONE] = dump_done,
+	};
+	char buf[32768];
+	int n;
+
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0 ||
+	       (n < 0 && errno == EINTR)) {
+		n = mnl_cb_run2(buf, n, nlh->nlmsg_seq, portid, cb,
+				(void *)what, ctl, NLMSG_MIN_TYPE);
+		if (n <= MNL_CB_STOP)
+			break;
+	}
+	if (n < 0 && errno == EAGAIN)
+		fprintf(stderr, "kvsctl: %s: no answer from the kernel\n", what);
+	return n < 0 ? -1 : 0;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *a;
+
+	(void)data;
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
+			family = mnl_attr_get_u16(a);
+	return MNL_CB_OK;
+}
+
+static void open_family(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		perror("kvsctl: netlink");
+		exit(2);
+	}
+	portid = mnl_socket_get_portid(nl);
+	/* The kernel's reason for a refusal comes as an extended ACK. */
+	setsockopt(mnl_socket_get_fd(nl), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &(int){ 1 }, sizeof(int));
+	/* Never wait forever on a kernel that does not answer. */
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO,
+		   &(struct timeval){ .tv_sec = 10 }, sizeof(struct timeval));
+	nlh = msg_start(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, VHOST_KVS_FAMILY_NAME);
+	if (talk(nlh, family_cb, "family") || !family) {
+		fprintf(stderr, "kvsctl: this kernel has no vhost-kvs (genetlink family \"%s\")\n",
+			VHOST_KVS_FAMILY_NAME);
+		exit(2);
+	}
+}
+
+static uint32_t attr_u32(struct nlattr **tb, int t)
+{
+	return tb[t] ? mnl_attr_get_u32(tb[t]) : 0;
+}
+
+static int collect(const struct nlattr *a, void *data)
+{
+	struct nlattr **tb = data;
+
+	if (mnl_attr_get_type(a) <= 16)
+		tb[mnl_attr_get_type(a)] = (struct nlattr *)a;
+	return MNL_CB_OK;
+}
+
+static int switch_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *tb[17] = { 0 };
+	const char *name;
+
+	(void)data;
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect, tb);
+	name = tb[VHOST_KVS_A_SWITCH_NAME] ?
+	       mnl_attr_get_str(tb[VHOST_KVS_A_SWITCH_NAME]) : "?";
+	printf(json ? "%s{\"name\":\"%s\",\"ageing_time\":%u,\"max_fdb_entries\":%u,\"ports\":%u,\"fdb_entries\":%u}"
+		    : "%sswitch %s ageing %u max-fdb %u ports %u fdb %u\n",
+	       json ? (first ? "" : ",") : "", name,
+	       attr_u32(tb, VHOST_KVS_A_SWITCH_AGEING_TIME),
+	       attr_u32(tb, VHOST_KVS_A_SWITCH_MAX_FDB_ENTRIES),
+	       attr_u32(tb, VHOST_KVS_A_SWITCH_PORT_COUNT),
+	       attr_u32(tb, VHOST_KVS_A_SWITCH_FDB_COUNT));
+	first = 0;
+	return MNL_CB_OK;
+}
+
+static int port_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *tb[17] = { 0 };
+	const uint8_t *m = (const uint8_t *)"\0\0\0\0\0\0";
+	char mac[18];
+
+	(void)data;
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect, tb);
+	if (tb[VHOST_KVS_A_PORT_MAC] &&
+	    mnl_attr_get_payload_len(tb[VHOST_KVS_A_PORT_MAC]) == 6)
+		m = mnl_attr_get_payload(tb[VHOST_KVS_A_PORT_MAC]);
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+		 m[0], m[1], m[2], m[3], m[4], m[5]);
+	printf(json ? "%s{\"switch\":\"%s\",\"id\":%u,\"mac\":\"%s\"}"
+		    : "%sport %s/%u mac %s\n",
+	       json ? (first ? "" : ",") : "",
+	       tb[VHOST_KVS_A_PORT_SWITCH] ?
+	       mnl_attr_get_str(tb[VHOST_KVS_A_PORT_SWITCH]) : "?",
+	       attr_u32(tb, VHOST_KVS_A_PORT_ID), mac);
+	first = 0;
+	return MNL_CB_OK;
+}
+
+static uint32_t number(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end || !*s || v > UINT32_MAX) {
+		fprintf(stderr, "kvsctl: '%s' is not a number\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+static int cmd_switch(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	int r;
+
+	if (argc >= 2 && !strcmp(argv[0], "add")) {
+		nlh = msg_start(buf, family, VHOST_KVS_CMD_SWITCH_NEW, 0);
+		mnl_attr_put_strz(nlh, VHOST_KVS_A_SWITCH_NAME, argv[1]);
+		for (int i = 2; i < argc; i += 2) {
+			if (i + 1 >= argc)
+				usage();
+			if (!strcmp(argv[i], "ageing"))
+				mnl_attr_put_u32(nlh, VHOST_KVS_A_SWITCH_AGEING_TIME,
+						 number(argv[i + 1]));
+			else if (!strcmp(argv[i], "max-fdb"))
+				mnl_attr_put_u32(nlh, VHOST_KVS_A_SWITCH_MAX_FDB_ENTRIES,
+						 number(argv[i + 1]));
+			else
+				usage();
+		}
+		return talk(nlh, NULL, "switch add") ? 1 : 0;
+	}
+	if (argc == 2 && !strcmp(argv[0], "del")) {
+		nlh = msg_start(buf, family, VHOST_KVS_CMD_SWITCH_DEL, 0);
+		mnl_attr_put_strz(nlh, VHOST_KVS_A_SWITCH_NAME, argv[1]);
+		return talk(nlh, NULL, "switch del") ? 1 : 0;
+	}
+	if (argc <= 2 && argc >= 1 && !strcmp(argv[0], "show")) {
+		nlh = msg_start(buf, family, VHOST_KVS_CMD_SWITCH_GET,
+				argc == 1 ? NLM_F_DUMP : 0);
+		if (argc == 2)
+			mnl_attr_put_strz(nlh, VHOST_KVS_A_SWITCH_NAME, argv[1]);
+		if (json)
+			putchar('[');
+		r = talk(nlh, switch_cb, "switch show");
+		if (json)
+			puts("]");
+		return r ? 1 : 0;
+	}
+	usage();
+	return 2;
+}
+
+static int cmd_port(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	int r;
+
+	if (argc < 2 || argc > 3 || strcmp(argv[0], "show"))
+		usage();
+	nlh = msg_start(buf, family, VHOST_KVS_CMD_PORT_GET,
+			argc == 2 ? NLM_F_DUMP : 0);
+	mnl_attr_put_strz(nlh, VHOST_KVS_A_PORT_SWITCH, argv[1]);
+	if (argc == 3)
+		mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_ID, number(argv[2]));
+	if (json)
+		putchar('[');
+	r = talk(nlh, port_cb, "port show");
+	if (json)
+		puts("]");
+	return r ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+
+	if (i < argc && !strcmp(argv[i], "-j")) {
+		json = 1;
+		i++;
+	}
+	if (i >= argc)
+		usage();
+	open_family();
+	if (!strcmp(argv[i], "switch"))
+		return cmd_switch(argc - i - 1, argv + i + 1);
+	if (!strcmp(argv[i], "port"))
+		return cmd_port(argc - i - 1, argv + i + 1);
+	usage();
+	return 2;
+}
