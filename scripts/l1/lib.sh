@@ -10,7 +10,9 @@
 #   guests_stop                stop every guest started here
 #
 # Guests are the project's kernel again with scripts/l2/init: console on
-# /tmp/NAME.log, agent on a pipe (/tmp/NAME.in, /tmp/NAME.out).
+# /tmp/NAME.log, agent on a pipe (/tmp/NAME.in, /tmp/NAME.out). They boot
+# with lapic=notscdeadline: nested under TCG's emulated SVM, the
+# TSC-deadline timer now and then stops firing and the guest hangs.
 
 FAILS=0
 GUESTS=""
@@ -56,7 +58,7 @@ guest_launch() {
 	# shellcheck disable=SC2046
 	qemu-system-x86_64 $(l2_accel) -m 256 -smp 1 -L /usr/share/qemu \
 		-kernel /kvs/bzImage -initrd /kvs/l2.cpio.gz \
-		-append "console=ttyS0 panic=-1 loglevel=4 kvs.name=$name kvs.ip=$ip" \
+		-append "console=ttyS0 panic=-1 loglevel=4 lapic=notscdeadline kvs.name=$name kvs.ip=$ip" \
 		-display none -vga none -monitor none -no-reboot \
 		-serial file:/tmp/"$name".log -serial pipe:/tmp/"$name" \
 		"$@" </dev/null >/tmp/"$name".err 2>&1 &
@@ -127,7 +129,8 @@ guest_run() {
 		fi
 		sleep 0.2
 	done
-	echo "# $name: '$*' gave no answer in $secs s"
+	echo "# $name: '$*' gave no answer in $secs s; agent and console tails:"
+	tail -n 5 /tmp/"$name".agent /tmp/"$name".log 2>/dev/null | sed 's/^/#   /'
 	return 124
 }
 
