@@ -130,6 +130,16 @@ static int kvs_nl_switch_fill(struct sk_buff *msg, struct kvs_switch *sw,
 	return 0;
 }
 
+/* Send @msg as the answer to a do request, or drop it when @err is set. */
+static int kvs_nl_reply(struct sk_buff *msg, struct genl_info *info, int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
 int vhost_kvs_nl_switch_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kvs_switch *sw;
@@ -144,11 +154,7 @@ int vhost_kvs_nl_switch_get_doit(struct sk_buff *skb, struct genl_info *info)
 	err = IS_ERR(sw) ? PTR_ERR(sw) :
 	      kvs_nl_switch_fill(msg, sw, info->snd_portid, info->snd_seq, 0);
 	mutex_unlock(&kvs_lock);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	return genlmsg_reply(msg, info);
+	return kvs_nl_reply(msg, info, err);
 }
 
 /* cb->args[0]: index of the next switch to dump. */
@@ -222,11 +228,7 @@ int vhost_kvs_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
 			       0);
 out:
 	mutex_unlock(&kvs_lock);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	return genlmsg_reply(msg, info);
+	return kvs_nl_reply(msg, info, err);
 }
 
 /* cb->args[0]: id of the last port dumped (ids only grow). */
