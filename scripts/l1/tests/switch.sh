@@ -72,6 +72,14 @@ check "same name allowed in another netns" kvsctl switch add nsw
 check "visible inside its netns" sh -c '/usr/sbin/ip netns exec kvs-ns kvsctl switch show | grep -q "switch nsw"'
 /usr/sbin/ip netns del kvs-ns
 check "initial netns's nsw survives the other netns" shows "switch nsw" switch show nsw
+# Permissions: CAP_NET_ADMIN over the switch's network namespace.
+check "a user namespace without its own netns may not add switches" \
+	fails unshare -U -r kvsctl switch add usw
+check "...EPERM with the kernel's reason" said "Operation not permitted (CAP_NET_ADMIN"
+check "...nor delete them" fails unshare -U -r kvsctl switch del sw1
+check "...but may list them" sh -c 'unshare -U -r kvsctl switch show | grep -q "switch sw1"'
+check "a user namespace with its own netns manages switches there" \
+	unshare -U -r -n sh -c 'kvsctl switch add usw && kvsctl switch show usw'
 check "switch del sw1, nsw" sh -c 'kvsctl switch del sw1 && kvsctl switch del nsw'
 check "no switches left" shows_not "switch" switch show
 exit $((FAILS > 0))
