@@ -228,11 +228,23 @@ static uint32_t number(const char *s)
 	return v;
 }
 
+/* A show command: the replies, as one JSON array with -j; exit status. */
+static int show(struct nlmsghdr *nlh, mnl_cb_t cb, const char *what)
+{
+	int r;
+
+	if (json)
+		putchar('[');
+	r = talk(nlh, cb, what);
+	if (json)
+		puts("]");
+	return r ? 1 : 0;
+}
+
 static int cmd_switch(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	int r;
 
 	if (argc >= 2 && !strcmp(argv[0], "add")) {
 		nlh = msg_start(buf, family, VHOST_KVS_CMD_SWITCH_NEW, 0);
@@ -261,12 +273,7 @@ static int cmd_switch(int argc, char **argv)
 				argc == 1 ? NLM_F_DUMP : 0);
 		if (argc == 2)
 			mnl_attr_put_strz(nlh, VHOST_KVS_A_SWITCH_NAME, argv[1]);
-		if (json)
-			putchar('[');
-		r = talk(nlh, switch_cb, "switch show");
-		if (json)
-			puts("]");
-		return r ? 1 : 0;
+		return show(nlh, switch_cb, "switch show");
 	}
 	usage();
 	return 2;
@@ -276,7 +283,6 @@ static int cmd_port(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	int r;
 
 	if (argc < 2 || argc > 3 || strcmp(argv[0], "show"))
 		usage();
@@ -285,12 +291,7 @@ static int cmd_port(int argc, char **argv)
 	mnl_attr_put_strz(nlh, VHOST_KVS_A_PORT_SWITCH, argv[1]);
 	if (argc == 3)
 		mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_ID, number(argv[2]));
-	if (json)
-		putchar('[');
-	r = talk(nlh, port_cb, "port show");
-	if (json)
-		puts("]");
-	return r ? 1 : 0;
+	return show(nlh, port_cb, "port show");
 }
 
 int main(int argc, char **argv)
