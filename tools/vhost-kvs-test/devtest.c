@@ -414,7 +414,7 @@ int main(int argc, char **argv)
 	while ((o = getopt(argc, argv, "s:H")) != -1) {
 		if (o == 's') {
 			sw = optarg;
-		} else if (o == 'H' && optind + 1 < argc + 1 && argc - optind >= 2) {
+		} else if (o == 'H' && argc - optind >= 2) {
 			if (argc - optind > 2)
 				dev = argv[optind + 2];
 			return hold(argv[optind], argv[optind + 1]);
