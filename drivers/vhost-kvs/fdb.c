@@ -115,7 +115,9 @@ static struct kvs_fdb_entry *kvs_fdb_alloc(const u8 *addr, u16 vid,
 					   struct kvs_fdb_dst *dst,
 					   unsigned long now, bool is_static)
 {
-	struct kvs_fdb_entry *e = kzalloc(sizeof(*e), GFP_KERNEL_ACCOUNT);
+	/* Learning runs in the datapath under rcu_read_lock(). */
+	struct kvs_fdb_entry *e = kzalloc(sizeof(*e), GFP_ATOMIC | __GFP_ACCOUNT |
+					  __GFP_NOWARN);
 
 	if (!e)
 		return NULL;
@@ -138,7 +140,9 @@ static enum kvs_fdb_learn kvs_fdb_learn_slow(struct kvs_fdb *fdb,
 	fresh = kvs_fdb_alloc(addr, vid, dst, now, false);
 	spin_lock(&fdb->lock);
 	e = kvs_fdb_find(fdb, addr, vid);
-	if (e)
+	if (READ_ONCE(dst->closed))
+		ret = KVS_FDB_CLOSED;
+	else if (e)
 		ret = kvs_fdb_move(e, dst, now);
 	else if (!fresh)
 		ret = KVS_FDB_NOMEM;
@@ -165,7 +169,7 @@ static enum kvs_fdb_learn kvs_fdb_learn_slow(struct kvs_fdb *fdb,
  * @now: jiffies (a parameter so tests can move time)
  *
  * The common case, a known MAC seen again on the same destination, takes
- * no lock. Context: process, rcu_read_lock() not held (may allocate).
+ * no lock. Context: any; does not sleep.
  */
 enum kvs_fdb_learn kvs_fdb_learn(struct kvs_fdb *fdb, const u8 *addr, u16 vid,
 				 struct kvs_fdb_dst *dst, unsigned long now)
@@ -247,6 +251,16 @@ unsigned int kvs_fdb_flush_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst)
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_flush_dst);
+
+/* Flush @dst and learn nothing more onto it (its port is leaving). */
+unsigned int kvs_fdb_close_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst)
+{
+	spin_lock(&fdb->lock);
+	WRITE_ONCE(dst->closed, true);
+	spin_unlock(&fdb->lock);
+	return kvs_fdb_flush_dst(fdb, dst);
+}
+EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_close_dst);
 
 /* Remove learned entries not refreshed for ageing_time; returns how many. */
 unsigned int kvs_fdb_age(struct kvs_fdb *fdb, unsigned long now)

@@ -9,8 +9,12 @@
  * fdb->lock serialises every insertion, move and removal. Refreshing an
  * entry that already points at the right destination only stores a new
  * timestamp, without the lock. Entries are freed after an RCU grace period.
- * A destination must stay valid until kvs_fdb_flush_dst() has removed its
- * entries and a grace period has passed.
+ * A destination must stay valid until kvs_fdb_close_dst() has removed its
+ * entries and a grace period has passed. Closing, rather than flushing,
+ * also stops a learner that looked the switch up before the port left
+ * from adding an entry behind the flush; dst->closed is set under
+ * fdb->lock and cleared only when no such learner can be left (after the
+ * grace period, when the port attaches again).
  */
 #ifndef _VHOST_KVS_FDB_H
 #define _VHOST_KVS_FDB_H
@@ -25,6 +29,8 @@
 struct kvs_fdb_dst {
 	atomic_t learned;		/* learned entries pointing here */
 	unsigned int max_learned;	/* 0: no per-destination cap */
+	/* Set by kvs_fdb_close_dst(): nothing more is learned onto it */
+	bool closed;
 };
 
 struct kvs_fdb_key {
@@ -60,6 +66,7 @@ enum kvs_fdb_learn {
 	KVS_FDB_DST_FULL,	/* the destination's cap is reached */
 	KVS_FDB_FULL,		/* the table's cap is reached */
 	KVS_FDB_NOMEM,
+	KVS_FDB_CLOSED,		/* the destination is leaving */
 };
 
 int kvs_fdb_init(struct kvs_fdb *fdb, unsigned int max_entries,
@@ -73,6 +80,7 @@ int kvs_fdb_add_static(struct kvs_fdb *fdb, const u8 *addr, u16 vid,
 		       struct kvs_fdb_dst *dst);
 int kvs_fdb_del(struct kvs_fdb *fdb, const u8 *addr, u16 vid);
 unsigned int kvs_fdb_flush_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst);
+unsigned int kvs_fdb_close_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst);
 unsigned int kvs_fdb_age(struct kvs_fdb *fdb, unsigned long now);
 
 #endif /* _VHOST_KVS_FDB_H */

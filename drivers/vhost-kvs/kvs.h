@@ -25,6 +25,9 @@
 #define _VHOST_KVS_H
 
 #include <linux/if_vlan.h>
+#include <linux/llist.h>
+#include <linux/ptr_ring.h>
+#include <linux/refcount.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/virtio_net.h>
@@ -43,20 +46,61 @@
 /* Why a frame was dropped. Every drop is counted under exactly one. */
 enum kvs_drop {
 	KVS_DROP_NONE = 0,
-	KVS_DROP_NO_SWITCH,	/* port not attached to a switch */
+	KVS_DROP_NO_SWITCH,	/* TX: port not attached; RX: pending at detach */
 	KVS_DROP_BAD_DESC,	/* unusable descriptor chain */
 	KVS_DROP_BAD_HDR,	/* inconsistent virtio-net header */
 	KVS_DROP_RUNT,		/* shorter than an Ethernet header */
 	KVS_DROP_OVERSIZE,	/* longer than KVS_FRAME_MAX */
+	KVS_DROP_NOMEM,		/* TX: no buffer for it */
+	KVS_DROP_NO_DEST,	/* TX: no port to go to but its own */
+	KVS_DROP_DEST_FULL,	/* TX: a destination's inbound ring was full */
+	KVS_DROP_NO_ROOM,	/* RX: larger than the guest's buffer */
 	KVS_DROP_MAX,
 };
 
-struct kvs_port_stats {
+/* Counters of one queue; only the worker holding its vq->mutex writes. */
+struct kvs_stats {
 	struct u64_stats_sync syncp;
-	u64_stats_t tx_frames;	/* taken from the guest's TX ring */
-	u64_stats_t tx_bytes;
+	u64_stats_t frames;	/* TX: taken from the guest; RX: delivered */
+	u64_stats_t bytes;
 	u64_stats_t drops[KVS_DROP_MAX];
 };
+
+/* The virtio-net header as it travels with a frame, in CPU byte order. */
+struct kvs_vhdr {
+	u8 flags;
+	u8 gso_type;
+	u16 hdr_len;
+	u16 gso_size;
+	u16 csum_start;
+	u16 csum_offset;
+};
+
+enum kvs_buf_class {
+	KVS_BUF_SMALL,		/* up to a 1500-byte MTU frame */
+	KVS_BUF_LARGE,		/* up to KVS_FRAME_MAX */
+	KVS_BUF_CLASSES,
+};
+
+#define KVS_BUF_SMALL_SIZE	2048
+
+struct kvs_pool;
+
+/* A frame in flight from one port to others; see buf.c. */
+struct kvs_buf {
+	struct llist_node node;		/* free lists */
+	struct kvs_pool *pool;		/* the sender's */
+	refcount_t refs;		/* sender + each ring holding it */
+	u8 class;			/* enum kvs_buf_class */
+	u32 len;			/* of data[] */
+	struct kvs_vhdr vhdr;
+	u8 data[] __aligned(8);
+};
+
+/* Frames pulled from a TX ring and forwarded at once. */
+#define KVS_TX_BATCH		64
+/* Frames waiting for a port's RX worker. */
+#define KVS_INBOUND_SIZE	1024
 
 struct kvs_switch;
 
@@ -65,11 +109,23 @@ struct kvs_port {
 	struct vhost_virtqueue vqs[VHOST_KVS_VQ_MAX];
 	/* virtio-net header length per queue, under that queue's mutex */
 	size_t hdr_len[VHOST_KVS_VQ_MAX];
-	struct kvs_port_stats stats;
+	/* Per queue; written under that queue's mutex */
+	struct kvs_stats stats[VHOST_KVS_VQ_MAX];
+	/* Frames other ports could not queue here: the ring was full */
+	atomic64_t inbound_full;
+	/* TUN_F_* offloads the guest takes on RX; under the RX vq mutex */
+	unsigned int rx_offloads;
+
+	/* Datapath; see buf.c and fwd.c */
+	struct kvs_pool *pool;
+	struct ptr_ring inbound;	/* kvs_buf *, consumed under RX mutex */
+	struct kvs_buf *tx_bufs[KVS_TX_BATCH];		/* TX mutex */
+	struct kvs_port *tx_dst[KVS_TX_BATCH];		/* TX mutex */
 
 	/* Switch membership; see LOCKING */
 	struct kvs_switch __rcu *sw;
 	struct list_head sw_node;	/* sw->ports */
+	struct list_head leave_node;	/* switch deletion; kvs_lock */
 	u32 id;
 	u8 mac[ETH_ALEN];
 	struct kvs_fdb_dst fdb_dst;
@@ -93,11 +149,21 @@ size_t kvs_vnet_hdr_len(u64 features);
 enum kvs_drop kvs_vnet_hdr_check(const struct virtio_net_hdr *hdr,
 				 size_t frame_len, bool little_endian);
 
+/* buf.c */
+struct kvs_pool *kvs_pool_create(void);
+void kvs_pool_put(struct kvs_pool *pool);
+struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len);
+void kvs_buf_put(struct kvs_buf *buf);
+
+/* fwd.c */
+void kvs_forward(struct kvs_port *port, unsigned int n);
+
 /* tx.c */
 void kvs_handle_tx_kick(struct vhost_work *work);
 
 /* rx.c */
 void kvs_handle_rx_kick(struct vhost_work *work);
+void kvs_rx_drain(struct kvs_port *port);
 
 /* switch.c */
 extern struct mutex kvs_lock;
@@ -119,6 +185,7 @@ void kvs_netlink_exit(void);
 
 /* port.c */
 extern struct miscdevice kvs_misc;
-void kvs_port_count_drop(struct kvs_port *port, enum kvs_drop reason);
+void kvs_count(struct kvs_port *port, int qi, enum kvs_drop reason,
+	       size_t bytes);
 
 #endif /* _VHOST_KVS_H */

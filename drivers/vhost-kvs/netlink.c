@@ -177,6 +177,72 @@ int vhost_kvs_nl_switch_get_dumpit(struct sk_buff *skb,
 	return err == -EMSGSIZE && skb->len ? skb->len : err;
 }
 
+/* Netlink attribute of each drop reason, per queue; 0: never counted. */
+static const u16 kvs_nl_drop_attr[VHOST_KVS_VQ_MAX][KVS_DROP_MAX] = {
+	[VHOST_KVS_VQ_TX] = {
+		[KVS_DROP_NO_SWITCH] = VHOST_KVS_A_PORT_STATS_TX_DROP_NO_SWITCH,
+		[KVS_DROP_BAD_DESC] = VHOST_KVS_A_PORT_STATS_TX_DROP_BAD_DESC,
+		[KVS_DROP_BAD_HDR] = VHOST_KVS_A_PORT_STATS_TX_DROP_BAD_HDR,
+		[KVS_DROP_RUNT] = VHOST_KVS_A_PORT_STATS_TX_DROP_RUNT,
+		[KVS_DROP_OVERSIZE] = VHOST_KVS_A_PORT_STATS_TX_DROP_OVERSIZE,
+		[KVS_DROP_NOMEM] = VHOST_KVS_A_PORT_STATS_TX_DROP_NOMEM,
+		[KVS_DROP_NO_DEST] = VHOST_KVS_A_PORT_STATS_TX_DROP_NO_DEST,
+		[KVS_DROP_DEST_FULL] = VHOST_KVS_A_PORT_STATS_TX_DROP_DEST_FULL,
+	},
+	[VHOST_KVS_VQ_RX] = {
+		[KVS_DROP_NO_SWITCH] = VHOST_KVS_A_PORT_STATS_RX_DROP_NO_SWITCH,
+		[KVS_DROP_BAD_DESC] = VHOST_KVS_A_PORT_STATS_RX_DROP_BAD_DESC,
+		[KVS_DROP_NO_ROOM] = VHOST_KVS_A_PORT_STATS_RX_DROP_NO_ROOM,
+	},
+};
+
+static const u16 kvs_nl_frames_attr[VHOST_KVS_VQ_MAX][2] = {
+	[VHOST_KVS_VQ_TX] = { VHOST_KVS_A_PORT_STATS_TX_FRAMES,
+			      VHOST_KVS_A_PORT_STATS_TX_BYTES },
+	[VHOST_KVS_VQ_RX] = { VHOST_KVS_A_PORT_STATS_RX_FRAMES,
+			      VHOST_KVS_A_PORT_STATS_RX_BYTES },
+};
+
+static int kvs_nl_put_queue_stats(struct sk_buff *msg, struct kvs_port *port,
+				  int qi)
+{
+	const struct kvs_stats *s = &port->stats[qi];
+	u64 frames, bytes, drops[KVS_DROP_MAX];
+	unsigned int start;
+	int r;
+
+	do {
+		start = u64_stats_fetch_begin(&s->syncp);
+		frames = u64_stats_read(&s->frames);
+		bytes = u64_stats_read(&s->bytes);
+		for (r = 0; r < KVS_DROP_MAX; r++)
+			drops[r] = u64_stats_read(&s->drops[r]);
+	} while (u64_stats_fetch_retry(&s->syncp, start));
+
+	if (nla_put_uint(msg, kvs_nl_frames_attr[qi][0], frames) ||
+	    nla_put_uint(msg, kvs_nl_frames_attr[qi][1], bytes))
+		return -EMSGSIZE;
+	for (r = 0; r < KVS_DROP_MAX; r++)
+		if (kvs_nl_drop_attr[qi][r] &&
+		    nla_put_uint(msg, kvs_nl_drop_attr[qi][r], drops[r]))
+			return -EMSGSIZE;
+	return 0;
+}
+
+static int kvs_nl_put_stats(struct sk_buff *msg, struct kvs_port *port)
+{
+	struct nlattr *nest = nla_nest_start(msg, VHOST_KVS_A_PORT_STATS);
+
+	if (!nest ||
+	    kvs_nl_put_queue_stats(msg, port, VHOST_KVS_VQ_TX) ||
+	    kvs_nl_put_queue_stats(msg, port, VHOST_KVS_VQ_RX) ||
+	    nla_put_uint(msg, VHOST_KVS_A_PORT_STATS_RX_DROP_FULL,
+			 atomic64_read(&port->inbound_full)))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int kvs_nl_port_fill(struct sk_buff *msg, struct kvs_switch *sw,
 			    struct kvs_port *port, u32 portid, u32 seq,
 			    int flags)
@@ -190,7 +256,8 @@ static int kvs_nl_port_fill(struct sk_buff *msg, struct kvs_switch *sw,
 		return -EMSGSIZE;
 	if (nla_put_string(msg, VHOST_KVS_A_PORT_SWITCH, sw->name) ||
 	    nla_put_u32(msg, VHOST_KVS_A_PORT_ID, port->id) ||
-	    nla_put(msg, VHOST_KVS_A_PORT_MAC, ETH_ALEN, port->mac)) {
+	    nla_put(msg, VHOST_KVS_A_PORT_MAC, ETH_ALEN, port->mac) ||
+	    kvs_nl_put_stats(msg, port)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}

@@ -30,11 +30,29 @@ enum {
 	KVS_BACKEND_FEATURES = BIT_ULL(VHOST_BACKEND_F_IOTLB_MSG_V2),
 };
 
-void kvs_port_count_drop(struct kvs_port *port, enum kvs_drop reason)
+/* Count a frame of queue @qi: passed on when @reason is KVS_DROP_NONE. */
+void kvs_count(struct kvs_port *port, int qi, enum kvs_drop reason,
+	       size_t bytes)
 {
-	u64_stats_update_begin(&port->stats.syncp);
-	u64_stats_inc(&port->stats.drops[reason]);
-	u64_stats_update_end(&port->stats.syncp);
+	struct kvs_stats *s = &port->stats[qi];
+
+	lockdep_assert_held(&port->vqs[qi].mutex);
+	u64_stats_update_begin(&s->syncp);
+	if (reason == KVS_DROP_NONE) {
+		u64_stats_inc(&s->frames);
+		u64_stats_add(&s->bytes, bytes);
+	} else {
+		u64_stats_inc(&s->drops[reason]);
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
+static void kvs_port_free(struct kvs_port *port)
+{
+	if (port->pool)
+		kvs_pool_put(port->pool);
+	kfree(port->dev.vqs);
+	kvfree(port);
 }
 
 static int kvs_open(struct inode *inode, struct file *f)
@@ -46,8 +64,11 @@ static int kvs_open(struct inode *inode, struct file *f)
 	if (!port)
 		return -ENOMEM;
 	vqs = kmalloc_array(VHOST_KVS_VQ_MAX, sizeof(*vqs), GFP_KERNEL_ACCOUNT);
-	if (!vqs) {
-		kvfree(port);
+	port->dev.vqs = vqs;
+	port->pool = kvs_pool_create();
+	if (!vqs || !port->pool ||
+	    ptr_ring_init(&port->inbound, KVS_INBOUND_SIZE, GFP_KERNEL_ACCOUNT)) {
+		kvs_port_free(port);
 		return -ENOMEM;
 	}
 	vqs[VHOST_KVS_VQ_RX] = &port->vqs[VHOST_KVS_VQ_RX];
@@ -56,7 +77,8 @@ static int kvs_open(struct inode *inode, struct file *f)
 	port->vqs[VHOST_KVS_VQ_TX].handle_kick = kvs_handle_tx_kick;
 	port->hdr_len[VHOST_KVS_VQ_RX] = kvs_vnet_hdr_len(0);
 	port->hdr_len[VHOST_KVS_VQ_TX] = kvs_vnet_hdr_len(0);
-	u64_stats_init(&port->stats.syncp);
+	u64_stats_init(&port->stats[VHOST_KVS_VQ_RX].syncp);
+	u64_stats_init(&port->stats[VHOST_KVS_VQ_TX].syncp);
 	vhost_dev_init(&port->dev, vqs, VHOST_KVS_VQ_MAX, UIO_MAXIOV,
 		       KVS_WEIGHT_FRAMES, KVS_WEIGHT_BYTES, true, NULL);
 	f->private_data = port;
@@ -88,9 +110,11 @@ static int kvs_release(struct inode *inode, struct file *f)
 	vhost_dev_flush(&port->dev);
 	/* 3. Kick polling and the worker are gone. */
 	vhost_dev_stop(&port->dev);
+	/* 4. Frames queued here go back to their senders' pools. */
+	kvs_rx_drain(port);
+	ptr_ring_cleanup(&port->inbound, NULL);
 	vhost_dev_cleanup(&port->dev);
-	kfree(port->dev.vqs);
-	kvfree(port);
+	kvs_port_free(port);
 	return 0;
 }
 

@@ -1,22 +1,237 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Receive side: the guest posts empty buffers on its RX ring and kicks.
+ * Receive side: frames other ports queued on this port's inbound ring go
+ * into the buffers the guest posted on its RX ring.
  *
- * Frames reach a port only from a switch, so a port that is not attached
- * has nothing to deliver: a kick finds no pending frames and leaves the
- * buffers posted for later, which is what the guest expects of a NIC
- * without link traffic.
+ * This runs in the port's own vhost worker, in its guest's address space:
+ * no other port's worker ever writes this guest's memory. The worker runs
+ * when a sender queued frames or when the guest posted buffers. It fills
+ * buffers (several per frame with MRG_RXBUF), writes used entries in
+ * batches and notifies the guest once per run. A frame waits in the
+ * inbound ring while the guest has no buffer for it; when the ring is
+ * full, senders drop and count (fwd.c).
  */
+#include <linux/uio.h>
+
 #include "kvs.h"
+
+/* Used entries written to the guest's ring at once. */
+#define KVS_RX_BATCH	64
+
+/*
+ * Take guest buffers for @need bytes: chains until they hold it when
+ * @mergeable, else exactly one, and never more than @quota (the room left
+ * in vq->heads). Returns how many heads were filled in,
+ * 0 when the guest has not posted enough (nothing is taken), -EMSGSIZE
+ * when it never can, or another negative errno for a broken ring.
+ */
+static int kvs_rx_bufs(struct vhost_virtqueue *vq,
+		       struct vring_used_elem *heads, unsigned int quota,
+		       size_t need, bool mergeable, unsigned int *niov,
+		       unsigned int *nlog)
+{
+	struct vhost_log *log = vhost_has_feature(vq, VHOST_F_LOG_ALL) ?
+				vq->log : NULL;
+	unsigned int out, in, log_num = 0;
+	size_t got = 0, len = 0;
+	int n = 0, head, err;
+
+	*niov = 0;
+	*nlog = 0;
+	while (got < need) {
+		/* Room left in the ring, in heads and in vq->iov. */
+		if (n == vq->num || n == quota || *niov == UIO_MAXIOV ||
+		    (n && !mergeable)) {
+			err = -EMSGSIZE;
+			goto undo;
+		}
+		head = vhost_get_vq_desc(vq, vq->iov + *niov,
+					 UIO_MAXIOV - *niov, &out, &in,
+					 log ? log + *nlog : NULL, &log_num);
+		if (head < 0) {
+			err = head;
+			goto undo;
+		}
+		if (head == vq->num) {
+			err = 0;
+			goto undo;
+		}
+		if (out || !in) {
+			vq_err(vq, "RX chain with %u out, %u in descriptors\n",
+			       out, in);
+			n++;
+			err = -EINVAL;
+			goto undo;
+		}
+		len = iov_length(vq->iov + *niov, in);
+		heads[n].id = cpu_to_vhost32(vq, head);
+		heads[n].len = cpu_to_vhost32(vq, len);
+		got += len;
+		*niov += in;
+		if (log)
+			*nlog += log_num;
+		n++;
+	}
+	/* The last buffer holds only the rest of the frame. */
+	heads[n - 1].len = cpu_to_vhost32(vq, len - (got - need));
+	return n;
+undo:
+	vhost_discard_vq_desc(vq, n);
+	return err;
+}
+
+static void kvs_rx_vnet_hdr(struct vhost_virtqueue *vq, const struct kvs_buf *buf,
+			    int nbufs, struct virtio_net_hdr_mrg_rxbuf *h)
+{
+	const struct kvs_vhdr *vh = &buf->vhdr;
+
+	h->hdr.flags = vh->flags;
+	h->hdr.gso_type = vh->gso_type;
+	h->hdr.hdr_len = cpu_to_vhost16(vq, vh->hdr_len);
+	h->hdr.gso_size = cpu_to_vhost16(vq, vh->gso_size);
+	h->hdr.csum_start = cpu_to_vhost16(vq, vh->csum_start);
+	h->hdr.csum_offset = cpu_to_vhost16(vq, vh->csum_offset);
+	h->num_buffers = cpu_to_vhost16(vq, nbufs);
+}
+
+/* Write header and frame into the buffers kvs_rx_bufs() took. */
+static bool kvs_rx_copy(struct kvs_port *port, struct vhost_virtqueue *vq,
+			const struct kvs_buf *buf, int nbufs,
+			unsigned int niov, size_t total)
+{
+	size_t hdr_len = port->hdr_len[VHOST_KVS_VQ_RX];
+	struct virtio_net_hdr_mrg_rxbuf h;
+	struct iov_iter to;
+
+	kvs_rx_vnet_hdr(vq, buf, nbufs, &h);
+	iov_iter_init(&to, ITER_DEST, vq->iov, niov, total);
+	if (copy_to_iter(&h, hdr_len, &to) != hdr_len)
+		return false;
+	return copy_to_iter(buf->data, buf->len, &to) == buf->len;
+}
+
+/* What happened to the frame at the head of the inbound ring. */
+enum kvs_rx_result {
+	KVS_RX_DONE,		/* delivered or dropped: take the next */
+	KVS_RX_WAIT,		/* no guest buffer yet: keep it */
+	KVS_RX_BROKEN,		/* the guest's ring is broken: stop */
+};
+
+static enum kvs_rx_result kvs_rx_one(struct kvs_port *port,
+				     struct vhost_virtqueue *vq,
+				     const struct kvs_buf *buf,
+				     unsigned int *nheads)
+{
+	size_t need = port->hdr_len[VHOST_KVS_VQ_RX] + buf->len;
+	bool mergeable = vhost_has_feature(vq, VIRTIO_NET_F_MRG_RXBUF);
+	unsigned int niov, nlog;
+	int n;
+
+	n = kvs_rx_bufs(vq, vq->heads + *nheads, UIO_MAXIOV - *nheads, need,
+			mergeable, &niov, &nlog);
+	if (n == -EMSGSIZE) {
+		kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_NO_ROOM, 0);
+		return KVS_RX_DONE;
+	}
+	if (n < 0) {
+		kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_BAD_DESC, 0);
+		return KVS_RX_BROKEN;
+	}
+	if (!n)
+		return KVS_RX_WAIT;
+	if (!kvs_rx_copy(port, vq, buf, n, niov, need)) {
+		/* Guest memory went away under us: give the buffers back. */
+		vhost_discard_vq_desc(vq, n);
+		kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_BAD_DESC, 0);
+		return KVS_RX_BROKEN;
+	}
+	if (unlikely(nlog))
+		vhost_log_write(vq, vq->log, nlog, need, vq->iov, niov);
+	*nheads += n;
+	kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_NONE, buf->len);
+	return KVS_RX_DONE;
+}
+
+/* No buffer for the next frame: wait for a kick, unless one just came. */
+static bool kvs_rx_wait_buffers(struct kvs_port *port,
+				struct vhost_virtqueue *vq)
+{
+	if (likely(!vhost_enable_notify(&port->dev, vq)))
+		return true;
+	vhost_disable_notify(&port->dev, vq);
+	return false;
+}
+
+/* Returns true when used entries were written. */
+static bool kvs_rx_flush(struct vhost_virtqueue *vq, unsigned int *nheads)
+{
+	unsigned int n = *nheads;
+
+	*nheads = 0;
+	return n && !vhost_add_used_n(vq, vq->heads, n);
+}
+
+static void kvs_handle_rx(struct kvs_port *port, struct vhost_virtqueue *vq)
+{
+	unsigned int nheads = 0, frames = 0;
+	enum kvs_rx_result res;
+	bool used = false;
+	struct kvs_buf *buf;
+	size_t bytes = 0;
+
+	lockdep_assert_held(&vq->mutex);
+	vhost_disable_notify(&port->dev, vq);
+	while ((buf = __ptr_ring_peek(&port->inbound))) {
+		res = kvs_rx_one(port, vq, buf, &nheads);
+		if (res == KVS_RX_WAIT) {
+			if (kvs_rx_wait_buffers(port, vq))
+				break;
+			continue;
+		}
+		bytes += buf->len;
+		__ptr_ring_discard_one(&port->inbound);
+		kvs_buf_put(buf);
+		if (res == KVS_RX_BROKEN)
+			break;
+		if (nheads >= KVS_RX_BATCH)
+			used |= kvs_rx_flush(vq, &nheads);
+		if (vhost_exceeds_weight(vq, ++frames, bytes))
+			break;
+	}
+	used |= kvs_rx_flush(vq, &nheads);
+	/* One notification for the whole run (EVENT_IDX permitting). */
+	if (used)
+		vhost_signal(&port->dev, vq);
+}
 
 void kvs_handle_rx_kick(struct vhost_work *work)
 {
 	struct vhost_virtqueue *vq = container_of(work, struct vhost_virtqueue,
 						  poll.work);
+	struct kvs_port *port = container_of(vq->dev, struct kvs_port, dev);
 
 	mutex_lock(&vq->mutex);
-	/* Nothing is pending for an unattached port; keep kicks coming. */
+	/* A stopped queue keeps its frames until it starts or the port
+	 * leaves its switch; senders count drops once the ring is full.
+	 */
 	if (vhost_vq_get_backend(vq))
-		vhost_enable_notify(vq->dev, vq);
+		kvs_handle_rx(port, vq);
+	mutex_unlock(&vq->mutex);
+}
+
+/*
+ * Drop what is waiting for a port that left its switch: nothing may reach
+ * its guest from a switch it is no longer on.
+ */
+void kvs_rx_drain(struct kvs_port *port)
+{
+	struct vhost_virtqueue *vq = &port->vqs[VHOST_KVS_VQ_RX];
+	struct kvs_buf *buf;
+
+	mutex_lock(&vq->mutex);
+	while ((buf = __ptr_ring_consume(&port->inbound))) {
+		kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_NO_SWITCH, 0);
+		kvs_buf_put(buf);
+	}
 	mutex_unlock(&vq->mutex);
 }

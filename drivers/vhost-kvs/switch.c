@@ -111,24 +111,33 @@ static void kvs_port_unlink(struct kvs_port *port, struct kvs_switch *sw)
 	lockdep_assert_held(&kvs_lock);
 	list_del_rcu(&port->sw_node);
 	RCU_INIT_POINTER(port->sw, NULL);
-	kvs_fdb_flush_dst(&sw->fdb, &port->fdb_dst);
+	kvs_fdb_close_dst(&sw->fdb, &port->fdb_dst);
 	sw->nports--;
 }
 
 static void kvs_switch_destroy(struct kvs_switch *sw)
 {
 	struct kvs_port *port, *tmp;
+	LIST_HEAD(left);
 
 	lockdep_assert_held(&kvs_lock);
-	/* 1. Ports leave: they now drop what they send, like unplugged NICs. */
-	list_for_each_entry_safe(port, tmp, &sw->ports, sw_node)
+	/* 1. Ports leave: they now drop what they send, like unplugged NICs.
+	 * sw_node stays untouched for RCU readers; leave_node remembers
+	 * them (ports cannot be freed meanwhile: release takes kvs_lock).
+	 */
+	list_for_each_entry_safe(port, tmp, &sw->ports, sw_node) {
 		kvs_port_unlink(port, sw);
+		list_add_tail(&port->leave_node, &left);
+	}
 	/* 2. Nobody finds the switch any more. */
 	list_del(&sw->node);
 	/* 3. The GC is stopped; it takes no kvs_lock, so this cannot block. */
 	cancel_delayed_work_sync(&sw->gc);
 	/* 4. Datapath readers that saw the switch are gone. */
 	synchronize_rcu();
+	/* 5. What was on its way to the ports is dropped. */
+	list_for_each_entry(port, &left, leave_node)
+		kvs_rx_drain(port);
 	kvs_fdb_destroy(&sw->fdb);
 	kfree(sw);
 }
@@ -163,6 +172,8 @@ int kvs_port_attach(struct kvs_port *port, struct net *net,
 		return -EISCONN;
 	}
 	ether_addr_copy(port->mac, mac);
+	/* No learner from an earlier membership is left (see detach). */
+	WRITE_ONCE(port->fdb_dst.closed, false);
 	port->id = ++sw->last_id;
 	sw->nports++;
 	list_add_tail_rcu(&port->sw_node, &sw->ports);
@@ -177,13 +188,18 @@ int kvs_port_detach(struct kvs_port *port)
 
 	mutex_lock(&kvs_lock);
 	sw = rcu_dereference_protected(port->sw, lockdep_is_held(&kvs_lock));
-	if (sw)
-		kvs_port_unlink(port, sw);
-	mutex_unlock(&kvs_lock);
-	if (!sw)
+	if (!sw) {
+		mutex_unlock(&kvs_lock);
 		return -ENOTCONN;
-	/* The port may be freed or attached again once readers are done. */
+	}
+	kvs_port_unlink(port, sw);
+	/* Datapath readers that found the port are gone before it can be
+	 * freed or attached again; kvs_lock keeps a concurrent attach out
+	 * until then, which is what lets attach reopen its FDB destination.
+	 */
 	synchronize_rcu();
+	mutex_unlock(&kvs_lock);
+	kvs_rx_drain(port);
 	return 0;
 }
 

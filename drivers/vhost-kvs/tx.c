@@ -2,8 +2,9 @@
 /*
  * Transmit side: frames the guest puts on its TX ring.
  *
- * Descriptors are pulled in batches and completed with one used-ring
- * update and at most one guest notification per batch. Each frame's
+ * Descriptors are pulled in batches, each frame copied once into a
+ * recycled buffer, and the batch completed with one used-ring update and
+ * at most one guest notification before fwd.c sends it on. Each frame's
  * virtio-net header is checked before anything trusts it. Until the port
  * is attached to a switch every valid frame is dropped as NO_SWITCH:
  * completing it keeps the guest's ring moving, as a cable-less NIC would.
@@ -12,17 +13,17 @@
 
 #include "kvs.h"
 
-/* Completions written to the used ring at once. */
-#define KVS_TX_BATCH	64
-
-static enum kvs_drop kvs_tx_check(struct kvs_port *port,
-				  struct vhost_virtqueue *vq,
-				  unsigned int out, unsigned int in,
-				  size_t *len)
+/* Check the header and leave @from at the first byte of the frame. */
+static enum kvs_drop kvs_tx_hdr(struct kvs_port *port,
+				struct vhost_virtqueue *vq,
+				unsigned int out, unsigned int in,
+				struct iov_iter *from, struct kvs_vhdr *vh,
+				size_t *len)
 {
 	size_t hdr_len = port->hdr_len[VHOST_KVS_VQ_TX];
+	bool le = vhost_is_little_endian(vq);
 	struct virtio_net_hdr hdr;
-	struct iov_iter from;
+	enum kvs_drop reason;
 
 	*len = iov_length(vq->iov, out);
 	/* A TX chain the device would have to write into is malformed. */
@@ -30,30 +31,63 @@ static enum kvs_drop kvs_tx_check(struct kvs_port *port,
 		return KVS_DROP_BAD_DESC;
 	if (*len < hdr_len)
 		return KVS_DROP_RUNT;
-	iov_iter_init(&from, ITER_SOURCE, vq->iov, out, *len);
-	if (copy_from_iter(&hdr, sizeof(hdr), &from) != sizeof(hdr))
+	iov_iter_init(from, ITER_SOURCE, vq->iov, out, *len);
+	if (copy_from_iter(&hdr, sizeof(hdr), from) != sizeof(hdr))
 		return KVS_DROP_BAD_DESC;
-	return kvs_vnet_hdr_check(&hdr, *len - hdr_len,
-				  vhost_is_little_endian(vq));
+	iov_iter_advance(from, hdr_len - sizeof(hdr));
+	*len -= hdr_len;
+	reason = kvs_vnet_hdr_check(&hdr, *len, le);
+	if (reason)
+		return reason;
+	vh->flags = hdr.flags;
+	vh->gso_type = hdr.gso_type;
+	vh->hdr_len = __virtio16_to_cpu(le, hdr.hdr_len);
+	vh->gso_size = __virtio16_to_cpu(le, hdr.gso_size);
+	vh->csum_start = __virtio16_to_cpu(le, hdr.csum_start);
+	vh->csum_offset = __virtio16_to_cpu(le, hdr.csum_offset);
+	return KVS_DROP_NONE;
 }
 
-static void kvs_tx_count(struct kvs_port *port, enum kvs_drop reason,
-			 size_t len)
+/* One copy out of the guest, into a recycled buffer. */
+static struct kvs_buf *kvs_tx_copy(struct kvs_port *port,
+				   struct iov_iter *from,
+				   const struct kvs_vhdr *vh, size_t len,
+				   enum kvs_drop *reason)
 {
-	struct kvs_port_stats *s = &port->stats;
+	struct kvs_buf *buf = kvs_pool_get(port->pool, len);
 
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->tx_frames);
-	u64_stats_add(&s->tx_bytes, len);
-	u64_stats_inc(&s->drops[reason]);
-	u64_stats_update_end(&s->syncp);
+	if (!buf) {
+		*reason = KVS_DROP_NOMEM;
+		return NULL;
+	}
+	if (copy_from_iter(buf->data, len, from) != len) {
+		kvs_buf_put(buf);
+		*reason = KVS_DROP_BAD_DESC;
+		return NULL;
+	}
+	buf->vhdr = *vh;
+	return buf;
 }
 
-static void kvs_tx_complete(struct kvs_port *port, struct vhost_virtqueue *vq,
-			    unsigned int n)
+/* Take one frame of a chain; NULL when it is dropped (and counted). */
+static struct kvs_buf *kvs_tx_frame(struct kvs_port *port,
+				    struct vhost_virtqueue *vq,
+				    unsigned int out, unsigned int in,
+				    size_t *len)
 {
-	if (n)
-		vhost_add_used_and_signal_n(&port->dev, vq, vq->heads, n);
+	enum kvs_drop reason;
+	struct kvs_buf *buf = NULL;
+	struct iov_iter from;
+	struct kvs_vhdr vh;
+
+	reason = kvs_tx_hdr(port, vq, out, in, &from, &vh, len);
+	/* Unattached: no copy; fwd.c catches a detach racing with this. */
+	if (!reason && !rcu_access_pointer(port->sw))
+		reason = KVS_DROP_NO_SWITCH;
+	if (!reason)
+		buf = kvs_tx_copy(port, &from, &vh, *len, &reason);
+	kvs_count(port, VHOST_KVS_VQ_TX, reason, *len);
+	return buf;
 }
 
 /* Returns true when the ring is empty and notifications are back on. */
@@ -67,47 +101,67 @@ static bool kvs_tx_ring_empty(struct kvs_port *port,
 	return false;
 }
 
-static void kvs_handle_tx(struct kvs_port *port, struct vhost_virtqueue *vq)
+/*
+ * Pull up to one batch of chains. Frames to forward go to port->tx_bufs;
+ * every chain is completed at once, in one used-ring update: the frames
+ * are copied, so the guest has its buffers back before they are delivered.
+ * Sets *done when the ring is empty or cannot be walked further.
+ */
+static unsigned int kvs_tx_pull(struct kvs_port *port,
+				struct vhost_virtqueue *vq,
+				size_t *bytes, bool *done)
 {
-	unsigned int out, in, n = 0;
-	size_t len, total = 0;
-	enum kvs_drop reason;
-	int head, frames = 0;
+	unsigned int out, in, nheads = 0, nbufs = 0;
+	struct kvs_buf *buf;
+	size_t len;
+	int head;
 
-	lockdep_assert_held(&vq->mutex);
-	vhost_disable_notify(&port->dev, vq);
-	for (;;) {
+	while (nheads < KVS_TX_BATCH) {
 		head = vhost_get_vq_desc(vq, vq->iov, ARRAY_SIZE(vq->iov),
 					 &out, &in, NULL, NULL);
 		/* A loop or an address outside the memory table: the ring
 		 * cannot be walked past this head; wait for the next kick.
 		 */
 		if (unlikely(head < 0)) {
-			kvs_port_count_drop(port, KVS_DROP_BAD_DESC);
+			kvs_count(port, VHOST_KVS_VQ_TX, KVS_DROP_BAD_DESC, 0);
+			*done = true;
 			break;
 		}
 		if (head == vq->num) {
-			if (kvs_tx_ring_empty(port, vq))
+			if (kvs_tx_ring_empty(port, vq)) {
+				*done = true;
 				break;
+			}
 			continue;
 		}
-		reason = kvs_tx_check(port, vq, out, in, &len);
-		if (reason == KVS_DROP_NONE)
-			reason = KVS_DROP_NO_SWITCH;
-		kvs_tx_count(port, reason, len);
-
-		vq->heads[n].id = cpu_to_vhost32(vq, head);
-		vq->heads[n].len = 0;
-		if (++n == KVS_TX_BATCH) {
-			kvs_tx_complete(port, vq, n);
-			n = 0;
-		}
-		total += len;
-		/* Requeues this work when over weight, so no port starves. */
-		if (vhost_exceeds_weight(vq, ++frames, total))
-			break;
+		vq->heads[nheads].id = cpu_to_vhost32(vq, head);
+		vq->heads[nheads].len = 0;
+		nheads++;
+		buf = kvs_tx_frame(port, vq, out, in, &len);
+		if (buf)
+			port->tx_bufs[nbufs++] = buf;
+		*bytes += len;
 	}
-	kvs_tx_complete(port, vq, n);
+	if (nheads)
+		vhost_add_used_and_signal_n(&port->dev, vq, vq->heads, nheads);
+	return nbufs;
+}
+
+static void kvs_handle_tx(struct kvs_port *port, struct vhost_virtqueue *vq)
+{
+	unsigned int n, frames = 0;
+	bool done = false;
+	size_t bytes = 0;
+
+	lockdep_assert_held(&vq->mutex);
+	vhost_disable_notify(&port->dev, vq);
+	do {
+		n = kvs_tx_pull(port, vq, &bytes, &done);
+		if (n)
+			kvs_forward(port, n);
+		frames += KVS_TX_BATCH;
+		/* Requeues this work when over weight, so no port starves. */
+	} while (!done && !vhost_exceeds_weight(vq, frames, bytes));
 }
 
 void kvs_handle_tx_kick(struct vhost_work *work)

@@ -191,6 +191,50 @@ static int switch_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* Counter names as in the YNL spec, by attribute. */
+static const char *const stat_names[VHOST_KVS_A_PORT_STATS_MAX + 1] = {
+	[VHOST_KVS_A_PORT_STATS_RX_FRAMES] = "rx-frames",
+	[VHOST_KVS_A_PORT_STATS_RX_BYTES] = "rx-bytes",
+	[VHOST_KVS_A_PORT_STATS_TX_FRAMES] = "tx-frames",
+	[VHOST_KVS_A_PORT_STATS_TX_BYTES] = "tx-bytes",
+	[VHOST_KVS_A_PORT_STATS_TX_DROP_NO_SWITCH] = "tx-drop-no-switch",
+	[VHOST_KVS_A_PORT_STATS_TX_DROP_BAD_DESC] = "tx-drop-bad-desc",
+	[VHOST_KVS_A_PORT_STATS_TX_DROP_BAD_HDR] = "tx-drop-bad-hdr",
+	[VHOST_KVS_A_PORT_STATS_TX_DROP_RUNT] = "tx-drop-runt",
+	[VHOST_KVS_A_PORT_STATS_TX_DROP_OVERSIZE] = "tx-drop-oversize",
+	[VHOST_KVS_A_PORT_STATS_TX_DROP_NOMEM] = "tx-drop-nomem",
+	[VHOST_KVS_A_PORT_STATS_TX_DROP_NO_DEST] = "tx-drop-no-dest",
+	[VHOST_KVS_A_PORT_STATS_TX_DROP_DEST_FULL] = "tx-drop-dest-full",
+	[VHOST_KVS_A_PORT_STATS_RX_DROP_NO_SWITCH] = "rx-drop-no-switch",
+	[VHOST_KVS_A_PORT_STATS_RX_DROP_BAD_DESC] = "rx-drop-bad-desc",
+	[VHOST_KVS_A_PORT_STATS_RX_DROP_NO_ROOM] = "rx-drop-no-room",
+	[VHOST_KVS_A_PORT_STATS_RX_DROP_FULL] = "rx-drop-full",
+};
+
+/* A "uint" attribute: 4 or 8 bytes, as the kernel chose. */
+static uint64_t attr_uint(const struct nlattr *a)
+{
+	return mnl_attr_get_payload_len(a) == 8 ? mnl_attr_get_u64(a) :
+						  mnl_attr_get_u32(a);
+}
+
+static void print_stats(const struct nlattr *nest)
+{
+	const struct nlattr *a;
+	int n = 0;
+
+	printf(json ? ",\"stats\":{" : " ");
+	mnl_attr_for_each_nested(a, nest) {
+		unsigned int t = mnl_attr_get_type(a);
+
+		if (t > VHOST_KVS_A_PORT_STATS_MAX || !stat_names[t])
+			continue;
+		printf(json ? "%s\"%s\":%llu" : "%s%s %llu", n++ ? (json ? "," : " ") : "",
+		       stat_names[t], (unsigned long long)attr_uint(a));
+	}
+	printf(json ? "}" : "");
+}
+
 static int port_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nlattr *tb[17] = { 0 };
@@ -204,12 +248,15 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 		m = mnl_attr_get_payload(tb[VHOST_KVS_A_PORT_MAC]);
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 		 m[0], m[1], m[2], m[3], m[4], m[5]);
-	printf(json ? "%s{\"switch\":\"%s\",\"id\":%u,\"mac\":\"%s\"}"
-		    : "%sport %s/%u mac %s\n",
+	printf(json ? "%s{\"switch\":\"%s\",\"id\":%u,\"mac\":\"%s\""
+		    : "%sport %s/%u mac %s",
 	       json ? (first ? "" : ",") : "",
 	       tb[VHOST_KVS_A_PORT_SWITCH] ?
 	       mnl_attr_get_str(tb[VHOST_KVS_A_PORT_SWITCH]) : "?",
 	       attr_u32(tb, VHOST_KVS_A_PORT_ID), mac);
+	if (tb[VHOST_KVS_A_PORT_STATS])
+		print_stats(tb[VHOST_KVS_A_PORT_STATS]);
+	printf(json ? "}" : "\n");
 	first = 0;
 	return MNL_CB_OK;
 }

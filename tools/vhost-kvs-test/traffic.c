@@ -3,9 +3,12 @@
  * kvs-traffic: play N guests in one process and push frames between them
  * through a vhost backend, checking every byte of every frame.
  *
- *   kvs-traffic [-b net] [-p PORTS] [-s BYTES] [-n FRAMES] [-m oneway|mesh]
- *               [-t SECS] [-w WINDOW] [-q]
+ *   kvs-traffic [-b kvs|net] [-S SWITCH] [-p PORTS] [-s BYTES] [-n FRAMES]
+ *               [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M]
+ *               [-x] [-X detach|close]
  *
+ * -b kvs   (default) each port is a /dev/vhost-kvs attached to SWITCH
+ *          (default kvst0, which must exist: kvsctl switch add kvst0).
  * -b net   each port is /dev/vhost-net on its own tap, all taps on one
  *          Linux bridge (kvs-br0): the peer vhost-kvs is measured against.
  * -m       oneway: port 0 sends to port 1 (other ports idle);
@@ -13,6 +16,21 @@
  * -w       frames in flight per sending port (default 64, at most 256)
  * -q       check headers and sequence numbers only, not payload bytes
  *          (for benchmarks; correctness runs check everything).
+ * -M       no mergeable RX buffers: legacy 10-byte header, one 4 KiB
+ *          buffer per frame; larger frames must be dropped by the device.
+ * -x       the receiver (port 1) posts no RX buffers: every frame must
+ *          still be completed on the sender's TX ring (a sender is never
+ *          held by a full receiver), and nothing may arrive.
+ * -u       no warm-up: the switch has learned nothing, so port 0's frames
+ *          to port 1 are unknown unicast and must reach every port; a
+ *          copy at another port is counted as flooded, not as an error.
+ * -H       after the report, keep the ports open until killed (so a test
+ *          can read the switch's counters and FDB); prints "holding".
+ * -X       once port 1 has received a quarter of its frames, detach it
+ *          from the switch or close it; the run must then end cleanly
+ *          with every frame completed on the TX rings, none corrupted.
+ *          Frames to port 1 are unknown unicast from then on: copies at
+ *          other ports count as flooded.
  *
  * Before counting, every port broadcasts one hello frame and waits until it
  * has heard every other port, so the switch has learned every MAC and
@@ -48,6 +66,7 @@
 #include <linux/virtio_net.h>
 
 #include "guest.h"
+#include <linux/vhost_kvs.h>
 
 #define RX		0
 #define TX		1
@@ -57,7 +76,7 @@
 #define RXBUF_LEN	4096u
 #define TXBUF_AT	0x400000u
 #define TXSLOT_LEN	(68u << 10)
-#define HDR_LEN		sizeof(struct virtio_net_hdr_mrg_rxbuf)
+#define HDR_LEN		hdr_len
 #define ETHERTYPE	0x88b5		/* IEEE local experimental */
 #define MAGIC		0x4b565354	/* "KVST" */
 #define BRIDGE		"kvs-br0"
@@ -79,6 +98,7 @@ struct port {
 	char ifname[IFNAMSIZ];
 	uint8_t mac[6];
 	uint64_t sent, tx_done, rx_ok, rx_bad, rx_dup, rx_foreign, rx_hello;
+	uint64_t rx_flooded;		/* -u: intact copies for another port */
 	uint32_t heard;			/* bitmap of ports whose hello arrived */
 	uint64_t next_seq[MAX_PORTS];	/* per destination */
 	uint8_t *seen[MAX_PORTS];	/* per source: seq -> received */
@@ -89,7 +109,13 @@ struct port {
 static struct port ports[MAX_PORTS];
 static unsigned int nports = 2, frame_len = 60, quick, window = 64;
 static uint64_t nframes = 10000;
-static int mesh, limit_s = 30;
+static int mesh, limit_s = 30, use_net, no_mrg, blackhole, stop_mode;
+static int no_warm_up, hold;
+static size_t hdr_len = sizeof(struct virtio_net_hdr_mrg_rxbuf);
+static const char *switch_name = "kvst0";
+static unsigned int stopped_port = MAX_PORTS;	/* -X: port 1 once done */
+
+enum { STOP_NONE, STOP_DETACH, STOP_CLOSE };
 
 static uint32_t fnv1a(const uint8_t *p, size_t n)
 {
@@ -144,24 +170,43 @@ static void net_tap(struct port *p)
 	close(s);
 }
 
+/* A vhost-kvs port on the switch; its queues' backend is itself. */
+static void kvs_attach(struct port *p)
+{
+	struct vhost_kvs_attach a = { 0 };
+
+	snprintf(a.switch_name, sizeof(a.switch_name), "%s", switch_name);
+	memcpy(a.mac, p->mac, 6);
+	if (ioctl(p->g.fd, VHOST_KVS_ATTACH, &a))
+		die(switch_name);
+	p->tap = p->g.fd;
+	snprintf(p->ifname, IFNAMSIZ, "%s", switch_name);
+}
+
 static void port_setup(unsigned int i)
 {
 	struct port *p = &ports[i];
-	uint64_t f = (1ULL << VIRTIO_F_VERSION_1) |
-		     (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	uint64_t f = no_mrg ? 0 : (1ULL << VIRTIO_F_VERSION_1) |
+				  (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	const char *dev = use_net ? "/dev/vhost-net" : "/dev/vhost-kvs";
 	struct guest *g = &p->g;
 
 	memcpy(p->mac, (uint8_t[6]){ 0x02, 0x6b, 0x76, 0x73, 0, i }, 6);
-	if (guest_init_size(g, "/dev/vhost-net", MEM_SIZE))
-		die("/dev/vhost-net");
-	net_tap(p);
+	if (guest_init_size(g, dev, MEM_SIZE))
+		die(dev);
+	if (use_net)
+		net_tap(p);
+	else
+		kvs_attach(p);
 	if (ioctl(g->fd, VHOST_SET_OWNER) || ioctl(g->fd, VHOST_SET_FEATURES, &f) ||
 	    guest_set_mem(g) || guest_setup_vq(g, RX) || guest_setup_vq(g, TX))
 		die("vhost setup");
-	for (uint16_t d = 0; d < GUEST_QSIZE; d++)
-		guest_add_buf(g, RX, d, RXBUF_AT + d * RXBUF_LEN, RXBUF_LEN,
-			      VRING_DESC_F_WRITE);
-	guest_publish(g, RX);
+	if (!(blackhole && i == 1)) {
+		for (uint16_t d = 0; d < GUEST_QSIZE; d++)
+			guest_add_buf(g, RX, d, RXBUF_AT + d * RXBUF_LEN,
+				      RXBUF_LEN, VRING_DESC_F_WRITE);
+		guest_publish(g, RX);
+	}
 	if (guest_set_backend(g, RX, p->tap) || guest_set_backend(g, TX, p->tap))
 		die("VHOST_NET_SET_BACKEND");
 	for (unsigned int s = 0; s < nports; s++)
@@ -285,6 +330,13 @@ static void rx_check(struct port *p, unsigned int me, const uint8_t *fr,
 		p->rx_hello++;
 		return;
 	}
+	/* Unknown unicast (nothing learned yet, or port 1 left) floods. */
+	if ((no_warm_up || stopped_port < nports) && f->dst_port != me &&
+	    f->dst_port < nports &&
+	    f->len == len && !memcmp(f->dst, ports[f->dst_port].mac, 6)) {
+		p->rx_flooded++;
+		return;
+	}
 	if (f->dst_port != me || f->src_port >= nports || f->seq >= nframes ||
 	    f->len != len || memcmp(f->dst, p->mac, 6)) {
 		p->rx_bad++;
@@ -323,7 +375,7 @@ static int rx_reap(unsigned int me)
 		if (got == 0) {
 			struct virtio_net_hdr_mrg_rxbuf *h = (void *)buf;
 
-			need = h->num_buffers ? h->num_buffers : 1;
+			need = !no_mrg && h->num_buffers ? h->num_buffers : 1;
 			off = HDR_LEN;
 		}
 		if (len > off && flen + len - off <= sizeof(p->scratch)) {
@@ -431,6 +483,48 @@ static int warm_up(void)
 	return all_heard();
 }
 
+/* Every live port sent all its frames and got every TX buffer back. */
+static int all_completed(void)
+{
+	for (unsigned int i = 0; i < nports; i++) {
+		struct port *p = &ports[i];
+
+		if (stop_mode == STOP_CLOSE && i == stopped_port)
+			continue;
+		if (next_dst(p, i) < nports || p->inflight)
+			return 0;
+	}
+	return 1;
+}
+
+static int finished(uint64_t want)
+{
+	if (blackhole || stop_mode)
+		return all_completed();
+	return received_total() >= want;
+}
+
+/* -X: take port 1 off the switch, or close it, in the middle of the run. */
+static void maybe_stop_port(void)
+{
+	struct port *p = &ports[1];
+
+	if (!stop_mode || stopped_port < nports || p->rx_ok < nframes / 4)
+		return;
+	if (stop_mode == STOP_DETACH) {
+		if (ioctl(p->g.fd, VHOST_KVS_DETACH))
+			die("VHOST_KVS_DETACH");
+	} else {
+		close(p->g.fd);
+	}
+	stopped_port = 1;
+}
+
+static int port_live(unsigned int i)
+{
+	return !(stop_mode == STOP_CLOSE && i == stopped_port);
+}
+
 static void run(void)
 {
 	struct pollfd pfd[2 * MAX_PORTS];
@@ -443,14 +537,17 @@ static void run(void)
 		pfd[2 * i + 1] = (struct pollfd){ .fd = ports[i].g.vq[TX].call,
 						   .events = POLLIN };
 	}
-	while (received_total() < want && now_s() - t0 < limit_s) {
+	while (!finished(want) && now_s() - t0 < limit_s) {
 		int progress = 0;
 
 		for (unsigned int i = 0; i < nports; i++) {
+			if (!port_live(i))
+				continue;
 			progress += tx_reap(&ports[i]);
 			progress += tx_fill(i);
 			progress += rx_reap(i);
 		}
+		maybe_stop_port();
 		if (progress) {
 			idle_since = now_s();
 			continue;
@@ -458,27 +555,36 @@ static void run(void)
 		/* Everything sent and nothing moving for 2 s: frames lost. */
 		if (now_s() - idle_since > 2)
 			break;
+		for (unsigned int i = 0; i < nports; i++)
+			if (!port_live(i))
+				pfd[2 * i].fd = pfd[2 * i + 1].fd = -1;
 		if (poll(pfd, 2 * nports, 10) > 0)
 			for (unsigned int i = 0; i < 2 * nports; i++)
-				if (pfd[i].revents)
+				if (pfd[i].fd >= 0 && pfd[i].revents)
 					(void)!read(pfd[i].fd, &(uint64_t){ 0 }, 8);
 	}
 }
 
-int main(int argc, char **argv)
+static void usage(void)
 {
-	uint64_t want, got, bad = 0, dup = 0, sent = 0;
-	double t0, secs, cpu0, cpu;
+	fprintf(stderr, "usage: kvs-traffic [-b kvs|net] [-S SWITCH] [-p N] [-s BYTES] [-n FRAMES]\n"
+		"                   [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M] [-x] [-u] [-H]\n"
+		"                   [-X detach|close]\n");
+	exit(2);
+}
+
+static void parse(int argc, char **argv)
+{
 	int o;
 
-	while ((o = getopt(argc, argv, "b:p:s:n:m:t:q")) != -1) {
+	while ((o = getopt(argc, argv, "b:S:p:s:n:m:t:w:qMxX:uH")) != -1) {
 		switch (o) {
 		case 'b':
-			if (strcmp(optarg, "net")) {
-				fprintf(stderr, "kvs-traffic: backend '%s' not supported yet\n", optarg);
-				return 2;
-			}
+			if (strcmp(optarg, "net") && strcmp(optarg, "kvs"))
+				usage();
+			use_net = !strcmp(optarg, "net");
 			break;
+		case 'S': switch_name = optarg; break;
 		case 'p': nports = atoi(optarg); break;
 		case 's': frame_len = atoi(optarg); break;
 		case 'n': nframes = strtoull(optarg, NULL, 0); break;
@@ -486,21 +592,56 @@ int main(int argc, char **argv)
 		case 't': limit_s = atoi(optarg); break;
 		case 'q': quick = 1; break;
 		case 'w': window = atoi(optarg); break;
+		case 'M': no_mrg = 1; hdr_len = sizeof(struct virtio_net_hdr); break;
+		case 'x': blackhole = 1; break;
+		case 'u': no_warm_up = 1; break;
+		case 'H': hold = 1; break;
+		case 'X':
+			if (!strcmp(optarg, "detach"))
+				stop_mode = STOP_DETACH;
+			else if (!strcmp(optarg, "close"))
+				stop_mode = STOP_CLOSE;
+			else
+				usage();
+			break;
 		default:
-			fprintf(stderr, "usage: kvs-traffic [-b net] [-p N] [-s BYTES] [-n FRAMES] [-m oneway|mesh] [-t SECS] [-q]\n");
-			return 2;
+			usage();
 		}
 	}
+}
+
+/* What must hold at the end of the run for it to pass. */
+static int verdict(uint64_t want, uint64_t got, uint64_t bad, uint64_t dup)
+{
+	if (bad || dup)
+		return 1;
+	if (blackhole)
+		return !all_completed() || ports[1].rx_ok;
+	if (stop_mode)
+		return !all_completed() || stopped_port != 1;
+	return got != want;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int max_len;
+	uint64_t want, got, bad = 0, dup = 0, sent = 0;
+	double t0, secs, cpu0, cpu;
+	int o;
+
+	parse(argc, argv);
+	max_len = use_net ? 1514 : 65553;
 	if (nports < 2 || nports > MAX_PORTS || frame_len < sizeof(struct tframe) ||
-	    frame_len > 1514 || window < 1 || window > GUEST_QSIZE) {
-		fprintf(stderr, "kvs-traffic: need 2..%d ports and %zu..1514 B frames\n",
-			MAX_PORTS, sizeof(struct tframe));
+	    frame_len > max_len || window < 1 || window > GUEST_QSIZE ||
+	    (use_net && (blackhole || stop_mode))) {
+		fprintf(stderr, "kvs-traffic: need 2..%d ports, %zu..%u B frames, -x/-X only with kvs\n",
+			MAX_PORTS, sizeof(struct tframe), max_len);
 		return 2;
 	}
 	for (unsigned int i = 0; i < nports; i++)
 		port_setup(i);
 
-	if (!warm_up()) {
+	if (!blackhole && !no_warm_up && !warm_up()) {
 		fprintf(stderr, "kvs-traffic: ports did not hear each other's hello in 5 s\n");
 		return 1;
 	}
@@ -515,22 +656,34 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < nports; i++) {
 		struct port *p = &ports[i];
 
-		printf("port=%u if=%s sent=%llu rx_ok=%llu rx_bad=%llu rx_dup=%llu rx_hello=%llu rx_foreign=%llu\n",
+		printf("port=%u if=%s sent=%llu tx_done=%llu rx_ok=%llu rx_bad=%llu rx_dup=%llu rx_flooded=%llu rx_hello=%llu rx_foreign=%llu\n",
 		       i, p->ifname, (unsigned long long)p->sent,
-		       (unsigned long long)p->rx_ok, (unsigned long long)p->rx_bad,
+		       (unsigned long long)p->tx_done,
+		       (unsigned long long)p->rx_ok,
+		       (unsigned long long)p->rx_bad,
 		       (unsigned long long)p->rx_dup,
+		       (unsigned long long)p->rx_flooded,
 		       (unsigned long long)p->rx_hello,
 		       (unsigned long long)p->rx_foreign);
 		bad += p->rx_bad;
 		dup += p->rx_dup;
 		sent += p->sent;
 	}
-	printf("backend=net ports=%u size=%u mode=%s sent=%llu expected=%llu received=%llu lost=%llu bad=%llu dup=%llu secs=%.3f fps=%.0f mbps=%.1f worker_cpu_s=%.3f cpu_ns_per_frame=%.0f\n",
-	       nports, frame_len, mesh ? "mesh" : "oneway",
+	printf("backend=%s ports=%u size=%u mode=%s sent=%llu expected=%llu received=%llu lost=%llu bad=%llu dup=%llu secs=%.3f fps=%.0f mbps=%.1f worker_cpu_s=%.3f cpu_ns_per_frame=%.0f\n",
+	       use_net ? "net" : "kvs", nports, frame_len,
+	       mesh ? "mesh" : "oneway",
 	       (unsigned long long)sent, (unsigned long long)want,
 	       (unsigned long long)got, (unsigned long long)(want - got),
 	       (unsigned long long)bad, (unsigned long long)dup, secs,
 	       got / secs, got * frame_len * 8 / secs / 1e6, cpu,
 	       got ? cpu * 1e9 / got : 0);
-	return got == want && !bad && !dup ? 0 : 1;
+	o = verdict(want, got, bad, dup);
+	printf("verdict=%s\n", o ? "fail" : "pass");
+	if (hold) {
+		printf("holding\n");
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
+	return o;
 }

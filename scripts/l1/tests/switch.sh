@@ -51,7 +51,7 @@ check "port show lists both with their MACs" sh -c \
 	'kvsctl port show sw0 | grep -q "port sw0/.* mac 52:54:00:aa:00:01" &&
 	 kvsctl port show sw0 | grep -q "mac 52:54:00:aa:00:02"'
 check "switch counts 2 ports" shows "ports 2" switch show sw0
-id=$(kvsctl port show sw0 | sed -n 's|port sw0/\([0-9]*\) mac 52:54:00:aa:00:01|\1|p')
+id=$(kvsctl port show sw0 | sed -n 's|port sw0/\([0-9]*\) mac 52:54:00:aa:00:01.*|\1|p')
 check "port get by id ($id)" shows "mac 52:54:00:aa:00:01" port show sw0 "$id"
 check "port get of a missing id: ENOENT" fails kvsctl port show sw0 9999
 check "port dump of a missing switch fails" fails kvsctl port show nope

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Frame buffers: where a frame lives between the sender's TX worker and
+ * the receivers' RX workers.
+ *
+ * Each port owns a pool. Only the owner's TX worker takes buffers from it,
+ * so its free lists need no lock; receivers, on any CPU, give buffers back
+ * through a lock-free llist that the owner empties when its lists run dry.
+ * A buffer out of its pool holds a reference to the pool, so a pool
+ * outlives its port for as long as other ports still hold its frames.
+ * A flooded frame is shared, not copied: one buffer reference per
+ * destination ring it sits in.
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "kvs.h"
+
+/* Large buffers kept for reuse; above this they go back to the allocator. */
+#define KVS_POOL_LARGE_CACHED	32
+
+struct kvs_pool {
+	refcount_t refs;		/* the owner + every buffer out */
+	struct llist_head returned;	/* put back by receivers */
+	/* Owner's TX worker only (TX vq mutex); see LOCKING in kvs.h */
+	struct llist_node *free[KVS_BUF_CLASSES];
+	unsigned int nfree[KVS_BUF_CLASSES];
+};
+
+static const size_t kvs_buf_alloc_size[KVS_BUF_CLASSES] = {
+	[KVS_BUF_SMALL] = KVS_BUF_SMALL_SIZE,
+	[KVS_BUF_LARGE] = sizeof(struct kvs_buf) + KVS_FRAME_MAX,
+};
+
+static enum kvs_buf_class kvs_buf_class_of(size_t len)
+{
+	return len <= KVS_BUF_SMALL_SIZE - sizeof(struct kvs_buf) ?
+	       KVS_BUF_SMALL : KVS_BUF_LARGE;
+}
+
+struct kvs_pool *kvs_pool_create(void)
+{
+	struct kvs_pool *pool = kzalloc(sizeof(*pool), GFP_KERNEL_ACCOUNT);
+
+	if (!pool)
+		return NULL;
+	refcount_set(&pool->refs, 1);
+	init_llist_head(&pool->returned);
+	return pool;
+}
+
+static void kvs_buf_free_list(struct llist_node *n)
+{
+	struct kvs_buf *buf, *tmp;
+
+	llist_for_each_entry_safe(buf, tmp, n, node)
+		kvfree(buf);
+}
+
+/* Drop a reference: the owner's when its port goes, or a buffer's. */
+void kvs_pool_put(struct kvs_pool *pool)
+{
+	int c;
+
+	if (!refcount_dec_and_test(&pool->refs))
+		return;
+	/* Last reference: neither the owner nor any receiver is left. */
+	kvs_buf_free_list(llist_del_all(&pool->returned));
+	for (c = 0; c < KVS_BUF_CLASSES; c++)
+		kvs_buf_free_list(pool->free[c]);
+	kfree(pool);
+}
+
+/* Sort what receivers gave back into the owner's free lists. */
+static void kvs_pool_refill(struct kvs_pool *pool)
+{
+	struct llist_node *n = llist_del_all(&pool->returned);
+	struct kvs_buf *buf, *tmp;
+
+	llist_for_each_entry_safe(buf, tmp, n, node) {
+		enum kvs_buf_class c = buf->class;
+
+		if (c == KVS_BUF_LARGE &&
+		    pool->nfree[c] >= KVS_POOL_LARGE_CACHED) {
+			kvfree(buf);
+			continue;
+		}
+		buf->node.next = pool->free[c];
+		pool->free[c] = &buf->node;
+		pool->nfree[c]++;
+	}
+}
+
+static struct kvs_buf *kvs_pool_pop(struct kvs_pool *pool,
+				    enum kvs_buf_class c)
+{
+	struct llist_node *n = pool->free[c];
+
+	if (!n)
+		return NULL;
+	pool->free[c] = n->next;
+	pool->nfree[c]--;
+	return llist_entry(n, struct kvs_buf, node);
+}
+
+/**
+ * kvs_pool_get() - a buffer for a frame of @len bytes
+ * @pool: the sender's pool
+ * @len: frame length, at most KVS_FRAME_MAX
+ *
+ * Context: the owner's TX worker; may sleep. Return: a buffer with one
+ * reference, or NULL when memory is short.
+ */
+struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len)
+{
+	enum kvs_buf_class c = kvs_buf_class_of(len);
+	struct kvs_buf *buf;
+
+	buf = kvs_pool_pop(pool, c);
+	if (!buf) {
+		kvs_pool_refill(pool);
+		buf = kvs_pool_pop(pool, c);
+	}
+	if (!buf) {
+		buf = kvmalloc(kvs_buf_alloc_size[c],
+			       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		if (!buf)
+			return NULL;
+		buf->pool = pool;
+		buf->class = c;
+	}
+	refcount_inc(&pool->refs);
+	refcount_set(&buf->refs, 1);
+	buf->len = len;
+	return buf;
+}
+
+/* Drop one reference; the last one gives the buffer back to its pool. */
+void kvs_buf_put(struct kvs_buf *buf)
+{
+	struct kvs_pool *pool = buf->pool;
+
+	if (!refcount_dec_and_test(&buf->refs))
+		return;
+	llist_add(&buf->node, &pool->returned);
+	kvs_pool_put(pool);
+}

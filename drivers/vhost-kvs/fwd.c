@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Forwarding: where the frames of one TX batch go.
+ *
+ * The sender's TX worker learns each frame's source, looks its destination
+ * up and appends the batch to the inbound ring of every port it goes to,
+ * taking each ring's producer lock once per batch. It never touches another
+ * port's guest memory: each destination's own RX worker, woken once per
+ * batch, copies the frames into its guest (the address-space rule).
+ *
+ * A full ring drops the frame for that destination and counts it, so a
+ * slow receiver costs a sender at most the time to find its ring full.
+ */
+#include <linux/etherdevice.h>
+#include <linux/jiffies.h>
+#include <linux/rculist.h>
+
+#include "kvs.h"
+
+/* tx_dst[] marks: flood, or already dropped and counted. */
+#define KVS_FWD_FLOOD	NULL
+#define KVS_FWD_DROP	ERR_PTR(-ENOENT)
+
+/* Learn the source; the destination port, or KVS_FWD_FLOOD. */
+static struct kvs_port *kvs_fwd_classify(struct kvs_port *port,
+					 struct kvs_switch *sw,
+					 const struct kvs_buf *buf)
+{
+	const struct ethhdr *eth = (const struct ethhdr *)buf->data;
+	struct kvs_fdb_dst *d;
+
+	kvs_fdb_learn(&sw->fdb, eth->h_source, 0, &port->fdb_dst, jiffies);
+	if (!is_unicast_ether_addr(eth->h_dest))
+		return KVS_FWD_FLOOD;
+	d = kvs_fdb_lookup(&sw->fdb, eth->h_dest, 0);
+	if (!d)
+		return KVS_FWD_FLOOD;
+	/* Never back out of the port it came in on. */
+	if (d == &port->fdb_dst)
+		return KVS_FWD_DROP;
+	return container_of(d, struct kvs_port, fdb_dst);
+}
+
+static bool kvs_fwd_wants(struct kvs_port *dst, struct kvs_port *to)
+{
+	return to == dst || to == KVS_FWD_FLOOD;
+}
+
+/*
+ * Append to @dst's ring every frame of the batch that goes there.
+ * Returns how many were queued. A reference is taken before a buffer is
+ * published: the receiver may consume and put it at once.
+ */
+static unsigned int kvs_fwd_enqueue(struct kvs_port *port,
+				    struct kvs_port *dst, unsigned int n)
+{
+	struct ptr_ring *r = &dst->inbound;
+	unsigned int i, queued = 0, full = 0;
+
+	spin_lock(&r->producer_lock);
+	for (i = 0; i < n; i++) {
+		struct kvs_buf *buf = port->tx_bufs[i];
+
+		if (!kvs_fwd_wants(dst, port->tx_dst[i]))
+			continue;
+		refcount_inc(&buf->refs);
+		if (unlikely(__ptr_ring_produce(r, buf))) {
+			refcount_dec(&buf->refs);	/* ours remains */
+			full++;
+			continue;
+		}
+		queued++;
+	}
+	spin_unlock(&r->producer_lock);
+
+	if (full) {
+		atomic64_add(full, &dst->inbound_full);
+		while (full--)
+			kvs_count(port, VHOST_KVS_VQ_TX, KVS_DROP_DEST_FULL, 0);
+	}
+	if (queued)
+		vhost_poll_queue(&dst->vqs[VHOST_KVS_VQ_RX].poll);
+	return queued;
+}
+
+/* True when frame @i's destination already got the batch. */
+static bool kvs_fwd_done_before(struct kvs_port *port, unsigned int i)
+{
+	unsigned int j;
+
+	for (j = 0; j < i; j++)
+		if (port->tx_dst[j] == port->tx_dst[i])
+			return true;
+	return false;
+}
+
+static void kvs_fwd_flood(struct kvs_port *port, struct kvs_switch *sw,
+			  unsigned int n)
+{
+	unsigned int i, others = 0;
+	struct kvs_port *dst;
+
+	list_for_each_entry_rcu(dst, &sw->ports, sw_node) {
+		if (dst == port)
+			continue;
+		kvs_fwd_enqueue(port, dst, n);
+		others++;
+	}
+	if (others)
+		return;
+	/* Alone on the switch: flooded frames have nowhere to go. */
+	for (i = 0; i < n; i++)
+		if (port->tx_dst[i] == KVS_FWD_FLOOD)
+			kvs_count(port, VHOST_KVS_VQ_TX, KVS_DROP_NO_DEST, 0);
+}
+
+/* Hand the batch to each port that gets part of it, once. */
+static void kvs_fwd_deliver(struct kvs_port *port, struct kvs_switch *sw,
+			    unsigned int n, bool flood)
+{
+	unsigned int i;
+
+	if (flood) {
+		kvs_fwd_flood(port, sw, n);
+		return;
+	}
+	/* Unicast only: usually one or a few destinations per batch. */
+	for (i = 0; i < n; i++)
+		if (!IS_ERR(port->tx_dst[i]) && !kvs_fwd_done_before(port, i))
+			kvs_fwd_enqueue(port, port->tx_dst[i], n);
+}
+
+/**
+ * kvs_forward() - send the frames in port->tx_bufs[0..n) on their way
+ * @port: the sending port
+ * @n: number of frames
+ *
+ * Consumes the caller's reference to each buffer.
+ * Context: the port's TX worker, TX vq mutex held.
+ */
+void kvs_forward(struct kvs_port *port, unsigned int n)
+{
+	struct vhost_virtqueue *vq = &port->vqs[VHOST_KVS_VQ_TX];
+	struct kvs_switch *sw;
+	bool flood = false;
+	unsigned int i;
+
+	lockdep_assert_held(&vq->mutex);
+	rcu_read_lock();
+	sw = rcu_dereference(port->sw);
+	for (i = 0; i < n; i++) {
+		struct kvs_port *to = sw ? kvs_fwd_classify(port, sw,
+							     port->tx_bufs[i]) :
+					   KVS_FWD_DROP;
+
+		port->tx_dst[i] = to;
+		if (to == KVS_FWD_FLOOD)
+			flood = true;
+		else if (IS_ERR(to))
+			kvs_count(port, VHOST_KVS_VQ_TX, sw ? KVS_DROP_NO_DEST :
+				  KVS_DROP_NO_SWITCH, 0);
+	}
+	if (sw)
+		kvs_fwd_deliver(port, sw, n, flood);
+	rcu_read_unlock();
+
+	for (i = 0; i < n; i++)
+		kvs_buf_put(port->tx_bufs[i]);
+}

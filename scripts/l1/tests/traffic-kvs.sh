@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-2.0
+# The switching datapath, driven by kvs-traffic (user-space guests on
+# /dev/vhost-kvs ports): every byte of every frame to the right port exactly
+# once, at every size; flooding, learning, ageing; drops counted when a
+# receiver is full or too small; detach and close while traffic flows.
+# On the debug kernel the same cases run with fewer frames.
+. /kvs/lib.sh
+
+SCALE=1
+[ -e /sys/kernel/debug/kmemleak ] && SCALE=10	# KASAN: ~10x slower
+n() { echo $(($1 / SCALE > 10 ? $1 / SCALE : 10)); }
+
+traffic() { # DESC ARGS...
+	local desc=$1 out rc
+	shift
+	out=$(kvs-traffic -b kvs "$@" 2>&1)
+	rc=$?
+	echo "$out" | sed 's/^/# /'
+	LAST=$out
+	[ $rc -eq 0 ] && echo "ok - $desc" || {
+		echo "not ok - $desc"
+		FAILS=$((FAILS + 1))
+	}
+}
+
+# Run kvs-traffic -H in the background until it reports; the caller then
+# reads counters and kills it with held_stop.
+held_start() { # ARGS...
+	kvs-traffic -b kvs -H "$@" >/tmp/held.out 2>&1 &
+	HELD=$!
+	retry 60 grep -q '^holding' /tmp/held.out
+}
+held_stop() {
+	kill "$HELD" 2>/dev/null
+	wait "$HELD" 2>/dev/null
+	sed 's/^/# /' /tmp/held.out
+}
+
+# stat SWITCH PORT-ID NAME: one counter of one port, from kvsctl
+stat() {
+	kvsctl port show "$1" "$2" | tr ' ' '\n' | sed -n "/^$3\$/{n;p}"
+}
+# field KEY: a key=value from the held run's summary line
+field() {
+	sed -n "s/.* $1=\([0-9]*\).*/\1/p" /tmp/held.out | tail -1
+}
+# port_id SWITCH N: id of the N-th port (1-based) of the switch
+port_id() {
+	kvsctl port show "$1" | sed -n "$2s|port $1/\([0-9]*\).*|\1|p"
+}
+fdb_count() {
+	kvsctl switch show "$1" | sed -n 's/.* fdb \([0-9]*\).*/\1/p'
+}
+
+check "switch kvst0 for the datapath tests" kvsctl switch add kvst0
+
+# 1. Byte-exact delivery, each frame once, at the right port.
+traffic "2 ports, 60 B, each frame once and intact" -p 2 -s 60 -n "$(n 20000)"
+for size in 61 127 1514 1515 4084 4097 9014 32768 65553; do
+	traffic "2 ports, $size B (mergeable buffers), each frame once and intact" \
+		-p 2 -s "$size" -n "$(n 400)"
+done
+traffic "4 ports all-to-all, 200 B, each frame once at its port" \
+	-p 4 -s 200 -n "$(n 2000)" -m mesh
+traffic "4 ports all-to-all, 9014 B" -p 4 -s 9014 -n "$(n 200)" -m mesh
+traffic "no mergeable buffers (legacy header): 1514 B each once" \
+	-M -p 2 -s 1514 -n "$(n 2000)"
+
+# 2. A frame larger than the guest's only buffer is dropped and counted.
+held_start -M -p 2 -s 8000 -n 50 -t 5
+check "no mergeable buffers: an 8000 B frame is not delivered" \
+	test "$(field received)" = 0
+check "... and counted as rx-drop-no-room on the receiver (50)" \
+	test "$(stat kvst0 "$(port_id kvst0 2)" rx-drop-no-room)" = 50
+held_stop
+
+# 3. Flooding and learning.
+traffic "unknown unicast floods: port 2 gets a copy of each of port 0's frames" \
+	-u -p 3 -s 100 -n "$(n 1000)"
+check "... every copy intact (rx_flooded at port 2 = frames sent)" \
+	sh -c "echo '$LAST' | grep -q 'port=2 .* rx_flooded=$(n 1000) '"
+traffic "learned: after the hello, nothing reaches a third port (no flooding)" \
+	-p 3 -s 100 -n "$(n 1000)"
+check "... port 2 received nothing but hellos" \
+	sh -c "echo '$LAST' | grep -q 'port=2 .* rx_ok=0 rx_bad=0 rx_dup=0 rx_flooded=0'"
+
+# 4. Ageing: learned MACs leave the table once silent for ageing time.
+check "switch kvsage with ageing 1 s" kvsctl switch add kvsage ageing 1
+held_start -S kvsage -p 2 -s 60 -n 100
+check "both MACs learned while the ports talk" test "$(fdb_count kvsage)" = 2
+check "... and aged out within 3 s of silence" \
+	retry 4 sh -c '[ "$(kvsctl switch show kvsage | sed -n "s/.* fdb \([0-9]*\).*/\1/p")" = 0 ]'
+held_stop
+kvsctl switch del kvsage
+
+# 5. A receiver without buffers: the sender is never held, drops counted.
+held_start -x -p 2 -s 60 -n 5000 -t 20
+check "receiver posts no buffers: every sent frame still completes" \
+	grep -q '^verdict=pass' /tmp/held.out
+p0=$(port_id kvst0 1)
+p1=$(port_id kvst0 2)
+full=$(stat kvst0 "$p0" tx-drop-dest-full)
+check "sender counts tx-drop-dest-full = 5000 - 1024 queued ($full)" \
+	test "$full" = $((5000 - 1024))
+check "receiver counts the same as rx-drop-full" \
+	test "$(stat kvst0 "$p1" rx-drop-full)" = "$full"
+check "sender's tx-frames = 5000, tx-bytes = 300000" sh -c \
+	"[ '$(stat kvst0 "$p0" tx-frames)' = 5000 ] && [ '$(stat kvst0 "$p0" tx-bytes)' = 300000 ]"
+held_stop
+check "closing the ports drops what was queued (switch has no ports)" \
+	retry 5 sh -c 'kvsctl switch show kvst0 | grep -q " ports 0 "'
+
+# 6. Detach and close while traffic flows.
+traffic "port 1 detached mid-run (3 ports, mesh): clean end, nothing corrupt" \
+	-X detach -p 3 -s 200 -n "$(n 4000)" -m mesh
+traffic "port 1 closed mid-run (3 ports, mesh): clean end, nothing corrupt" \
+	-X close -p 3 -s 200 -n "$(n 4000)" -m mesh
+traffic "port 1 closed mid-run, 64 KiB frames" \
+	-X close -p 3 -s 65553 -n "$(n 400)" -m mesh
+check "switch deleted while nothing is attached" kvsctl switch del kvst0
+
+exit $((FAILS > 0))
