@@ -11,11 +11,12 @@ ifneq ($(KERNELRELEASE),)
 obj-m += drivers/vhost-kvs/
 else
 
-.PHONY: help demo check deps kernel kernel-debug module kunit checkpatch vm-test clean
+.PHONY: help demo check bench deps kernel kernel-debug module kunit checkpatch vm-test clean
 
 help:
 	@echo "make demo          build, boot the test host, show /dev/vhost-kvs and two guests talking"
 	@echo "make check         every test; ends with 'N passed, N failed'"
+	@echo "make bench         vhost-kvs vs vhost-net + tap + bridge, same boot; ratio lines"
 	@echo "make kernel        build the test-bed kernel (build/kernel-normal)"
 	@echo "make kernel-debug  the KASAN/lockdep/kmemleak/UBSAN kernel (build/kernel-debug)"
 	@echo "make module        vhost_kvs.ko out of tree against Debian's 6.12 headers"
@@ -28,6 +29,9 @@ demo:
 
 check:
 	./scripts/check.sh
+
+bench:
+	./scripts/bench.sh
 
 deps:
 	./scripts/deps.sh

@@ -6,8 +6,12 @@
  * Each port owns a pool. Only the owner's TX worker takes buffers from it,
  * so its free lists need no lock; receivers, on any CPU, give buffers back
  * through a lock-free llist that the owner empties when its lists run dry.
- * A buffer out of its pool holds a reference to the pool, so a pool
- * outlives its port for as long as other ports still hold its frames.
+ * Every buffer a pool allocated holds a reference to it, whether free or
+ * in flight, so the hot path never touches the count, and a pool outlives
+ * its port for as long as other ports still hold its frames. Once the
+ * owner is gone (pool->dead), whoever gives a buffer back frees it; the
+ * pool itself is freed after an RCU grace period, because a receiver may
+ * still look at pool->dead after its buffer went.
  * A flooded frame is shared, not copied: one buffer reference per
  * destination ring it sits in.
  */
@@ -20,7 +24,9 @@
 #define KVS_POOL_LARGE_CACHED	32
 
 struct kvs_pool {
-	refcount_t refs;		/* the owner + every buffer out */
+	refcount_t refs;		/* the owner + every buffer allocated */
+	bool dead;			/* the owner has gone */
+	struct rcu_head rcu;
 	struct llist_head returned;	/* put back by receivers */
 	/* Owner's TX worker only (TX vq mutex); see LOCKING in kvs.h */
 	struct llist_node *free[KVS_BUF_CLASSES];
@@ -49,26 +55,40 @@ struct kvs_pool *kvs_pool_create(void)
 	return pool;
 }
 
-static void kvs_buf_free_list(struct llist_node *n)
+/* Free a list of buffers; returns how many pool references they held. */
+static unsigned int kvs_buf_free_list(struct llist_node *n)
 {
 	struct kvs_buf *buf, *tmp;
+	unsigned int freed = 0;
 
-	llist_for_each_entry_safe(buf, tmp, n, node)
+	llist_for_each_entry_safe(buf, tmp, n, node) {
 		kvfree(buf);
+		freed++;
+	}
+	return freed;
 }
 
-/* Drop a reference: the owner's when its port goes, or a buffer's. */
-void kvs_pool_put(struct kvs_pool *pool)
+static void kvs_pool_put_n(struct kvs_pool *pool, unsigned int n)
 {
+	if (n && refcount_sub_and_test(n, &pool->refs))
+		kfree_rcu(pool, rcu);
+}
+
+/* The owner's port goes; its TX worker has stopped for good. */
+void kvs_pool_release(struct kvs_pool *pool)
+{
+	unsigned int n = 1;	/* the owner's reference */
 	int c;
 
-	if (!refcount_dec_and_test(&pool->refs))
-		return;
-	/* Last reference: neither the owner nor any receiver is left. */
-	kvs_buf_free_list(llist_del_all(&pool->returned));
+	WRITE_ONCE(pool->dead, true);
+	/* Pairs with the barrier in llist_add() of kvs_buf_put(): either
+	 * the reap below sees a buffer given back, or its giver sees dead.
+	 */
+	smp_mb();
 	for (c = 0; c < KVS_BUF_CLASSES; c++)
-		kvs_buf_free_list(pool->free[c]);
-	kfree(pool);
+		n += kvs_buf_free_list(pool->free[c]);
+	n += kvs_buf_free_list(llist_del_all(&pool->returned));
+	kvs_pool_put_n(pool, n);
 }
 
 /* Sort what receivers gave back into the owner's free lists. */
@@ -83,6 +103,7 @@ static void kvs_pool_refill(struct kvs_pool *pool)
 		if (c == KVS_BUF_LARGE &&
 		    pool->nfree[c] >= KVS_POOL_LARGE_CACHED) {
 			kvfree(buf);
+			refcount_dec(&pool->refs);	/* never the last */
 			continue;
 		}
 		buf->node.next = pool->free[c];
@@ -128,8 +149,8 @@ struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len)
 			return NULL;
 		buf->pool = pool;
 		buf->class = c;
+		refcount_inc(&pool->refs);
 	}
-	refcount_inc(&pool->refs);
 	refcount_set(&buf->refs, 1);
 	buf->len = len;
 	return buf;
@@ -139,9 +160,21 @@ struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len)
 void kvs_buf_put(struct kvs_buf *buf)
 {
 	struct kvs_pool *pool = buf->pool;
+	struct llist_node *orphans = NULL;
 
 	if (!refcount_dec_and_test(&buf->refs))
 		return;
+	/* RCU: the owner may free the pool as soon as the buffer is on
+	 * its list, and we still read pool->dead.
+	 */
+	rcu_read_lock();
 	llist_add(&buf->node, &pool->returned);
-	kvs_pool_put(pool);
+	if (unlikely(READ_ONCE(pool->dead)))
+		orphans = llist_del_all(&pool->returned);
+	rcu_read_unlock();
+	/* The orphans' references keep the pool alive until put here;
+	 * freed outside RCU because kvfree() may sleep.
+	 */
+	if (orphans)
+		kvs_pool_put_n(pool, kvs_buf_free_list(orphans));
 }

@@ -21,15 +21,26 @@
 #define KVS_FWD_FLOOD	NULL
 #define KVS_FWD_DROP	ERR_PTR(-ENOENT)
 
-/* Learn the source; the destination port, or KVS_FWD_FLOOD. */
+/*
+ * Learn the source; the destination port, or KVS_FWD_FLOOD. @prev is the
+ * batch's previous frame: a guest's frames mostly share their source and
+ * often their destination, so its answers save the table lookups.
+ */
 static struct kvs_port *kvs_fwd_classify(struct kvs_port *port,
 					 struct kvs_switch *sw,
-					 const struct kvs_buf *buf)
+					 const struct kvs_buf *buf,
+					 const struct kvs_buf *prev,
+					 struct kvs_port *prev_to)
 {
 	const struct ethhdr *eth = (const struct ethhdr *)buf->data;
+	const struct ethhdr *peth = prev ? (const void *)prev->data : NULL;
 	struct kvs_fdb_dst *d;
 
-	kvs_fdb_learn(&sw->fdb, eth->h_source, 0, &port->fdb_dst, jiffies);
+	if (!peth || !ether_addr_equal(eth->h_source, peth->h_source))
+		kvs_fdb_learn(&sw->fdb, eth->h_source, 0, &port->fdb_dst,
+			      jiffies);
+	if (peth && ether_addr_equal(eth->h_dest, peth->h_dest))
+		return prev_to;
 	if (!is_unicast_ether_addr(eth->h_dest))
 		return KVS_FWD_FLOOD;
 	d = kvs_fdb_lookup(&sw->fdb, eth->h_dest, 0);
@@ -149,9 +160,12 @@ void kvs_forward(struct kvs_port *port, unsigned int n)
 	rcu_read_lock();
 	sw = rcu_dereference(port->sw);
 	for (i = 0; i < n; i++) {
-		struct kvs_port *to = sw ? kvs_fwd_classify(port, sw,
-							     port->tx_bufs[i]) :
-					   KVS_FWD_DROP;
+		struct kvs_port *to = KVS_FWD_DROP;
+
+		if (sw)
+			to = kvs_fwd_classify(port, sw, port->tx_bufs[i],
+					      i ? port->tx_bufs[i - 1] : NULL,
+					      i ? port->tx_dst[i - 1] : NULL);
 
 		port->tx_dst[i] = to;
 		if (to == KVS_FWD_FLOOD)

@@ -55,6 +55,7 @@ enum kvs_drop {
 	KVS_DROP_NO_DEST,	/* TX: no port to go to but its own */
 	KVS_DROP_DEST_FULL,	/* TX: a destination's inbound ring was full */
 	KVS_DROP_NO_ROOM,	/* RX: larger than the guest's buffer */
+	KVS_DROP_BAD_GSO,	/* RX: must be segmented, headers unusable */
 	KVS_DROP_MAX,
 };
 
@@ -97,6 +98,20 @@ struct kvs_buf {
 	u8 data[] __aligned(8);
 };
 
+/* Headers of one segment, Ethernet to TCP options included. */
+#define KVS_SEG_HDR_MAX		160
+/* Most segments made of one frame (64 KiB in 64-byte pieces). */
+#define KVS_SEG_MAX		1024
+
+/* A GSO frame being cut for one receiver; see seg.c. */
+struct kvs_seg {
+	u16 l3off, l4off, hdr_end;	/* hdr_end: first payload byte */
+	u16 mss;
+	u16 nsegs;
+	bool ipv6, udp;
+	u8 hdr[KVS_SEG_HDR_MAX];	/* headers of the current segment */
+};
+
 /* Frames pulled from a TX ring and forwarded at once. */
 #define KVS_TX_BATCH		64
 /* Frames waiting for a port's RX worker. */
@@ -115,6 +130,9 @@ struct kvs_port {
 	atomic64_t inbound_full;
 	/* TUN_F_* offloads the guest takes on RX; under the RX vq mutex */
 	unsigned int rx_offloads;
+	/* Segmenting the inbound ring's head; RX vq mutex */
+	struct kvs_seg rx_seg;
+	unsigned int rx_seg_next;	/* 0: not started */
 
 	/* Datapath; see buf.c and fwd.c */
 	struct kvs_pool *pool;
@@ -151,12 +169,19 @@ enum kvs_drop kvs_vnet_hdr_check(const struct virtio_net_hdr *hdr,
 
 /* buf.c */
 struct kvs_pool *kvs_pool_create(void);
-void kvs_pool_put(struct kvs_pool *pool);
+void kvs_pool_release(struct kvs_pool *pool);
 struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len);
 void kvs_buf_put(struct kvs_buf *buf);
 
 /* fwd.c */
 void kvs_forward(struct kvs_port *port, unsigned int n);
+
+/* seg.c */
+bool kvs_offload_ok(unsigned int offloads, const struct kvs_vhdr *vh);
+__sum16 kvs_csum_fill(const struct kvs_buf *buf);
+bool kvs_seg_parse(const struct kvs_buf *buf, struct kvs_seg *seg);
+size_t kvs_seg_build(const struct kvs_buf *buf, struct kvs_seg *seg,
+		     unsigned int i, size_t *poff);
 
 /* tx.c */
 void kvs_handle_tx_kick(struct vhost_work *work);

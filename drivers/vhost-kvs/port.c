@@ -8,6 +8,7 @@
  */
 #include <linux/compat.h>
 #include <linux/file.h>
+#include <linux/if_tun.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/nospec.h>
@@ -50,7 +51,7 @@ void kvs_count(struct kvs_port *port, int qi, enum kvs_drop reason,
 static void kvs_port_free(struct kvs_port *port)
 {
 	if (port->pool)
-		kvs_pool_put(port->pool);
+		kvs_pool_release(port->pool);
 	kfree(port->dev.vqs);
 	kvfree(port);
 }
@@ -307,6 +308,27 @@ static long kvs_attach(struct kvs_port *port, void __user *argp)
 			       a.mac);
 }
 
+#define KVS_OFFLOADS	(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN | \
+			 TUN_F_USO4 | TUN_F_USO6)
+
+static long kvs_set_offloads(struct kvs_port *port, u32 __user *argp)
+{
+	struct vhost_virtqueue *vq = &port->vqs[VHOST_KVS_VQ_RX];
+	u32 offloads;
+
+	if (get_user(offloads, argp))
+		return -EFAULT;
+	if (offloads & ~KVS_OFFLOADS)
+		return -EINVAL;
+	/* As for a tap: segments need their checksums filled in. */
+	if (offloads && !(offloads & TUN_F_CSUM))
+		return -EINVAL;
+	mutex_lock(&vq->mutex);
+	port->rx_offloads = offloads;
+	mutex_unlock(&vq->mutex);
+	return 0;
+}
+
 static long kvs_ioctl_features(struct kvs_port *port, unsigned int ioctl,
 			       u64 __user *featurep)
 {
@@ -351,6 +373,8 @@ static long kvs_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 		return kvs_attach(port, argp);
 	case VHOST_KVS_DETACH:
 		return kvs_port_detach(port);
+	case VHOST_KVS_SET_OFFLOADS:
+		return kvs_set_offloads(port, argp);
 	case VHOST_SET_MEM_TABLE:
 		r = kvs_check_mem_table(argp);
 		if (r)

@@ -17,6 +17,8 @@
 
 /* Used entries written to the guest's ring at once. */
 #define KVS_RX_BATCH	64
+/* Up to this size (header included) a frame is written in one copy. */
+#define KVS_RX_BOUNCE	192
 
 /*
  * Take guest buffers for @need bytes: chains until they hold it when
@@ -80,11 +82,24 @@ undo:
 	return err;
 }
 
-static void kvs_rx_vnet_hdr(struct vhost_virtqueue *vq, const struct kvs_buf *buf,
-			    int nbufs, struct virtio_net_hdr_mrg_rxbuf *h)
-{
-	const struct kvs_vhdr *vh = &buf->vhdr;
+/* One frame as it goes into the guest: header and up to three pieces. */
+struct kvs_rx_frame {
+	struct kvs_vhdr vhdr;
+	struct kvec part[3];
+	unsigned int nparts;
+	size_t len;
+};
 
+/* Where a run of the RX worker stands. */
+struct kvs_rx_run {
+	unsigned int nheads;	/* used entries not yet written */
+	bool used;		/* some were written: notify */
+};
+
+static void kvs_rx_vnet_hdr(struct vhost_virtqueue *vq,
+			    const struct kvs_vhdr *vh, int nbufs,
+			    struct virtio_net_hdr_mrg_rxbuf *h)
+{
 	h->hdr.flags = vh->flags;
 	h->hdr.gso_type = vh->gso_type;
 	h->hdr.hdr_len = cpu_to_vhost16(vq, vh->hdr_len);
@@ -94,20 +109,40 @@ static void kvs_rx_vnet_hdr(struct vhost_virtqueue *vq, const struct kvs_buf *bu
 	h->num_buffers = cpu_to_vhost16(vq, nbufs);
 }
 
+/* Small frames: header and frame in one copy to the guest. */
+static bool kvs_rx_copy_small(const struct virtio_net_hdr_mrg_rxbuf *h,
+			      size_t hdr_len, const struct kvs_rx_frame *fr,
+			      struct iov_iter *to)
+{
+	u8 bounce[KVS_RX_BOUNCE];
+	size_t total = hdr_len + fr->len;
+
+	memcpy(bounce, h, hdr_len);
+	memcpy(bounce + hdr_len, fr->part[0].iov_base, fr->len);
+	return copy_to_iter(bounce, total, to) == total;
+}
+
 /* Write header and frame into the buffers kvs_rx_bufs() took. */
 static bool kvs_rx_copy(struct kvs_port *port, struct vhost_virtqueue *vq,
-			const struct kvs_buf *buf, int nbufs,
+			const struct kvs_rx_frame *fr, int nbufs,
 			unsigned int niov, size_t total)
 {
 	size_t hdr_len = port->hdr_len[VHOST_KVS_VQ_RX];
 	struct virtio_net_hdr_mrg_rxbuf h;
 	struct iov_iter to;
+	unsigned int i;
 
-	kvs_rx_vnet_hdr(vq, buf, nbufs, &h);
+	kvs_rx_vnet_hdr(vq, &fr->vhdr, nbufs, &h);
 	iov_iter_init(&to, ITER_DEST, vq->iov, niov, total);
+	if (total <= KVS_RX_BOUNCE && fr->nparts == 1)
+		return kvs_rx_copy_small(&h, hdr_len, fr, &to);
 	if (copy_to_iter(&h, hdr_len, &to) != hdr_len)
 		return false;
-	return copy_to_iter(buf->data, buf->len, &to) == buf->len;
+	for (i = 0; i < fr->nparts; i++)
+		if (copy_to_iter(fr->part[i].iov_base, fr->part[i].iov_len,
+				 &to) != fr->part[i].iov_len)
+			return false;
+	return true;
 }
 
 /* What happened to the frame at the head of the inbound ring. */
@@ -117,18 +152,27 @@ enum kvs_rx_result {
 	KVS_RX_BROKEN,		/* the guest's ring is broken: stop */
 };
 
+/* Returns true when used entries were written. */
+static bool kvs_rx_flush(struct vhost_virtqueue *vq, struct kvs_rx_run *run)
+{
+	unsigned int n = run->nheads;
+
+	run->nheads = 0;
+	return n && !vhost_add_used_n(vq, vq->heads, n);
+}
+
 static enum kvs_rx_result kvs_rx_one(struct kvs_port *port,
 				     struct vhost_virtqueue *vq,
-				     const struct kvs_buf *buf,
-				     unsigned int *nheads)
+				     const struct kvs_rx_frame *fr,
+				     struct kvs_rx_run *run)
 {
-	size_t need = port->hdr_len[VHOST_KVS_VQ_RX] + buf->len;
+	size_t need = port->hdr_len[VHOST_KVS_VQ_RX] + fr->len;
 	bool mergeable = vhost_has_feature(vq, VIRTIO_NET_F_MRG_RXBUF);
 	unsigned int niov, nlog;
 	int n;
 
-	n = kvs_rx_bufs(vq, vq->heads + *nheads, UIO_MAXIOV - *nheads, need,
-			mergeable, &niov, &nlog);
+	n = kvs_rx_bufs(vq, vq->heads + run->nheads, UIO_MAXIOV - run->nheads,
+			need, mergeable, &niov, &nlog);
 	if (n == -EMSGSIZE) {
 		kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_NO_ROOM, 0);
 		return KVS_RX_DONE;
@@ -139,7 +183,7 @@ static enum kvs_rx_result kvs_rx_one(struct kvs_port *port,
 	}
 	if (!n)
 		return KVS_RX_WAIT;
-	if (!kvs_rx_copy(port, vq, buf, n, niov, need)) {
+	if (!kvs_rx_copy(port, vq, fr, n, niov, need)) {
 		/* Guest memory went away under us: give the buffers back. */
 		vhost_discard_vq_desc(vq, n);
 		kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_BAD_DESC, 0);
@@ -147,9 +191,89 @@ static enum kvs_rx_result kvs_rx_one(struct kvs_port *port,
 	}
 	if (unlikely(nlog))
 		vhost_log_write(vq, vq->log, nlog, need, vq->iov, niov);
-	*nheads += n;
-	kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_NONE, buf->len);
+	run->nheads += n;
+	if (run->nheads >= KVS_RX_BATCH)
+		run->used |= kvs_rx_flush(vq, run);
+	kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_NONE, fr->len);
 	return KVS_RX_DONE;
+}
+
+/* A frame the guest takes as it is, but for a checksum it cannot fill. */
+static enum kvs_rx_result kvs_rx_whole(struct kvs_port *port,
+				       struct vhost_virtqueue *vq,
+				       const struct kvs_buf *buf,
+				       struct kvs_rx_run *run)
+{
+	struct kvs_rx_frame fr = {
+		.vhdr = buf->vhdr,
+		.part = { { (void *)buf->data, buf->len } },
+		.nparts = 1,
+		.len = buf->len,
+	};
+	size_t pos = buf->vhdr.csum_start + buf->vhdr.csum_offset;
+	__sum16 sum;
+
+	/* DATA_VALID means nothing on TX; never pass it on as a promise. */
+	fr.vhdr.flags &= VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	if (kvs_offload_ok(port->rx_offloads, &buf->vhdr))
+		return kvs_rx_one(port, vq, &fr, run);
+
+	/* The buffer may be shared: the checksum goes in as its own piece. */
+	sum = kvs_csum_fill(buf);
+	memset(&fr.vhdr, 0, sizeof(fr.vhdr));
+	fr.part[0].iov_len = pos;
+	fr.part[1] = (struct kvec){ &sum, sizeof(sum) };
+	fr.part[2] = (struct kvec){ (void *)buf->data + pos + sizeof(sum),
+				    buf->len - pos - sizeof(sum) };
+	fr.nparts = 3;
+	return kvs_rx_one(port, vq, &fr, run);
+}
+
+/*
+ * A GSO frame for a guest that did not negotiate it: one checksummed
+ * frame per segment. When the guest runs out of buffers halfway, the next
+ * run goes on from the segment it stopped at.
+ */
+static enum kvs_rx_result kvs_rx_segments(struct kvs_port *port,
+					  struct vhost_virtqueue *vq,
+					  const struct kvs_buf *buf,
+					  struct kvs_rx_run *run)
+{
+	struct kvs_seg *seg = &port->rx_seg;
+	struct kvs_rx_frame fr = { .nparts = 2 };
+	enum kvs_rx_result res;
+	size_t poff, plen;
+	unsigned int i;
+
+	if (!port->rx_seg_next && !kvs_seg_parse(buf, seg)) {
+		kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_BAD_GSO, 0);
+		return KVS_RX_DONE;
+	}
+	for (i = port->rx_seg_next; i < seg->nsegs; i++) {
+		plen = kvs_seg_build(buf, seg, i, &poff);
+		fr.part[0] = (struct kvec){ seg->hdr, seg->hdr_end };
+		fr.part[1] = (struct kvec){ (void *)buf->data + poff, plen };
+		fr.len = seg->hdr_end + plen;
+		res = kvs_rx_one(port, vq, &fr, run);
+		if (res != KVS_RX_DONE) {
+			port->rx_seg_next = res == KVS_RX_WAIT ? i : 0;
+			return res;
+		}
+	}
+	port->rx_seg_next = 0;
+	return KVS_RX_DONE;
+}
+
+static enum kvs_rx_result kvs_rx_deliver(struct kvs_port *port,
+					 struct vhost_virtqueue *vq,
+					 const struct kvs_buf *buf,
+					 struct kvs_rx_run *run)
+{
+	if (port->rx_seg_next ||
+	    (buf->vhdr.gso_type != VIRTIO_NET_HDR_GSO_NONE &&
+	     !kvs_offload_ok(port->rx_offloads, &buf->vhdr)))
+		return kvs_rx_segments(port, vq, buf, run);
+	return kvs_rx_whole(port, vq, buf, run);
 }
 
 /* No buffer for the next frame: wait for a kick, unless one just came. */
@@ -162,27 +286,18 @@ static bool kvs_rx_wait_buffers(struct kvs_port *port,
 	return false;
 }
 
-/* Returns true when used entries were written. */
-static bool kvs_rx_flush(struct vhost_virtqueue *vq, unsigned int *nheads)
-{
-	unsigned int n = *nheads;
-
-	*nheads = 0;
-	return n && !vhost_add_used_n(vq, vq->heads, n);
-}
-
 static void kvs_handle_rx(struct kvs_port *port, struct vhost_virtqueue *vq)
 {
-	unsigned int nheads = 0, frames = 0;
+	struct kvs_rx_run run = { 0 };
 	enum kvs_rx_result res;
-	bool used = false;
+	unsigned int frames = 0;
 	struct kvs_buf *buf;
 	size_t bytes = 0;
 
 	lockdep_assert_held(&vq->mutex);
 	vhost_disable_notify(&port->dev, vq);
 	while ((buf = __ptr_ring_peek(&port->inbound))) {
-		res = kvs_rx_one(port, vq, buf, &nheads);
+		res = kvs_rx_deliver(port, vq, buf, &run);
 		if (res == KVS_RX_WAIT) {
 			if (kvs_rx_wait_buffers(port, vq))
 				break;
@@ -191,16 +306,13 @@ static void kvs_handle_rx(struct kvs_port *port, struct vhost_virtqueue *vq)
 		bytes += buf->len;
 		__ptr_ring_discard_one(&port->inbound);
 		kvs_buf_put(buf);
-		if (res == KVS_RX_BROKEN)
-			break;
-		if (nheads >= KVS_RX_BATCH)
-			used |= kvs_rx_flush(vq, &nheads);
-		if (vhost_exceeds_weight(vq, ++frames, bytes))
+		if (res == KVS_RX_BROKEN ||
+		    vhost_exceeds_weight(vq, ++frames, bytes))
 			break;
 	}
-	used |= kvs_rx_flush(vq, &nheads);
+	run.used |= kvs_rx_flush(vq, &run);
 	/* One notification for the whole run (EVENT_IDX permitting). */
-	if (used)
+	if (run.used)
 		vhost_signal(&port->dev, vq);
 }
 
@@ -229,6 +341,7 @@ void kvs_rx_drain(struct kvs_port *port)
 	struct kvs_buf *buf;
 
 	mutex_lock(&vq->mutex);
+	port->rx_seg_next = 0;
 	while ((buf = __ptr_ring_consume(&port->inbound))) {
 		kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_NO_SWITCH, 0);
 		kvs_buf_put(buf);

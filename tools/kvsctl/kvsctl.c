@@ -208,6 +208,7 @@ static const char *const stat_names[VHOST_KVS_A_PORT_STATS_MAX + 1] = {
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_NO_SWITCH] = "rx-drop-no-switch",
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_BAD_DESC] = "rx-drop-bad-desc",
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_NO_ROOM] = "rx-drop-no-room",
+	[VHOST_KVS_A_PORT_STATS_RX_DROP_BAD_OFFLOAD] = "rx-drop-bad-offload",
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_FULL] = "rx-drop-full",
 };
 

@@ -144,6 +144,16 @@ static void if_up(int s, const char *name)
 		die(name);
 }
 
+/* Frames above 1514 B need a larger MTU on the taps and the bridge. */
+static void set_mtu(int s, const char *name)
+{
+	struct ifreq ifr = { .ifr_mtu = frame_len > 1514 ? frame_len - 14 : 1500 };
+
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+	if (ioctl(s, SIOCSIFMTU, &ifr))
+		die(name);
+}
+
 /* A tap with virtio-net headers, enslaved to the bridge and up. */
 static void net_tap(struct port *p)
 {
@@ -165,6 +175,8 @@ static void net_tap(struct port *p)
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", BRIDGE);
 	if (ioctl(s, SIOCBRADDIF, &ifr))
 		die("bridge add port");
+	set_mtu(s, p->ifname);
+	set_mtu(s, BRIDGE);
 	if_up(s, p->ifname);
 	if_up(s, BRIDGE);
 	close(s);
@@ -245,6 +257,9 @@ static void build_frame(struct port *p, unsigned int me, unsigned int dst,
 	f->seq = seq;
 	f->len = frame_len;
 	f->csum = 0;
+	/* -q: the payload is whatever the slot holds; nobody checks it. */
+	if (quick)
+		return;
 	for (uint32_t i = sizeof(*f); i < frame_len; i++)
 		((uint8_t *)f)[i] = (uint8_t)(seq + i * 31);
 	f->csum = fnv1a((uint8_t *)f, frame_len);
@@ -377,6 +392,14 @@ static int rx_reap(unsigned int me)
 
 			need = !no_mrg && h->num_buffers ? h->num_buffers : 1;
 			off = HDR_LEN;
+		}
+		/* -q and a single buffer: check in place, no copy. */
+		if (quick && need == 1 && len >= off) {
+			rx_check(p, me, buf + off, len - off);
+			guest_add_buf(&p->g, RX, id, RXBUF_AT + (uint64_t)id * RXBUF_LEN,
+				      RXBUF_LEN, VRING_DESC_F_WRITE);
+			n++;
+			continue;
 		}
 		if (len > off && flen + len - off <= sizeof(p->scratch)) {
 			memcpy(p->scratch + flen, buf + off, len - off);
@@ -630,7 +653,7 @@ int main(int argc, char **argv)
 	int o;
 
 	parse(argc, argv);
-	max_len = use_net ? 1514 : 65553;
+	max_len = use_net ? 65535 + 14 : 65553;
 	if (nports < 2 || nports > MAX_PORTS || frame_len < sizeof(struct tframe) ||
 	    frame_len > max_len || window < 1 || window > GUEST_QSIZE ||
 	    (use_net && (blackhole || stop_mode))) {

@@ -54,4 +54,14 @@ struct vhost_kvs_attach {
 /* Leave the switch; ENOTCONN when not attached. */
 #define VHOST_KVS_DETACH	_IO(VHOST_VIRTIO, 0xA1)
 
+/*
+ * Offloads the guest accepts on receive, as TUN_F_* flags of
+ * <linux/if_tun.h> (what QEMU gives TUNSETOFFLOAD for a tap): TUN_F_CSUM,
+ * TUN_F_TSO4, TUN_F_TSO6, TUN_F_TSO_ECN, TUN_F_USO4, TUN_F_USO6. Frames
+ * needing an offload the receiver lacks are checksummed or segmented for
+ * it in software. Default 0. EINVAL for other flags, or segmentation
+ * offloads without TUN_F_CSUM.
+ */
+#define VHOST_KVS_SET_OFFLOADS	_IOW(VHOST_VIRTIO, 0xA2, __u32)
+
 #endif /* _UAPI_LINUX_VHOST_KVS_H */

@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# Benchmark, not a test: the same kvs-traffic load on vhost-net + tap +
+# bridge and on vhost-kvs, side by side in this one boot, REPS runs of each,
+# medians. Prints one "bench" line per case and one "ratio" line per metric
+# (vhost-kvs / vhost-net); scripts/bench.sh turns them into
+# Documentation/benchmarks.rst.
+. /kvs/lib.sh
+
+REPS=${KVS_BENCH_REPS:-5}
+
+# median of the numbers on stdin
+median() {
+	grep . | sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "nan"; exit }
+		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# one BACKEND ARGS...: REPS runs; "fps cpu_ns_per_frame" per line
+one() {
+	local backend=$1 i out
+	shift
+	for i in $(seq "$REPS"); do
+		# Frames lost (a full queue, either backend) do not void a
+		# run: f/s counts frames received. Errors still show.
+		out=$(kvs-traffic -b "$backend" -q "$@" 2>&1) ||
+			echo "$out" | grep -v '^port=' | sed 's/^/# not clean: /' >&2
+		echo "$out" | sed -n 's/^backend=.* fps=\([0-9.]*\) .* cpu_ns_per_frame=\([0-9.]*\).*/\1 \2/p'
+	done
+}
+
+# case NAME ARGS...: both backends; prints the bench line, keeps medians
+case_run() {
+	local name=$1 net kvs
+	shift
+	net=$(one net "$@")
+	kvs=$(one kvs "$@")
+	NET_FPS=$(echo "$net" | awk '{ print $1 }' | median)
+	NET_CPU=$(echo "$net" | awk '{ print $2 }' | median)
+	KVS_FPS=$(echo "$kvs" | awk '{ print $1 }' | median)
+	KVS_CPU=$(echo "$kvs" | awk '{ print $2 }' | median)
+	echo "bench $name net_fps=$NET_FPS kvs_fps=$KVS_FPS net_cpu_ns=$NET_CPU kvs_cpu_ns=$KVS_CPU args=$*"
+	ratio "frames_$name" "$KVS_FPS" "$NET_FPS"
+	ratio "cpu_$name" "$KVS_CPU" "$NET_CPU"
+}
+
+ratio() { # METRIC KVS NET
+	awk -v m="$1" -v k="$2" -v n="$3" 'BEGIN {
+		if (n + 0 > 0 && k != "nan") printf "ratio %s %.2f\n", m, k / n;
+		else printf "ratio %s nan\n", m }' >>/tmp/ratios
+}
+
+kvsctl switch add kvst0 || exit 1
+: >/tmp/ratios
+echo "# $(nproc) CPUs, $REPS runs per case, median; kernel $(uname -r)"
+case_run 64 -p 2 -s 64 -n 200000 -t 60
+case_run 1500 -p 2 -s 1500 -n 50000 -t 60
+case_run 64k -p 2 -s 65535 -n 3000 -t 60
+case_run mesh64 -p 4 -s 64 -n 30000 -m mesh -t 60
+case_run mesh1500 -p 4 -s 1500 -n 10000 -m mesh -t 60
+cat /tmp/ratios
+echo "ok - bench finished"
