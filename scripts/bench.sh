@@ -26,9 +26,9 @@ table() {
 		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 		printf "%-9s %12.0f %12.0f %8.2f %14.0f %14.0f %8.2f\n", $2,
 			v["net_fps"], v["kvs_fps"],
-			v["net_fps"] > 0 ? v["kvs_fps"] / v["net_fps"] : 0,
+			(v["net_fps"] > 0 ? v["kvs_fps"] / v["net_fps"] : 0),
 			v["net_cpu_ns"], v["kvs_cpu_ns"],
-			v["net_cpu_ns"] > 0 ? v["kvs_cpu_ns"] / v["net_cpu_ns"] : 0 }' "$out/table"
+			(v["net_cpu_ns"] > 0 ? v["kvs_cpu_ns"] / v["net_cpu_ns"] : 0) }' "$out/table"
 }
 
 {

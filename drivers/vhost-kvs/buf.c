@@ -21,7 +21,7 @@
 #include "kvs.h"
 
 /* Large buffers kept for reuse; above this they go back to the allocator. */
-#define KVS_POOL_LARGE_CACHED	32
+#define KVS_POOL_LARGE_CACHED	128
 
 struct kvs_pool {
 	refcount_t refs;		/* the owner + every buffer allocated */

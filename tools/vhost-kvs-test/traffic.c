@@ -21,6 +21,16 @@
  * -x       the receiver (port 1) posts no RX buffers: every frame must
  *          still be completed on the sender's TX ring (a sender is never
  *          held by a full receiver), and nothing may arrive.
+ * -g tcp4|tcp6
+ *          frames are TCP segments of up to 64 KiB (-s is the whole frame)
+ *          sent as GSO with gso_size -G MSS (default 1448) and the
+ *          checksum left to the device. Receivers check IP and TCP
+ *          checksums and put the payload back together by sequence
+ *          number: each frame must arrive whole, once, byte for byte.
+ * -O       receivers accept checksum and segmentation offloads
+ *          (VHOST_KVS_SET_OFFLOADS, or TUNSETOFFLOAD on the taps): GSO
+ *          frames must then arrive unsegmented, with their GSO header.
+ *          Without -O every frame must arrive as checksummed segments.
  * -u       no warm-up: the switch has learned nothing, so port 0's frames
  *          to port 1 are unknown unicast and must reach every port; a
  *          copy at another port is counted as flooded, not as an error.
@@ -99,6 +109,9 @@ struct port {
 	uint8_t mac[6];
 	uint64_t sent, tx_done, rx_ok, rx_bad, rx_dup, rx_foreign, rx_hello;
 	uint64_t rx_flooded;		/* -u: intact copies for another port */
+	uint64_t rx_segs;		/* -g: frames that made up the GSO frames */
+	uint32_t *gso_bytes[MAX_PORTS];	/* -g: per source, payload bytes seen */
+	struct virtio_net_hdr_mrg_rxbuf vhdr;	/* of the frame being checked */
 	uint32_t heard;			/* bitmap of ports whose hello arrived */
 	uint64_t next_seq[MAX_PORTS];	/* per destination */
 	uint8_t *seen[MAX_PORTS];	/* per source: seq -> received */
@@ -110,7 +123,8 @@ static struct port ports[MAX_PORTS];
 static unsigned int nports = 2, frame_len = 60, quick, window = 64;
 static uint64_t nframes = 10000;
 static int mesh, limit_s = 30, use_net, no_mrg, blackhole, stop_mode;
-static int no_warm_up, hold;
+static int no_warm_up, hold, gso, gso6, offloads;
+static unsigned int mss = 1448;
 static size_t hdr_len = sizeof(struct virtio_net_hdr_mrg_rxbuf);
 static const char *switch_name = "kvst0";
 static unsigned int stopped_port = MAX_PORTS;	/* -X: port 1 once done */
@@ -195,6 +209,17 @@ static void kvs_attach(struct port *p)
 	snprintf(p->ifname, IFNAMSIZ, "%s", switch_name);
 }
 
+/* -O: the receiving guest takes checksum and segmentation offloads. */
+static void set_offloads(struct port *p)
+{
+	unsigned int f = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
+	uint32_t f32 = f;
+
+	if (use_net ? ioctl(p->tap, TUNSETOFFLOAD, f) :
+		      ioctl(p->g.fd, VHOST_KVS_SET_OFFLOADS, &f32))
+		die("set offloads");
+}
+
 static void port_setup(unsigned int i)
 {
 	struct port *p = &ports[i];
@@ -221,8 +246,12 @@ static void port_setup(unsigned int i)
 	}
 	if (guest_set_backend(g, RX, p->tap) || guest_set_backend(g, TX, p->tap))
 		die("VHOST_NET_SET_BACKEND");
-	for (unsigned int s = 0; s < nports; s++)
+	for (unsigned int s = 0; s < nports; s++) {
 		p->seen[s] = calloc(nframes, 1);
+		p->gso_bytes[s] = calloc(nframes, sizeof(uint32_t));
+	}
+	if (offloads)
+		set_offloads(p);
 }
 
 static int sends_to(unsigned int src, unsigned int dst)
@@ -265,6 +294,174 @@ static void build_frame(struct port *p, unsigned int me, unsigned int dst,
 	f->csum = fnv1a((uint8_t *)f, frame_len);
 }
 
+/* -g: a TCP frame over IPv4 or IPv6; the headers' layout. */
+#define GSO_SPORT	10000
+#define GSO_DPORT	20000
+
+static unsigned int gso_l4off(void)
+{
+	return 14 + (gso6 ? 40 : 20);
+}
+
+static unsigned int gso_hdrs(void)
+{
+	return gso_l4off() + 20;
+}
+
+static uint8_t gso_byte(unsigned int src, uint64_t fseq, uint32_t k)
+{
+	return (uint8_t)(fseq * 7 + k * 31 + src);
+}
+
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	if (n & 1)
+		sum += p[n - 1] << 8;
+	return sum;
+}
+
+static uint16_t csum_fold16(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/* The pseudo header's sum, as the stack seeds a partial checksum. */
+static uint32_t pseudo_sum(const uint8_t *l3, uint32_t l4len)
+{
+	uint32_t sum = 6 + l4len;	/* IPPROTO_TCP */
+
+	if (gso6)
+		return csum_add(sum, l3 + 8, 32);
+	return csum_add(sum, l3 + 12, 8);
+}
+
+static void gso_ip(uint8_t *l3, unsigned int me, unsigned int dst,
+		   uint32_t l3len)
+{
+	if (gso6) {
+		l3[0] = 0x60;
+		l3[4] = (l3len - 40) >> 8;
+		l3[5] = (l3len - 40) & 0xff;
+		l3[6] = 6;
+		l3[7] = 64;
+		l3[8] = 0xfd;	/* fd00::1:<port> */
+		l3[21] = me;
+		l3[24] = 0xfd;
+		l3[39] = dst;
+		return;
+	}
+	l3[0] = 0x45;
+	l3[2] = l3len >> 8;
+	l3[3] = l3len & 0xff;
+	l3[8] = 64;
+	l3[9] = 6;
+	l3[12] = 10;	/* 10.0.0.<port + 1> */
+	l3[15] = me + 1;
+	l3[16] = 10;
+	l3[19] = dst + 1;
+	l3[10] = l3[11] = 0;
+	uint16_t c = ~csum_fold16(csum_add(0, l3, 20));
+	l3[10] = c >> 8;
+	l3[11] = c & 0xff;
+}
+
+static void build_gso_frame(struct port *p, unsigned int me, unsigned int dst,
+			    uint8_t *buf)
+{
+	struct virtio_net_hdr_mrg_rxbuf *h = (void *)buf;
+	uint8_t *fr = buf + HDR_LEN, *l3 = fr + 14, *th = fr + gso_l4off();
+	uint64_t fseq = p->next_seq[dst]++;
+	uint32_t l4len = frame_len - gso_l4off(), plen = frame_len - gso_hdrs();
+	uint32_t seq = (uint32_t)(fseq << 16);
+	uint16_t ps;
+
+	memset(buf, 0, HDR_LEN + gso_hdrs());
+	memcpy(fr, ports[dst].mac, 6);
+	memcpy(fr + 6, p->mac, 6);
+	fr[12] = gso6 ? 0x86 : 0x08;
+	fr[13] = gso6 ? 0xdd : 0x00;
+	gso_ip(l3, me, dst, frame_len - 14);
+	th[0] = (GSO_SPORT + me) >> 8;
+	th[1] = (GSO_SPORT + me) & 0xff;
+	th[2] = (GSO_DPORT + dst) >> 8;
+	th[3] = (GSO_DPORT + dst) & 0xff;
+	memcpy(th + 4, &(uint32_t){ htonl(seq) }, 4);
+	th[12] = 5 << 4;
+	th[13] = 0x18;	/* PSH ACK */
+	th[14] = 0xff;
+	th[15] = 0xff;
+	ps = csum_fold16(pseudo_sum(l3, l4len));
+	th[16] = ps >> 8;
+	th[17] = ps & 0xff;
+	h->hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	h->hdr.csum_start = gso_l4off();
+	h->hdr.csum_offset = 16;
+	if (plen > mss) {
+		h->hdr.gso_type = gso6 ? VIRTIO_NET_HDR_GSO_TCPV6 :
+					 VIRTIO_NET_HDR_GSO_TCPV4;
+		h->hdr.gso_size = mss;
+		h->hdr.hdr_len = gso_hdrs();
+	}
+	if (!quick)
+		for (uint32_t k = 0; k < plen; k++)
+			th[20 + k] = gso_byte(me, fseq, k);
+}
+
+/* A frame of a GSO transfer: checksums, then its payload in place. */
+static void rx_check_gso(struct port *p, unsigned int me, const uint8_t *fr,
+			 uint32_t len)
+{
+	const uint8_t *l3 = fr + 14, *th = fr + gso_l4off();
+	uint32_t seq, plen, off, total = frame_len - gso_hdrs();
+	unsigned int src = (unsigned int)(th[1] | th[0] << 8) - GSO_SPORT;
+	const struct virtio_net_hdr *h = &p->vhdr.hdr;
+	uint64_t fseq;
+
+	if (len < gso_hdrs() || src >= nports || memcmp(fr, p->mac, 6) ||
+	    (unsigned int)(th[3] | th[2] << 8) != GSO_DPORT + me)
+		goto bad;
+	seq = ntohl(*(uint32_t *)(th + 4));
+	fseq = seq >> 16;
+	off = seq & 0xffff;
+	plen = len - gso_hdrs();
+	if (fseq >= nframes || off + plen > total)
+		goto bad;
+	/* Offloads on: the frame as sent; off: segments, checksummed. */
+	if (offloads) {
+		if (total > mss && (h->gso_type == VIRTIO_NET_HDR_GSO_NONE ||
+				    h->gso_size != mss))
+			goto bad;
+		if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
+			goto bad;
+	} else {
+		if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE || h->flags ||
+		    plen > mss ||
+		    (!gso6 && csum_fold16(csum_add(0, l3, 20)) != 0xffff) ||
+		    csum_fold16(csum_add(pseudo_sum(l3, len - gso_l4off()), th,
+					 len - gso_l4off())) != 0xffff)
+			goto bad;
+	}
+	if (!quick)
+		for (uint32_t k = 0; k < plen; k++)
+			if (th[20 + k] != gso_byte(src, fseq, off + k))
+				goto bad;
+	p->rx_segs++;
+	p->gso_bytes[src][fseq] += plen;
+	if (p->gso_bytes[src][fseq] > total) {
+		p->rx_dup++;
+		return;
+	}
+	if (p->gso_bytes[src][fseq] == total)
+		p->rx_ok++;
+	return;
+bad:
+	p->rx_bad++;
+}
+
 static void send_hello(unsigned int me)
 {
 	struct port *p = &ports[me];
@@ -302,7 +499,10 @@ static int tx_fill(unsigned int me)
 		uint16_t slot = p->next_slot++ % GUEST_QSIZE;
 		uint64_t at = TXBUF_AT + (uint64_t)slot * TXSLOT_LEN;
 
-		build_frame(p, me, dst, gpa(&p->g, at));
+		if (gso)
+			build_gso_frame(p, me, dst, gpa(&p->g, at));
+		else
+			build_frame(p, me, dst, gpa(&p->g, at));
 		guest_add_buf(&p->g, TX, slot, at, HDR_LEN + frame_len, 0);
 		p->inflight++;
 		p->sent++;
@@ -335,6 +535,11 @@ static void rx_check(struct port *p, unsigned int me, const uint8_t *fr,
 	const struct tframe *f = (const struct tframe *)fr;
 	struct tframe copy;
 
+	if (gso && len >= 14 && fr[12] == (gso6 ? 0x86 : 0x08) &&
+	    fr[13] == (gso6 ? 0xdd : 0x00)) {
+		rx_check_gso(p, me, fr, len);
+		return;
+	}
 	if (len < sizeof(*f) || f->ethertype != htons(ETHERTYPE) ||
 	    f->magic != MAGIC) {
 		p->rx_foreign++;
@@ -392,6 +597,7 @@ static int rx_reap(unsigned int me)
 
 			need = !no_mrg && h->num_buffers ? h->num_buffers : 1;
 			off = HDR_LEN;
+			memcpy(&p->vhdr, h, HDR_LEN);
 		}
 		/* -q and a single buffer: check in place, no copy. */
 		if (quick && need == 1 && len >= off) {
@@ -520,11 +726,26 @@ static int all_completed(void)
 	return 1;
 }
 
+/* -u, one way: copies of port 0's frames every other port must see. */
+static uint64_t flood_want(void)
+{
+	return no_warm_up && !mesh ? nframes * (nports - 2) : 0;
+}
+
+static uint64_t flooded_total(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i < nports; i++)
+		n += ports[i].rx_flooded;
+	return n;
+}
+
 static int finished(uint64_t want)
 {
 	if (blackhole || stop_mode)
 		return all_completed();
-	return received_total() >= want;
+	return received_total() >= want && flooded_total() >= flood_want();
 }
 
 /* -X: take port 1 off the switch, or close it, in the middle of the run. */
@@ -592,7 +813,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: kvs-traffic [-b kvs|net] [-S SWITCH] [-p N] [-s BYTES] [-n FRAMES]\n"
 		"                   [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M] [-x] [-u] [-H]\n"
-		"                   [-X detach|close]\n");
+		"                   [-X detach|close] [-g tcp4|tcp6 [-G MSS] [-O]]\n");
 	exit(2);
 }
 
@@ -600,7 +821,7 @@ static void parse(int argc, char **argv)
 {
 	int o;
 
-	while ((o = getopt(argc, argv, "b:S:p:s:n:m:t:w:qMxX:uH")) != -1) {
+	while ((o = getopt(argc, argv, "b:S:p:s:n:m:t:w:qMxX:uHg:G:O")) != -1) {
 		switch (o) {
 		case 'b':
 			if (strcmp(optarg, "net") && strcmp(optarg, "kvs"))
@@ -618,6 +839,14 @@ static void parse(int argc, char **argv)
 		case 'M': no_mrg = 1; hdr_len = sizeof(struct virtio_net_hdr); break;
 		case 'x': blackhole = 1; break;
 		case 'u': no_warm_up = 1; break;
+		case 'g':
+			if (strcmp(optarg, "tcp4") && strcmp(optarg, "tcp6"))
+				usage();
+			gso = 1;
+			gso6 = !strcmp(optarg, "tcp6");
+			break;
+		case 'G': mss = atoi(optarg); break;
+		case 'O': offloads = 1; break;
 		case 'H': hold = 1; break;
 		case 'X':
 			if (!strcmp(optarg, "detach"))
@@ -642,7 +871,7 @@ static int verdict(uint64_t want, uint64_t got, uint64_t bad, uint64_t dup)
 		return !all_completed() || ports[1].rx_ok;
 	if (stop_mode)
 		return !all_completed() || stopped_port != 1;
-	return got != want;
+	return got != want || flooded_total() < flood_want();
 }
 
 int main(int argc, char **argv)
@@ -656,7 +885,9 @@ int main(int argc, char **argv)
 	max_len = use_net ? 65535 + 14 : 65553;
 	if (nports < 2 || nports > MAX_PORTS || frame_len < sizeof(struct tframe) ||
 	    frame_len > max_len || window < 1 || window > GUEST_QSIZE ||
-	    (use_net && (blackhole || stop_mode))) {
+	    (use_net && (blackhole || stop_mode)) ||
+	    (gso && (frame_len < gso_hdrs() + 1 || nframes > 65536 || mss < 64 ||
+		     mss > 9000))) {
 		fprintf(stderr, "kvs-traffic: need 2..%d ports, %zu..%u B frames, -x/-X only with kvs\n",
 			MAX_PORTS, sizeof(struct tframe), max_len);
 		return 2;
@@ -679,13 +910,14 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < nports; i++) {
 		struct port *p = &ports[i];
 
-		printf("port=%u if=%s sent=%llu tx_done=%llu rx_ok=%llu rx_bad=%llu rx_dup=%llu rx_flooded=%llu rx_hello=%llu rx_foreign=%llu\n",
+		printf("port=%u if=%s sent=%llu tx_done=%llu rx_ok=%llu rx_bad=%llu rx_dup=%llu rx_flooded=%llu rx_segs=%llu rx_hello=%llu rx_foreign=%llu\n",
 		       i, p->ifname, (unsigned long long)p->sent,
 		       (unsigned long long)p->tx_done,
 		       (unsigned long long)p->rx_ok,
 		       (unsigned long long)p->rx_bad,
 		       (unsigned long long)p->rx_dup,
 		       (unsigned long long)p->rx_flooded,
+		       (unsigned long long)p->rx_segs,
 		       (unsigned long long)p->rx_hello,
 		       (unsigned long long)p->rx_foreign);
 		bad += p->rx_bad;

@@ -66,6 +66,28 @@ traffic "4 ports all-to-all, 9014 B" -p 4 -s 9014 -n "$(n 200)" -m mesh
 traffic "no mergeable buffers (legacy header): 1514 B each once" \
 	-M -p 2 -s 1514 -n "$(n 2000)"
 
+# 1b. Offloads: GSO and checksum-partial TCP frames, to receivers that
+# negotiated offloads (-O: the frame as sent) and to receivers that did
+# not (checksummed segments of gso_size, put back together and compared).
+for v in tcp4 tcp6; do
+	traffic "$v GSO 64 KiB, receiver without offloads: checksummed segments, every byte" \
+		-g "$v" -p 2 -s 65535 -n "$(n 100)"
+	check "... cut into 46 segments of at most 1448 B each" \
+		sh -c "echo '$LAST' | grep -q 'port=1 .* rx_segs=$(($(n 100) * 46)) '"
+	traffic "$v GSO 64 KiB, receiver with offloads: passed whole" \
+		-g "$v" -O -p 2 -s 65535 -n "$(n 100)"
+	check "... one frame each" \
+		sh -c "echo '$LAST' | grep -q 'port=1 .* rx_segs=$(n 100) '"
+	traffic "$v GSO, 9000 B, MSS 536, 3 ports all-to-all, no offloads" \
+		-g "$v" -G 536 -p 3 -m mesh -s 9000 -n "$(n 50)"
+done
+traffic "tcp4 1000 B, checksum left to the device, receiver without offloads: filled in" \
+	-g tcp4 -p 2 -s 1000 -n "$(n 500)"
+traffic "tcp4 1000 B, checksum left to the device, receiver with offloads: left partial" \
+	-g tcp4 -O -p 2 -s 1000 -n "$(n 500)"
+traffic "tcp4 GSO 30000 B into a guest without mergeable buffers: segments fit" \
+	-g tcp4 -M -p 2 -s 30000 -n "$(n 50)"
+
 # 2. A frame larger than the guest's only buffer is dropped and counted.
 held_start -M -p 2 -s 8000 -n 50 -t 5
 check "no mergeable buffers: an 8000 B frame is not delivered" \
