@@ -24,6 +24,7 @@
 #ifndef _VHOST_KVS_H
 #define _VHOST_KVS_H
 
+#include <linux/hrtimer.h>
 #include <linux/if_vlan.h>
 #include <linux/llist.h>
 #include <linux/ptr_ring.h>
@@ -112,6 +113,15 @@ struct kvs_seg {
 	u8 hdr[KVS_SEG_HDR_MAX];	/* headers of the current segment */
 };
 
+/* RX interrupt coalescing of a port; see notify.c. RX vq mutex. */
+struct kvs_coalesce {
+	u32 max_frames;
+	u32 max_usecs;			/* 0: notify at the end of each run */
+	u32 pending;			/* delivered, guest not yet notified */
+	struct hrtimer timer;
+	struct vhost_work work;		/* notifies from the worker */
+};
+
 /* Frames pulled from a TX ring and forwarded at once. */
 #define KVS_TX_BATCH		64
 /* Frames waiting for a port's RX worker. */
@@ -130,6 +140,7 @@ struct kvs_port {
 	atomic64_t inbound_full;
 	/* TUN_F_* offloads the guest takes on RX; under the RX vq mutex */
 	unsigned int rx_offloads;
+	struct kvs_coalesce coalesce;
 	/* Segmenting the inbound ring's head; RX vq mutex */
 	struct kvs_seg rx_seg;
 	unsigned int rx_seg_next;	/* 0: not started */
@@ -182,6 +193,19 @@ __sum16 kvs_csum_fill(const struct kvs_buf *buf);
 bool kvs_seg_parse(const struct kvs_buf *buf, struct kvs_seg *seg);
 size_t kvs_seg_build(const struct kvs_buf *buf, struct kvs_seg *seg,
 		     unsigned int i, size_t *poff);
+
+/* notify.c */
+void kvs_coalesce_init(struct kvs_port *port);
+void kvs_coalesce_stop(struct kvs_port *port);
+void kvs_rx_notify(struct kvs_port *port, struct vhost_virtqueue *vq,
+		   unsigned int frames);
+long kvs_set_coalesce(struct kvs_port *port,
+		      struct vhost_kvs_coalesce __user *argp);
+long kvs_get_coalesce(struct kvs_port *port,
+		      struct vhost_kvs_coalesce __user *argp);
+bool kvs_busy_wait(struct vhost_virtqueue *vq,
+		   bool (*ready)(struct vhost_virtqueue *vq, void *arg),
+		   void *arg);
 
 /* tx.c */
 void kvs_handle_tx_kick(struct vhost_work *work);

@@ -78,6 +78,7 @@ static int kvs_open(struct inode *inode, struct file *f)
 	port->vqs[VHOST_KVS_VQ_TX].handle_kick = kvs_handle_tx_kick;
 	port->hdr_len[VHOST_KVS_VQ_RX] = kvs_vnet_hdr_len(0);
 	port->hdr_len[VHOST_KVS_VQ_TX] = kvs_vnet_hdr_len(0);
+	kvs_coalesce_init(port);
 	u64_stats_init(&port->stats[VHOST_KVS_VQ_RX].syncp);
 	u64_stats_init(&port->stats[VHOST_KVS_VQ_TX].syncp);
 	vhost_dev_init(&port->dev, vqs, VHOST_KVS_VQ_MAX, UIO_MAXIOV,
@@ -107,6 +108,7 @@ static int kvs_release(struct inode *inode, struct file *f)
 	/* 1. Out of its switch; no new work picks up a backend. */
 	kvs_port_detach(port);
 	kvs_port_stop(port);
+	kvs_coalesce_stop(port);
 	/* 2. Work already queued has finished. */
 	vhost_dev_flush(&port->dev);
 	/* 3. Kick polling and the worker are gone. */
@@ -134,6 +136,7 @@ static long kvs_reset_owner(struct kvs_port *port)
 		goto out;
 	}
 	kvs_port_stop(port);
+	kvs_coalesce_stop(port);
 	vhost_dev_flush(&port->dev);
 	vhost_dev_stop(&port->dev);
 	vhost_dev_reset_owner(&port->dev, umem);
@@ -375,6 +378,10 @@ static long kvs_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 		return kvs_port_detach(port);
 	case VHOST_KVS_SET_OFFLOADS:
 		return kvs_set_offloads(port, argp);
+	case VHOST_KVS_SET_COALESCE:
+		return kvs_set_coalesce(port, argp);
+	case VHOST_KVS_GET_COALESCE:
+		return kvs_get_coalesce(port, argp);
 	case VHOST_SET_MEM_TABLE:
 		r = kvs_check_mem_table(argp);
 		if (r)

@@ -93,6 +93,7 @@ struct kvs_rx_frame {
 /* Where a run of the RX worker stands. */
 struct kvs_rx_run {
 	unsigned int nheads;	/* used entries not yet written */
+	unsigned int frames;	/* delivered in this run */
 	bool used;		/* some were written: notify */
 };
 
@@ -192,6 +193,7 @@ static enum kvs_rx_result kvs_rx_one(struct kvs_port *port,
 	if (unlikely(nlog))
 		vhost_log_write(vq, vq->log, nlog, need, vq->iov, niov);
 	run->nheads += n;
+	run->frames++;
 	if (run->nheads >= KVS_RX_BATCH)
 		run->used |= kvs_rx_flush(vq, run);
 	kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_NONE, fr->len);
@@ -276,10 +278,22 @@ static enum kvs_rx_result kvs_rx_deliver(struct kvs_port *port,
 	return kvs_rx_whole(port, vq, buf, run);
 }
 
+static bool kvs_rx_buffers_posted(struct vhost_virtqueue *vq, void *port)
+{
+	return !vhost_vq_avail_empty(&((struct kvs_port *)port)->dev, vq);
+}
+
+static bool kvs_rx_inbound(struct vhost_virtqueue *vq, void *port)
+{
+	return !__ptr_ring_empty(&((struct kvs_port *)port)->inbound);
+}
+
 /* No buffer for the next frame: wait for a kick, unless one just came. */
 static bool kvs_rx_wait_buffers(struct kvs_port *port,
 				struct vhost_virtqueue *vq)
 {
+	if (kvs_busy_wait(vq, kvs_rx_buffers_posted, port))
+		return false;
 	if (likely(!vhost_enable_notify(&port->dev, vq)))
 		return true;
 	vhost_disable_notify(&port->dev, vq);
@@ -296,7 +310,14 @@ static void kvs_handle_rx(struct kvs_port *port, struct vhost_virtqueue *vq)
 
 	lockdep_assert_held(&vq->mutex);
 	vhost_disable_notify(&port->dev, vq);
-	while ((buf = __ptr_ring_peek(&port->inbound))) {
+	for (;;) {
+		buf = __ptr_ring_peek(&port->inbound);
+		/* Busy polling: senders may be about to queue more. */
+		if (!buf && (run.frames || frames) &&
+		    kvs_busy_wait(vq, kvs_rx_inbound, port))
+			buf = __ptr_ring_peek(&port->inbound);
+		if (!buf)
+			break;
 		res = kvs_rx_deliver(port, vq, buf, &run);
 		if (res == KVS_RX_WAIT) {
 			if (kvs_rx_wait_buffers(port, vq))
@@ -311,9 +332,11 @@ static void kvs_handle_rx(struct kvs_port *port, struct vhost_virtqueue *vq)
 			break;
 	}
 	run.used |= kvs_rx_flush(vq, &run);
-	/* One notification for the whole run (EVENT_IDX permitting). */
+	/* At most one notification for the whole run, coalescing and
+	 * EVENT_IDX permitting.
+	 */
 	if (run.used)
-		vhost_signal(&port->dev, vq);
+		kvs_rx_notify(port, vq, run.frames);
 }
 
 void kvs_handle_rx_kick(struct vhost_work *work)

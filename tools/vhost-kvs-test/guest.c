@@ -205,8 +205,11 @@ int guest_wait_used(struct guest *g, unsigned int idx, int ms,
 {
 	struct guest_vq *q = &g->vq[idx];
 
-	/* Bounded: each wait is at most ms, and a used entry needs a call. */
-	for (int tries = 0; tries < 2; tries++) {
+	/* Bounded: each wait is at most ms, and a used entry needs a call.
+	 * Two waits: the first may only consume the call of an entry taken
+	 * earlier without waiting. The ring is looked at after each.
+	 */
+	for (int tries = 0;; tries++) {
 		uint16_t used = __atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE);
 
 		if (used != q->used_seen) {
@@ -217,8 +220,7 @@ int guest_wait_used(struct guest *g, unsigned int idx, int ms,
 			*len = e->len;
 			return 1;
 		}
-		if (!guest_wait_fd(q->call, ms))
+		if (tries == 2 || !guest_wait_fd(q->call, ms))
 			return 0;
 	}
-	return 0;
 }

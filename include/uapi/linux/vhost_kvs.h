@@ -64,4 +64,23 @@ struct vhost_kvs_attach {
  */
 #define VHOST_KVS_SET_OFFLOADS	_IOW(VHOST_VIRTIO, 0xA2, __u32)
 
+/**
+ * struct vhost_kvs_coalesce - RX interrupt coalescing of a port
+ * @max_frames: notify once this many frames wait (1..1024; default 64)
+ * @max_usecs: or once the first of them waited this long (0..100000;
+ *	default 0: notify at the end of every batch, no added latency)
+ *
+ * The guest is notified at most once per batch of delivered frames in any
+ * case; EVENT_IDX can suppress more. VHOST_SET_VRING_BUSYLOOP_TIMEOUT
+ * makes a queue's worker poll that many microseconds for work before it
+ * sleeps. EINVAL for values out of range.
+ */
+struct vhost_kvs_coalesce {
+	__u32 max_frames;
+	__u32 max_usecs;
+};
+
+#define VHOST_KVS_SET_COALESCE	_IOW(VHOST_VIRTIO, 0xA3, struct vhost_kvs_coalesce)
+#define VHOST_KVS_GET_COALESCE	_IOR(VHOST_VIRTIO, 0xA4, struct vhost_kvs_coalesce)
+
 #endif /* _UAPI_LINUX_VHOST_KVS_H */

@@ -54,6 +54,12 @@ fdb_count() {
 
 check "switch kvst0 for the datapath tests" kvsctl switch add kvst0
 
+# 0. Receiver-side cases: bad RX rings, dirty log, coalescing, ioctls.
+kvs-pairtest kvst0 >/tmp/pair.out 2>&1
+rc=$?
+grep -v '^1\.\.' /tmp/pair.out
+check "kvs-pairtest finished cleanly" test $rc -eq 0
+
 # 1. Byte-exact delivery, each frame once, at the right port.
 traffic "2 ports, 60 B, each frame once and intact" -p 2 -s 60 -n "$(n 20000)"
 for size in 61 127 1514 1515 4084 4097 9014 32768 65553; do

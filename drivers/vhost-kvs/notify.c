@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * When to interrupt the guest, and how long to poll before sleeping.
+ *
+ * Interrupt coalescing: the RX worker notifies the guest at the end of a
+ * run at the earliest. With max_usecs set, it holds the notification back
+ * until max_frames frames are waiting or max_usecs have passed since the
+ * first of them, like a NIC's rx-usecs/rx-frames. The timer only queues
+ * work: notifying reads the guest's ring (EVENT_IDX), which needs the
+ * worker's address space.
+ *
+ * Busy polling: with VHOST_SET_VRING_BUSYLOOP_TIMEOUT set on a queue, its
+ * worker spins that long for more work before it sleeps and asks for a
+ * kick, trading CPU for latency as vhost-net does.
+ */
+#include <linux/sched/clock.h>
+
+#include "kvs.h"
+
+/* Defaults: no added latency; a run notifies once at its end. */
+#define KVS_COALESCE_FRAMES	64
+#define KVS_COALESCE_USECS_MAX	100000
+
+static void kvs_coalesce_work(struct vhost_work *work)
+{
+	struct kvs_port *port = container_of(work, struct kvs_port,
+					     coalesce.work);
+	struct vhost_virtqueue *vq = &port->vqs[VHOST_KVS_VQ_RX];
+
+	mutex_lock(&vq->mutex);
+	if (port->coalesce.pending && vhost_vq_get_backend(vq)) {
+		port->coalesce.pending = 0;
+		vhost_signal(&port->dev, vq);
+	}
+	mutex_unlock(&vq->mutex);
+}
+
+static enum hrtimer_restart kvs_coalesce_timer(struct hrtimer *t)
+{
+	struct kvs_port *port = container_of(t, struct kvs_port,
+					     coalesce.timer);
+
+	vhost_vq_work_queue(&port->vqs[VHOST_KVS_VQ_RX], &port->coalesce.work);
+	return HRTIMER_NORESTART;
+}
+
+void kvs_coalesce_init(struct kvs_port *port)
+{
+	struct kvs_coalesce *c = &port->coalesce;
+
+	c->max_frames = KVS_COALESCE_FRAMES;
+	c->max_usecs = 0;
+	vhost_work_init(&c->work, kvs_coalesce_work);
+	hrtimer_init(&c->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	c->timer.function = kvs_coalesce_timer;
+}
+
+/* Before the port's worker goes: no timer may queue work any more. */
+void kvs_coalesce_stop(struct kvs_port *port)
+{
+	hrtimer_cancel(&port->coalesce.timer);
+}
+
+/**
+ * kvs_rx_notify() - end of an RX run that delivered @frames frames
+ * @port: the receiving port
+ * @vq: its RX queue
+ * @frames: frames whose used entries were written in this run
+ *
+ * Context: RX worker, RX vq mutex held.
+ */
+void kvs_rx_notify(struct kvs_port *port, struct vhost_virtqueue *vq,
+		   unsigned int frames)
+{
+	struct kvs_coalesce *c = &port->coalesce;
+
+	lockdep_assert_held(&vq->mutex);
+	c->pending += frames;
+	if (!c->pending)
+		return;
+	if (!c->max_usecs || c->pending >= c->max_frames) {
+		c->pending = 0;
+		hrtimer_try_to_cancel(&c->timer);
+		vhost_signal(&port->dev, vq);
+		return;
+	}
+	if (!hrtimer_active(&c->timer))
+		hrtimer_start(&c->timer,
+			      ns_to_ktime((u64)c->max_usecs * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL);
+}
+
+long kvs_set_coalesce(struct kvs_port *port,
+		      struct vhost_kvs_coalesce __user *argp)
+{
+	struct vhost_virtqueue *vq = &port->vqs[VHOST_KVS_VQ_RX];
+	struct vhost_kvs_coalesce arg;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if (!arg.max_frames || arg.max_frames > KVS_INBOUND_SIZE ||
+	    arg.max_usecs > KVS_COALESCE_USECS_MAX)
+		return -EINVAL;
+	mutex_lock(&vq->mutex);
+	port->coalesce.max_frames = arg.max_frames;
+	port->coalesce.max_usecs = arg.max_usecs;
+	mutex_unlock(&vq->mutex);
+	/* Whatever was held back goes out under the new rules. */
+	vhost_vq_work_queue(vq, &port->coalesce.work);
+	return 0;
+}
+
+long kvs_get_coalesce(struct kvs_port *port,
+		      struct vhost_kvs_coalesce __user *argp)
+{
+	struct vhost_virtqueue *vq = &port->vqs[VHOST_KVS_VQ_RX];
+	struct vhost_kvs_coalesce arg = {};
+
+	mutex_lock(&vq->mutex);
+	arg.max_frames = port->coalesce.max_frames;
+	arg.max_usecs = port->coalesce.max_usecs;
+	mutex_unlock(&vq->mutex);
+	return copy_to_user(argp, &arg, sizeof(arg)) ? -EFAULT : 0;
+}
+
+static u64 kvs_busy_clock(void)
+{
+	return local_clock() >> 10;	/* ~microseconds, cheaply */
+}
+
+/**
+ * kvs_busy_wait() - spin up to the queue's busy-loop timeout for work
+ * @vq: the queue; vq->busyloop_timeout in microseconds, 0 for none
+ * @ready: true when there is something to do
+ * @arg: for @ready
+ *
+ * Return: true when @ready turned true before the time ran out.
+ */
+bool kvs_busy_wait(struct vhost_virtqueue *vq,
+		   bool (*ready)(struct vhost_virtqueue *vq, void *arg),
+		   void *arg)
+{
+	u64 end;
+
+	if (!vq->busyloop_timeout)
+		return false;
+	end = kvs_busy_clock() + vq->busyloop_timeout;
+	/* Other work of this worker (the port's other queue) goes first. */
+	while (!need_resched() && !vhost_vq_has_work(vq) &&
+	       kvs_busy_clock() < end) {
+		if (ready(vq, arg))
+			return true;
+		cpu_relax();
+	}
+	return ready(vq, arg);
+}

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvs-pairtest: two ports on one switch, A sending to B, for what needs a
+ * receiver: its bad RX rings, dirty logging of what vhost-kvs writes into
+ * its memory, interrupt coalescing, and the port ioctls' refusals.
+ *
+ * Usage: kvs-pairtest SWITCH [DEVICE]   (the switch must exist)
+ * Prints TAP; exits non-zero when a check fails.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <linux/vhost.h>
+#include <linux/vhost_kvs.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_net.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guest.h"
+
+#define RX		0
+#define TX		1
+#define HL		sizeof(struct virtio_net_hdr_mrg_rxbuf)
+#define TXBUF		0x200000ull
+#define RXBUF		0x300000ull
+#define WAIT_MS		2000
+
+static int passed, failed;
+static const char *dev = "/dev/vhost-kvs";
+
+static void check(int ok, const char *what, ...)
+{
+	va_list ap;
+
+	printf("%s - ", ok ? "ok" : "not ok");
+	va_start(ap, what);
+	vprintf(what, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	ok ? passed++ : failed++;
+}
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg) ? -errno : 0;
+}
+
+#define expect(call, want) do {						\
+	int _r = (call);						\
+	check(_r == (want), "%s = %d (want %d)", #call, _r, (want));	\
+} while (0)
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Dirty logging into @log: its base, the feature, the used ring's log. */
+static int log_setup(struct guest *g, uint8_t *log, uint64_t features)
+{
+	uint64_t base = (uintptr_t)log;
+	struct vhost_vring_addr addr = {
+		.index = RX, .flags = 1 << VHOST_VRING_F_LOG,
+		.desc_user_addr = (uintptr_t)g->vq[RX].desc,
+		.avail_user_addr = (uintptr_t)g->vq[RX].avail,
+		.used_user_addr = (uintptr_t)g->vq[RX].used,
+		.log_guest_addr = g->vq[RX].used_gpa,
+	};
+
+	features |= 1ULL << VHOST_F_LOG_ALL;
+	return xioctl(g->fd, VHOST_SET_LOG_BASE, &base) ?:
+	       xioctl(g->fd, VHOST_SET_FEATURES, &features) ?:
+	       xioctl(g->fd, VHOST_SET_VRING_ADDR, &addr);
+}
+
+/* A port attached to the switch, both queues running; @log: dirty log. */
+static int port_open(struct guest *g, const char *sw, uint8_t last,
+		     uint64_t features, uint8_t *log)
+{
+	struct vhost_kvs_attach a = { .mac = { 0x52, 0x54, 0, 0x99, 0, last } };
+	struct vhost_vring_file b;
+
+	snprintf(a.switch_name, sizeof(a.switch_name), "%s", sw);
+	if (guest_init(g, dev) || ioctl(g->fd, VHOST_KVS_ATTACH, &a) ||
+	    ioctl(g->fd, VHOST_SET_OWNER) ||
+	    ioctl(g->fd, VHOST_SET_FEATURES, &features) || guest_set_mem(g) ||
+	    guest_setup_vq(g, RX) || guest_setup_vq(g, TX) ||
+	    (log && log_setup(g, log, features)))
+		return -1;
+	for (unsigned int i = RX; i <= TX; i++) {
+		b = (struct vhost_vring_file){ i, g->fd };
+		if (ioctl(g->fd, VHOST_NET_SET_BACKEND, &b))
+			return -1;
+	}
+	return 0;
+}
+
+/* A sends one broadcast frame of @len bytes and gets its buffer back. */
+static int send_frame(struct guest *a, uint32_t len)
+{
+	uint8_t *f = gpa(a, TXBUF);
+	uint32_t blen = HL + len, id, ulen;
+	uint16_t flags = 0;
+	uint64_t at = TXBUF;
+
+	memset(f, 0, HL);
+	memset(f + HL, 0xff, 6);
+	memcpy(f + HL + 6, (uint8_t[6]){ 0x52, 0x54, 0, 0x99, 0, 1 }, 6);
+	for (uint32_t i = 12; i < len; i++)
+		f[HL + i] = (uint8_t)i;
+	guest_post(a, TX, 1, &at, &blen, &flags);
+	guest_kick(a, TX);
+	return guest_wait_used(a, TX, WAIT_MS, &id, &ulen);
+}
+
+static void post_rx(struct guest *b, uint64_t at, uint32_t len, uint16_t fl)
+{
+	guest_post(b, RX, 1, &at, &len, &fl);
+	guest_kick(b, RX);
+}
+
+/* Poll B's used ring without waiting for its interrupt. */
+static int used_within(struct guest *b, int ms)
+{
+	double end = now_ms() + ms;
+	uint32_t id, len;
+
+	while (now_ms() < end) {
+		if (guest_used_next(b, RX, &id, &len))
+			return 1;
+		usleep(1000);
+	}
+	return 0;
+}
+
+static void drain_call(struct guest *g)
+{
+	uint64_t v;
+
+	(void)!read(g->vq[RX].call, &v, sizeof(v));
+}
+
+static void test_ioctls(struct guest *b)
+{
+	struct vhost_kvs_coalesce c = { 0 };
+	uint32_t off;
+
+	off = 0x80;
+	expect(xioctl(b->fd, VHOST_KVS_SET_OFFLOADS, &off), -EINVAL);
+	off = TUN_F_TSO4;
+	expect(xioctl(b->fd, VHOST_KVS_SET_OFFLOADS, &off), -EINVAL);
+	off = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+	expect(xioctl(b->fd, VHOST_KVS_SET_OFFLOADS, &off), 0);
+	off = 0;
+	expect(xioctl(b->fd, VHOST_KVS_SET_OFFLOADS, &off), 0);
+	expect(xioctl(b->fd, VHOST_KVS_SET_OFFLOADS, (void *)16), -EFAULT);
+
+	expect(xioctl(b->fd, VHOST_KVS_GET_COALESCE, &c), 0);
+	check(c.max_frames == 64 && c.max_usecs == 0,
+	      "coalescing defaults 64 frames, 0 us (got %u, %u)", c.max_frames,
+	      c.max_usecs);
+	c = (struct vhost_kvs_coalesce){ 0, 10 };
+	expect(xioctl(b->fd, VHOST_KVS_SET_COALESCE, &c), -EINVAL);
+	c = (struct vhost_kvs_coalesce){ 2000, 10 };
+	expect(xioctl(b->fd, VHOST_KVS_SET_COALESCE, &c), -EINVAL);
+	c = (struct vhost_kvs_coalesce){ 8, 200000 };
+	expect(xioctl(b->fd, VHOST_KVS_SET_COALESCE, &c), -EINVAL);
+	c = (struct vhost_kvs_coalesce){ 8, 500 };
+	expect(xioctl(b->fd, VHOST_KVS_SET_COALESCE, &c), 0);
+	c = (struct vhost_kvs_coalesce){ 0 };
+	expect(xioctl(b->fd, VHOST_KVS_GET_COALESCE, &c), 0);
+	check(c.max_frames == 8 && c.max_usecs == 500, "coalescing reads back");
+}
+
+/* Time left until @t0 + @ms, for a wait that must not see an event. */
+static int ms_until(double t0, int ms)
+{
+	double left = t0 + ms - now_ms();
+
+	return left > 0 ? (int)left : 0;
+}
+
+/*
+ * Held back until max_usecs with one frame; at once with max_frames.
+ * Delivery happens after t0, so the timer cannot fire before t0 + 100 ms.
+ */
+static void test_coalesce(struct guest *a, struct guest *b)
+{
+	struct vhost_kvs_coalesce c = { 1000, 100000 };
+	double t0;
+
+	expect(xioctl(b->fd, VHOST_KVS_SET_COALESCE, &c), 0);
+	drain_call(b);
+	post_rx(b, RXBUF, 4096, VRING_DESC_F_WRITE);
+	t0 = now_ms();
+	check(send_frame(a, 60), "coalescing: frame sent");
+	check(used_within(b, 1000), "coalescing: frame delivered into B's ring");
+	check(!guest_wait_fd(b->vq[RX].call, ms_until(t0, 80)),
+	      "coalescing: no interrupt in the first 80 ms (max_usecs 100 ms)");
+	check(guest_wait_fd(b->vq[RX].call, 2000),
+	      "coalescing: interrupt once the timer ran (%.0f ms)",
+	      now_ms() - t0);
+
+	c = (struct vhost_kvs_coalesce){ 1, 100000 };
+	expect(xioctl(b->fd, VHOST_KVS_SET_COALESCE, &c), 0);
+	post_rx(b, RXBUF, 4096, VRING_DESC_F_WRITE);
+	t0 = now_ms();
+	check(send_frame(a, 60), "coalescing: second frame sent");
+	check(guest_wait_fd(b->vq[RX].call, 2000) && now_ms() - t0 < 90,
+	      "max_frames 1: interrupt before the timer (%.0f ms, timer 100 ms)",
+	      now_ms() - t0);
+	check(used_within(b, 100), "... with the frame in the used ring");
+	c = (struct vhost_kvs_coalesce){ 64, 0 };
+	expect(xioctl(b->fd, VHOST_KVS_SET_COALESCE, &c), 0);
+}
+
+/* A bad RX chain is the guest's error: reported, nothing written. */
+static void rx_expect_error(struct guest *a, struct guest *b, const char *what,
+			    struct vring_desc d0, struct vring_desc d1)
+{
+	struct guest_vq *q = &b->vq[RX];
+	struct vhost_vring_file bk = { RX, b->fd };
+	uint32_t id, len;
+
+	check(guest_reset_vq(b, RX) == 0 &&
+	      ioctl(b->fd, VHOST_NET_SET_BACKEND, &bk) == 0,
+	      "fresh RX ring for %s", what);
+	q->desc[0] = d0;
+	q->desc[1] = d1;
+	q->avail->ring[0] = 0;
+	__atomic_store_n(&q->avail->idx, ++q->avail_idx, __ATOMIC_RELEASE);
+	guest_kick(b, RX);
+	check(send_frame(a, 100), "RX %s: sender completes its frame", what);
+	check(guest_wait_fd(q->err, WAIT_MS), "RX %s: error eventfd fired", what);
+	check(!guest_wait_used(b, RX, 100, &id, &len),
+	      "RX %s: nothing completed", what);
+}
+
+static void test_rx_malformed(struct guest *a, struct guest *b)
+{
+	const uint16_t next = VRING_DESC_F_NEXT, w = VRING_DESC_F_WRITE;
+	struct vring_desc none = { 0 };
+	struct vhost_vring_file bk = { RX, b->fd };
+
+	rx_expect_error(a, b, "read-only buffer",
+			(struct vring_desc){ RXBUF, 4096, 0, 0 }, none);
+	rx_expect_error(a, b, "descriptor loop",
+			(struct vring_desc){ RXBUF, 8, w | next, 1 },
+			(struct vring_desc){ RXBUF + 8, 8, w | next, 0 });
+	rx_expect_error(a, b, "address outside the memory table",
+			(struct vring_desc){ 0x40000000, 4096, w, 0 }, none);
+	rx_expect_error(a, b, "next index out of the table",
+			(struct vring_desc){ RXBUF, 8, w | next, 999 }, none);
+	check(guest_reset_vq(b, RX) == 0 &&
+	      ioctl(b->fd, VHOST_NET_SET_BACKEND, &bk) == 0,
+	      "RX ring reset after the errors");
+	post_rx(b, RXBUF, 4096, w);
+	check(send_frame(a, 100) && used_within(b, WAIT_MS),
+	      "a good buffer gets the next frame");
+}
+
+static int log_bit(const uint8_t *log, uint64_t gpa_)
+{
+	uint64_t page = gpa_ / 4096;
+
+	return log[page / 8] >> (page % 8) & 1;
+}
+
+/* VHOST_F_LOG_ALL: every page vhost-kvs writes in C is marked dirty. */
+static void test_dirty_log(const char *sw, struct guest *a)
+{
+	uint64_t f = (1ULL << VIRTIO_F_VERSION_1) |
+		     (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	uint8_t *log = calloc(1, GUEST_MEM_SIZE / 4096 / 8);
+	uint64_t rxbuf = RXBUF + 5 * 4096;
+	struct guest c;
+
+	check(port_open(&c, sw, 3, f, log) == 0,
+	      "dirty log: port C attached, logging on");
+	post_rx(&c, rxbuf, 4096, VRING_DESC_F_WRITE);
+	check(send_frame(a, 200) && used_within(&c, WAIT_MS),
+	      "dirty log: frame delivered");
+	check(log_bit(log, rxbuf), "dirty log: RX buffer page marked");
+	check(log_bit(log, c.vq[RX].used_gpa), "dirty log: used ring page marked");
+	check(!log_bit(log, RXBUF + 20 * 4096),
+	      "dirty log: an untouched page is not marked");
+	guest_fini(&c);
+	free(log);
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t f = (1ULL << VIRTIO_F_VERSION_1) |
+		     (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	struct guest a, b;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: kvs-pairtest SWITCH [DEVICE]\n");
+		return 2;
+	}
+	if (argc > 2)
+		dev = argv[2];
+	if (port_open(&a, argv[1], 1, f, NULL) ||
+	    port_open(&b, argv[1], 2, f, NULL)) {
+		printf("Bail out! cannot set up two ports on %s: %s\n", argv[1],
+		       strerror(errno));
+		return 1;
+	}
+	test_ioctls(&b);
+	test_coalesce(&a, &b);
+	test_rx_malformed(&a, &b);
+	guest_fini(&b);
+	test_dirty_log(argv[1], &a);
+	guest_fini(&a);
+	printf("1..%d\n# kvs-pairtest: %d passed, %d failed\n", passed + failed,
+	       passed, failed);
+	return failed ? 1 : 0;
+}
