@@ -2,14 +2,15 @@
 /*
  * KUnit tests for vhost-kvs's MAC learning table (fdb.c): learning,
  * moves, VLAN separation, ageing with a test-controlled clock, static
- * entries, caps, and a flood of random source MACs.
+ * entries, caps, a flood of random source MACs, leaving ports; and the
+ * forwarding decision built on it (fwd.c).
  */
 #include <kunit/test.h>
 #include <kunit/visibility.h>
 #include <linux/etherdevice.h>
 #include <linux/random.h>
 
-#include "fdb.h"
+#include "kvs.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -209,7 +210,72 @@ static void fdb_mac_flood_test(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, lookup(c, mac1, 0), &c->b);
 }
 
+/* A port that is leaving: flushed, and nothing learned onto it again. */
+static void fdb_closed_dst_test(struct kunit *test)
+{
+	struct fdb_ctx *c = test->priv;
+
+	KUNIT_EXPECT_EQ(test, kvs_fdb_learn(&c->fdb, mac1, 0, &c->a, T0),
+			KVS_FDB_NEW);
+	KUNIT_EXPECT_EQ(test, kvs_fdb_learn(&c->fdb, mac2, 0, &c->b, T0),
+			KVS_FDB_NEW);
+	KUNIT_EXPECT_EQ(test, kvs_fdb_close_dst(&c->fdb, &c->a), 1);
+	KUNIT_EXPECT_NULL(test, lookup(c, mac1, 0));
+	KUNIT_EXPECT_EQ(test, kvs_fdb_learn(&c->fdb, mac1, 0, &c->a, T0),
+			KVS_FDB_CLOSED);
+	/* Nor may an entry of another port move onto it. */
+	KUNIT_EXPECT_EQ(test, kvs_fdb_learn(&c->fdb, mac2, 0, &c->a, T0),
+			KVS_FDB_CLOSED);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(c, mac2, 0), &c->b);
+	/* Attached again (switch.c clears the flag after a grace period). */
+	c->a.closed = false;
+	KUNIT_EXPECT_EQ(test, kvs_fdb_learn(&c->fdb, mac1, 0, &c->a, T0),
+			KVS_FDB_NEW);
+}
+
+static struct kvs_fdb_dst *fwd(struct fdb_ctx *c, const u8 *dst,
+			       const u8 *src, struct kvs_fdb_dst *from)
+{
+	struct kvs_fdb_dst *d;
+	struct ethhdr eth;
+
+	ether_addr_copy(eth.h_dest, dst);
+	ether_addr_copy(eth.h_source, src);
+	rcu_read_lock();
+	d = kvs_fwd_lookup(&c->fdb, &eth, from);
+	rcu_read_unlock();
+	return d;
+}
+
+/* Forwarding decisions (fwd.c): flood, unicast, never back out. */
+static void fwd_classify_test(struct kunit *test)
+{
+	static const u8 mac3[ETH_ALEN] = { 0x52, 0x54, 0, 0, 0, 3 };
+	static const u8 mcast[ETH_ALEN] = { 0x01, 0, 0x5e, 0, 0, 1 };
+	struct fdb_ctx *c = test->priv;
+	u8 bcast[ETH_ALEN];
+
+	eth_broadcast_addr(bcast);
+	/* Unknown unicast floods, and the source is learned on the way. */
+	KUNIT_EXPECT_NULL(test, fwd(c, mac2, mac1, &c->a));
+	KUNIT_EXPECT_PTR_EQ(test, fwd(c, mac1, mac2, &c->b), &c->a);
+	KUNIT_EXPECT_PTR_EQ(test, fwd(c, mac2, mac1, &c->a), &c->b);
+	/* Group addresses flood even when a unicast MAC is known. */
+	KUNIT_EXPECT_NULL(test, fwd(c, bcast, mac1, &c->a));
+	KUNIT_EXPECT_NULL(test, fwd(c, mcast, mac1, &c->a));
+	/* A frame for a MAC behind its own port goes nowhere. */
+	KUNIT_EXPECT_PTR_EQ(test, fwd(c, mac1, mac3, &c->a), ERR_PTR(-ELOOP));
+	/* mac1 moves to b; frames from a to it now go to b. */
+	KUNIT_EXPECT_NULL(test, fwd(c, bcast, mac1, &c->b));
+	KUNIT_EXPECT_PTR_EQ(test, fwd(c, mac1, mac3, &c->a), &c->b);
+	/* A group source address is never learned. */
+	KUNIT_EXPECT_PTR_EQ(test, fwd(c, mac3, mcast, &c->b), &c->a);
+	KUNIT_EXPECT_NULL(test, lookup(c, mcast, 0));
+}
+
 static struct kunit_case fdb_test_cases[] = {
+	KUNIT_CASE(fdb_closed_dst_test),
+	KUNIT_CASE(fwd_classify_test),
 	KUNIT_CASE(fdb_learn_lookup_test),
 	KUNIT_CASE(fdb_move_test),
 	KUNIT_CASE(fdb_vlan_test),

@@ -14,6 +14,7 @@
 #include <linux/etherdevice.h>
 #include <linux/jiffies.h>
 #include <linux/rculist.h>
+#include <kunit/visibility.h>
 
 #include "kvs.h"
 
@@ -21,10 +22,35 @@
 #define KVS_FWD_FLOOD	NULL
 #define KVS_FWD_DROP	ERR_PTR(-ENOENT)
 
+/**
+ * kvs_fwd_lookup() - learn a frame's source, find where it goes
+ * @fdb: the switch's table
+ * @eth: the frame's Ethernet header
+ * @from: the destination entry of the port the frame came in on
+ *
+ * Context: rcu_read_lock() held; the result is valid until it is dropped.
+ * Return: the destination, NULL to flood (group or unknown address), or
+ * ERR_PTR(-ELOOP) when the address was learned on @from itself.
+ */
+struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
+				   const struct ethhdr *eth,
+				   struct kvs_fdb_dst *from)
+{
+	struct kvs_fdb_dst *d;
+
+	kvs_fdb_learn(fdb, eth->h_source, 0, from, jiffies);
+	if (!is_unicast_ether_addr(eth->h_dest))
+		return NULL;
+	d = kvs_fdb_lookup(fdb, eth->h_dest, 0);
+	/* Never back out of the port it came in on. */
+	return d == from ? ERR_PTR(-ELOOP) : d;
+}
+EXPORT_SYMBOL_IF_KUNIT(kvs_fwd_lookup);
+
 /*
- * Learn the source; the destination port, or KVS_FWD_FLOOD. @prev is the
+ * The destination port, KVS_FWD_FLOOD or KVS_FWD_DROP. @prev is the
  * batch's previous frame: a guest's frames mostly share their source and
- * often their destination, so its answers save the table lookups.
+ * destination, so its answer saves the table lookups.
  */
 static struct kvs_port *kvs_fwd_classify(struct kvs_port *port,
 					 struct kvs_switch *sw,
@@ -36,20 +62,13 @@ static struct kvs_port *kvs_fwd_classify(struct kvs_port *port,
 	const struct ethhdr *peth = prev ? (const void *)prev->data : NULL;
 	struct kvs_fdb_dst *d;
 
-	if (!peth || !ether_addr_equal(eth->h_source, peth->h_source))
-		kvs_fdb_learn(&sw->fdb, eth->h_source, 0, &port->fdb_dst,
-			      jiffies);
-	if (peth && ether_addr_equal(eth->h_dest, peth->h_dest))
+	if (peth && ether_addr_equal(eth->h_source, peth->h_source) &&
+	    ether_addr_equal(eth->h_dest, peth->h_dest))
 		return prev_to;
-	if (!is_unicast_ether_addr(eth->h_dest))
-		return KVS_FWD_FLOOD;
-	d = kvs_fdb_lookup(&sw->fdb, eth->h_dest, 0);
-	if (!d)
-		return KVS_FWD_FLOOD;
-	/* Never back out of the port it came in on. */
-	if (d == &port->fdb_dst)
+	d = kvs_fwd_lookup(&sw->fdb, eth, &port->fdb_dst);
+	if (IS_ERR(d))
 		return KVS_FWD_DROP;
-	return container_of(d, struct kvs_port, fdb_dst);
+	return d ? container_of(d, struct kvs_port, fdb_dst) : KVS_FWD_FLOOD;
 }
 
 static bool kvs_fwd_wants(struct kvs_port *dst, struct kvs_port *to)

@@ -185,6 +185,9 @@ struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len);
 void kvs_buf_put(struct kvs_buf *buf);
 
 /* fwd.c */
+struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
+				   const struct ethhdr *eth,
+				   struct kvs_fdb_dst *from);
 void kvs_forward(struct kvs_port *port, unsigned int n);
 
 /* seg.c */
