@@ -20,15 +20,16 @@ grep '^bench \|^# [0-9]* CPUs' "$out/results.log" >"$out/table" ||
 grep '^ratio ' "$out/results.log" >"$out/ratios" || die "no ratio lines"
 
 table() {
-	printf '%-9s %12s %12s %8s %14s %14s %8s\n' case "net f/s" "kvs f/s" ratio \
-		"net ns/frame" "kvs ns/frame" ratio
+	printf '%-9s %10s %10s %6s %12s %12s %6s %7s %7s\n' case "net f/s" "kvs f/s" \
+		ratio "net ns/f" "kvs ns/f" ratio "net %" "kvs %"
 	awk '/^bench / {
 		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		printf "%-9s %12.0f %12.0f %8.2f %14.0f %14.0f %8.2f\n", $2,
+		printf "%-9s %10.0f %10.0f %6.2f %12.0f %12.0f %6.2f %7.2f %7.2f\n", $2,
 			v["net_fps"], v["kvs_fps"],
 			(v["net_fps"] > 0 ? v["kvs_fps"] / v["net_fps"] : 0),
 			v["net_cpu_ns"], v["kvs_cpu_ns"],
-			(v["net_cpu_ns"] > 0 ? v["kvs_cpu_ns"] / v["net_cpu_ns"] : 0) }' "$out/table"
+			(v["net_cpu_ns"] > 0 ? v["kvs_cpu_ns"] / v["net_cpu_ns"] : 0),
+			v["net_loss_pct"], v["kvs_loss_pct"] }' "$out/table"
 }
 
 {
@@ -53,11 +54,17 @@ bridge, and on vhost-kvs ports of one switch, in the same boot, one after
 the other. "f/s" is frames received per second, "ns/frame" the CPU time of
 the vhost worker threads per frame received. Each figure is the median of
 the runs; ratios are vhost-kvs / vhost-net (above 1 is better for f/s,
-below 1 is better for ns/frame).
+below 1 is better for ns/frame). "%" is the share of frames lost: the
+sending guest gets its buffers back once the frame is copied, so a
+receiver that falls behind loses frames (vhost-kvs: its inbound ring of
+1024 is full, counted as tx-drop-dest-full; vhost-net: the tap's queue).
+f/s counts frames received, up to the last one.
 
 Cases: 64, 1500: two ports, one way, 64 B / 1500 B frames; 64k: 65535 B
 frames, not GSO (the bridge and taps get a 65521 B MTU, the most a tap
-takes); mesh64, mesh1500: four ports, each sending to every other.
+takes); gso64k: 65535 B TCP/IPv4 frames sent as GSO (gso_size 1448) to
+receivers that negotiated offloads, so both pass them whole; mesh64,
+mesh1500: four ports, each sending to every other.
 
 Command::
 

@@ -15,7 +15,7 @@ median() {
 		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# one BACKEND ARGS...: REPS runs; "fps cpu_ns_per_frame" per line
+# one BACKEND ARGS...: REPS runs; "fps cpu_ns_per_frame lost expected"
 one() {
 	local backend=$1 i out
 	shift
@@ -24,7 +24,7 @@ one() {
 		# run: f/s counts frames received. Errors still show.
 		out=$(kvs-traffic -b "$backend" -q "$@" 2>&1) ||
 			echo "$out" | grep -v '^port=' | sed 's/^/# not clean: /' >&2
-		echo "$out" | sed -n 's/^backend=.* fps=\([0-9.]*\) .* cpu_ns_per_frame=\([0-9.]*\).*/\1 \2/p'
+		echo "$out" | sed -n 's/^backend=.* expected=\([0-9]*\) .* lost=\([0-9]*\) .* fps=\([0-9.]*\) .* cpu_ns_per_frame=\([0-9.]*\).*/\3 \4 \2 \1/p'
 	done
 }
 
@@ -38,7 +38,9 @@ case_run() {
 	NET_CPU=$(echo "$net" | awk '{ print $2 }' | median)
 	KVS_FPS=$(echo "$kvs" | awk '{ print $1 }' | median)
 	KVS_CPU=$(echo "$kvs" | awk '{ print $2 }' | median)
-	echo "bench $name net_fps=$NET_FPS kvs_fps=$KVS_FPS net_cpu_ns=$NET_CPU kvs_cpu_ns=$KVS_CPU args=$*"
+	NET_LOSS=$(echo "$net" | awk '$4 > 0 { print 100 * $3 / $4 }' | median)
+	KVS_LOSS=$(echo "$kvs" | awk '$4 > 0 { print 100 * $3 / $4 }' | median)
+	echo "bench $name net_fps=$NET_FPS kvs_fps=$KVS_FPS net_cpu_ns=$NET_CPU kvs_cpu_ns=$KVS_CPU net_loss_pct=$NET_LOSS kvs_loss_pct=$KVS_LOSS args=$*"
 	ratio "frames_$name" "$KVS_FPS" "$NET_FPS"
 	ratio "cpu_$name" "$KVS_CPU" "$NET_CPU"
 }
@@ -55,6 +57,7 @@ echo "# $(nproc) CPUs, $REPS runs per case, median; kernel $(uname -r)"
 case_run 64 -p 2 -s 64 -n 200000 -t 60
 case_run 1500 -p 2 -s 1500 -n 50000 -t 60
 case_run 64k -p 2 -s 65535 -n 3000 -t 60
+case_run gso64k -g tcp4 -O -p 2 -s 65535 -n 3000 -t 60
 case_run mesh64 -p 4 -s 64 -n 30000 -m mesh -t 60
 case_run mesh1500 -p 4 -s 1500 -n 10000 -m mesh -t 60
 cat /tmp/ratios
