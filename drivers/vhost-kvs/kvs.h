@@ -9,17 +9,27 @@
  * It is taken before any virtqueue mutex.
  *
  * vq->mutex protects one virtqueue and everything its worker touches for it:
- * the backend pointer, acked features, port->hdr_len[] of that queue
- * and the queue's half of the port counters. The worker of a port is the
- * only writer of that port's counters, so they need no atomics, only
- * u64_stats for 32-bit readers.
+ * the backend pointer, acked features, port->hdr_len[] of that queue and
+ * the queue's counters (port->stats[qi]; the worker is their only writer,
+ * so they need no atomics, only u64_stats for 32-bit readers). The TX
+ * mutex also covers the TX batch arrays and the owner's side of the pool
+ * (its free lists); the RX mutex covers rx_offloads, the coalescing state,
+ * the segmentation scratch and consuming the inbound ring.
+ *
+ * port->inbound is a ptr_ring: any sender's TX worker produces under the
+ * ring's producer lock, the port's RX worker (or a drain, holding the RX
+ * mutex) consumes. Buffers are reference counted (one per ring holding
+ * it); pool->returned is a lock-free llist; see buf.c.
  *
  * kvs_lock (switch.c) serialises every change to switches and to which
  * switch a port belongs: switch creation and deletion, attach, detach and
- * namespace teardown. The datapath reads port->sw and sw->ports under RCU.
+ * namespace teardown. The datapath reads port->sw, sw->ports and the FDB
+ * under RCU; a port found there stays valid until the RCU read side ends,
+ * because detach waits for a grace period before the port can be freed.
  *
  * Lock order: port->dev.mutex -> kvs_lock -> vq->mutex (RX and TX are never
- * held together); fdb->lock nests inside any of them.
+ * held together); fdb->lock and another port's inbound producer lock
+ * (both spinlocks, never held together) nest inside any of them.
  */
 #ifndef _VHOST_KVS_H
 #define _VHOST_KVS_H
