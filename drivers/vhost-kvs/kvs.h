@@ -132,6 +132,12 @@ struct kvs_coalesce {
 	struct vhost_work work;		/* notifies from the worker */
 };
 
+/*
+ * MAC addresses one port may have learned at a time, so that one guest
+ * sending from random source addresses cannot fill its switch's table.
+ */
+#define KVS_PORT_MAX_LEARNED	1024
+
 /* Frames pulled from a TX ring and forwarded at once. */
 #define KVS_TX_BATCH		64
 /* Frames waiting for a port's RX worker. */
@@ -219,6 +225,7 @@ long kvs_get_coalesce(struct kvs_port *port,
 bool kvs_busy_wait(struct vhost_virtqueue *vq,
 		   bool (*ready)(struct vhost_virtqueue *vq, void *arg),
 		   void *arg);
+bool kvs_vq_idle(struct kvs_port *port, struct vhost_virtqueue *vq);
 
 /* tx.c */
 void kvs_handle_tx_kick(struct vhost_work *work);

@@ -154,3 +154,29 @@ bool kvs_busy_wait(struct vhost_virtqueue *vq,
 	}
 	return ready(vq, arg);
 }
+
+static bool kvs_avail_posted(struct vhost_virtqueue *vq, void *port)
+{
+	return !vhost_vq_avail_empty(&((struct kvs_port *)port)->dev, vq);
+}
+
+/**
+ * kvs_vq_idle() - the guest's ring has nothing more for now
+ * @port: the port
+ * @vq: its TX queue (no frames) or RX queue (no buffers)
+ *
+ * Polls for the queue's busy-loop timeout, then turns the guest's kicks
+ * back on. Context: the queue's worker, vq mutex held.
+ * Return: true when the ring stays empty and a kick will tell when it is
+ * not; false when the guest posted more meanwhile (kicks stay off).
+ */
+bool kvs_vq_idle(struct kvs_port *port, struct vhost_virtqueue *vq)
+{
+	if (kvs_busy_wait(vq, kvs_avail_posted, port))
+		return false;
+	if (likely(!vhost_enable_notify(&port->dev, vq)))
+		return true;
+	/* The guest added buffers while notifications were off. */
+	vhost_disable_notify(&port->dev, vq);
+	return false;
+}

@@ -278,26 +278,9 @@ static enum kvs_rx_result kvs_rx_deliver(struct kvs_port *port,
 	return kvs_rx_whole(port, vq, buf, run);
 }
 
-static bool kvs_rx_buffers_posted(struct vhost_virtqueue *vq, void *port)
-{
-	return !vhost_vq_avail_empty(&((struct kvs_port *)port)->dev, vq);
-}
-
 static bool kvs_rx_inbound(struct vhost_virtqueue *vq, void *port)
 {
 	return !__ptr_ring_empty(&((struct kvs_port *)port)->inbound);
-}
-
-/* No buffer for the next frame: wait for a kick, unless one just came. */
-static bool kvs_rx_wait_buffers(struct kvs_port *port,
-				struct vhost_virtqueue *vq)
-{
-	if (kvs_busy_wait(vq, kvs_rx_buffers_posted, port))
-		return false;
-	if (likely(!vhost_enable_notify(&port->dev, vq)))
-		return true;
-	vhost_disable_notify(&port->dev, vq);
-	return false;
 }
 
 static void kvs_handle_rx(struct kvs_port *port, struct vhost_virtqueue *vq)
@@ -319,8 +302,9 @@ static void kvs_handle_rx(struct kvs_port *port, struct vhost_virtqueue *vq)
 		if (!buf)
 			break;
 		res = kvs_rx_deliver(port, vq, buf, &run);
+		/* No buffer for it: wait for a kick, unless one just came. */
 		if (res == KVS_RX_WAIT) {
-			if (kvs_rx_wait_buffers(port, vq))
+			if (kvs_vq_idle(port, vq))
 				break;
 			continue;
 		}

@@ -174,6 +174,7 @@ int kvs_port_attach(struct kvs_port *port, struct net *net,
 	ether_addr_copy(port->mac, mac);
 	/* No learner from an earlier membership is left (see detach). */
 	WRITE_ONCE(port->fdb_dst.closed, false);
+	port->fdb_dst.max_learned = KVS_PORT_MAX_LEARNED;
 	port->id = ++sw->last_id;
 	sw->nports++;
 	list_add_tail_rcu(&port->sw_node, &sw->ports);

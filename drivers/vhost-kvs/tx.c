@@ -90,24 +90,6 @@ static struct kvs_buf *kvs_tx_frame(struct kvs_port *port,
 	return buf;
 }
 
-static bool kvs_tx_posted(struct vhost_virtqueue *vq, void *port)
-{
-	return !vhost_vq_avail_empty(&((struct kvs_port *)port)->dev, vq);
-}
-
-/* Returns true when the ring is empty and notifications are back on. */
-static bool kvs_tx_ring_empty(struct kvs_port *port,
-			      struct vhost_virtqueue *vq)
-{
-	if (kvs_busy_wait(vq, kvs_tx_posted, port))
-		return false;
-	if (likely(!vhost_enable_notify(&port->dev, vq)))
-		return true;
-	/* The guest added buffers while notifications were off. */
-	vhost_disable_notify(&port->dev, vq);
-	return false;
-}
-
 /*
  * Pull up to one batch of chains. Frames to forward go to port->tx_bufs;
  * every chain is completed at once, in one used-ring update: the frames
@@ -135,7 +117,7 @@ static unsigned int kvs_tx_pull(struct kvs_port *port,
 			break;
 		}
 		if (head == vq->num) {
-			if (kvs_tx_ring_empty(port, vq)) {
+			if (kvs_vq_idle(port, vq)) {
 				*done = true;
 				break;
 			}

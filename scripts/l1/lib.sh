@@ -3,6 +3,7 @@
 #
 #   check DESC CMD...          run CMD, print a TAP "ok"/"not ok" line
 #   retry N CMD...             run CMD up to N times, 1 s apart
+#   traffic BACKEND DESC ARGS  one kvs-traffic run, as a TAP line
 #   guest_start NAME IP QEMU-ARGS...
 #                              boot a nested guest; wait (bounded) until its
 #                              agent answers; restart it up to 3 times
@@ -23,6 +24,22 @@ check() {
 	local desc=$1
 	shift
 	if "$@"; then
+		echo "ok - $desc"
+	else
+		echo "not ok - $desc"
+		FAILS=$((FAILS + 1))
+	fi
+}
+
+# traffic BACKEND DESC ARGS...: one kvs-traffic run as one TAP line; its
+# output is shown as comments and kept in $LAST.
+traffic() {
+	local backend=$1 desc=$2 rc
+	shift 2
+	LAST=$(kvs-traffic -b "$backend" "$@" 2>&1)
+	rc=$?
+	echo "$LAST" | sed 's/^/# /'
+	if [ $rc -eq 0 ]; then
 		echo "ok - $desc"
 	else
 		echo "not ok - $desc"

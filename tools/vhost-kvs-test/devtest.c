@@ -28,39 +28,13 @@
 #include <linux/vhost_kvs.h>
 
 #include "guest.h"
+#include "tap.h"
 
 #define RX	VHOST_KVS_VQ_RX
 #define TX	VHOST_KVS_VQ_TX
 #define WAIT_MS	3000	/* a TCG-emulated L1 is slow; still bounded */
 
-static int passed, failed;
 static const char *dev = "/dev/vhost-kvs";
-
-static void check(int ok, const char *what, ...)
-	__attribute__((format(printf, 2, 3)));
-static void check(int ok, const char *what, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", ok ? "ok" : "not ok", passed + failed + 1);
-	va_start(ap, what);
-	vprintf(what, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	ok ? passed++ : failed++;
-}
-
-/* ioctl returning -errno, so expectations read as "== -EINVAL". */
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	return ioctl(fd, req, arg) ? -errno : 0;
-}
-
-#define expect(call, want) do {						\
-	int _r = (call);						\
-	check(_r == (want), "%s = %d (want %d)", #call, _r, (want));	\
-} while (0)
 
 static const uint64_t want_features =
 	(1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_NET_F_MRG_RXBUF) |
@@ -444,7 +418,5 @@ int main(int argc, char **argv)
 	if (sw)
 		test_attach(sw);
 
-	printf("1..%d\n# kvs-devtest: %d passed, %d failed\n", passed + failed,
-	       passed, failed);
-	return failed ? 1 : 0;
+	return tap_done("kvs-devtest");
 }

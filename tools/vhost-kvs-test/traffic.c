@@ -34,6 +34,8 @@
  * -u       no warm-up: the switch has learned nothing, so port 0's frames
  *          to port 1 are unknown unicast and must reach every port; a
  *          copy at another port is counted as flooded, not as an error.
+ * -R N     port 0 sends from N source MACs in turn (a MAC flood; the
+ *          switch must cap what one port can make it learn).
  * -H       after the report, keep the ports open until killed (so a test
  *          can read the switch's counters and FDB); prints "holding".
  * -X       once port 1 has received a quarter of its frames, detach it
@@ -124,6 +126,7 @@ static unsigned int nports = 2, frame_len = 60, quick, window = 64;
 static uint64_t nframes = 10000;
 static int mesh, limit_s = 30, use_net, no_mrg, blackhole, stop_mode;
 static int no_warm_up, hold, gso, gso6, offloads;
+static unsigned int rotate;
 /* When the last frame arrived: a run that lost frames ends only after
  * an idle timeout, which must not count as time spent forwarding.
  */
@@ -283,6 +286,12 @@ static void build_frame(struct port *p, unsigned int me, unsigned int dst,
 	memset(buf, 0, HDR_LEN);
 	memcpy(f->dst, ports[dst].mac, 6);
 	memcpy(f->src, p->mac, 6);
+	/* -R: port 0 sends from many source addresses (MAC flooding). */
+	if (rotate && me == 0) {
+		f->src[3] = 0xee;
+		f->src[4] = (seq % rotate) >> 8;
+		f->src[5] = (seq % rotate) & 0xff;
+	}
 	f->ethertype = htons(ETHERTYPE);
 	f->magic = MAGIC;
 	f->src_port = me;
@@ -822,7 +831,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: kvs-traffic [-b kvs|net] [-S SWITCH] [-p N] [-s BYTES] [-n FRAMES]\n"
 		"                   [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M] [-x] [-u] [-H]\n"
-		"                   [-X detach|close] [-g tcp4|tcp6 [-G MSS] [-O]]\n");
+		"                   [-X detach|close] [-g tcp4|tcp6 [-G MSS] [-O]] [-R N]\n");
 	exit(2);
 }
 
@@ -830,7 +839,7 @@ static void parse(int argc, char **argv)
 {
 	int o;
 
-	while ((o = getopt(argc, argv, "b:S:p:s:n:m:t:w:qMxX:uHg:G:O")) != -1) {
+	while ((o = getopt(argc, argv, "b:S:p:s:n:m:t:w:qMxX:uHg:G:OR:")) != -1) {
 		switch (o) {
 		case 'b':
 			if (strcmp(optarg, "net") && strcmp(optarg, "kvs"))
@@ -856,6 +865,7 @@ static void parse(int argc, char **argv)
 			break;
 		case 'G': mss = atoi(optarg); break;
 		case 'O': offloads = 1; break;
+		case 'R': rotate = atoi(optarg); break;
 		case 'H': hold = 1; break;
 		case 'X':
 			if (!strcmp(optarg, "detach"))
@@ -895,6 +905,7 @@ int main(int argc, char **argv)
 	if (nports < 2 || nports > MAX_PORTS || frame_len < sizeof(struct tframe) ||
 	    frame_len > max_len || window < 1 || window > GUEST_QSIZE ||
 	    (use_net && (blackhole || stop_mode)) ||
+	    rotate > 65536 ||
 	    (gso && (frame_len < gso_hdrs() + 1 || nframes > 65536 || mss < 64 ||
 		     mss > 9000))) {
 		fprintf(stderr, "kvs-traffic: need 2..%d ports, %zu..%u B frames, -x/-X only with kvs\n",

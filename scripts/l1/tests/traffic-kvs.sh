@@ -10,19 +10,6 @@ SCALE=1
 [ -e /sys/kernel/debug/kmemleak ] && SCALE=10	# KASAN: ~10x slower
 n() { echo $(($1 / SCALE > 10 ? $1 / SCALE : 10)); }
 
-traffic() { # DESC ARGS...
-	local desc=$1 out rc
-	shift
-	out=$(kvs-traffic -b kvs "$@" 2>&1)
-	rc=$?
-	echo "$out" | sed 's/^/# /'
-	LAST=$out
-	[ $rc -eq 0 ] && echo "ok - $desc" || {
-		echo "not ok - $desc"
-		FAILS=$((FAILS + 1))
-	}
-}
-
 # Run kvs-traffic -H in the background until it reports; the caller then
 # reads counters and kills it with held_stop.
 held_start() { # ARGS...
@@ -61,37 +48,37 @@ grep -v '^1\.\.' /tmp/pair.out
 check "kvs-pairtest finished cleanly" test $rc -eq 0
 
 # 1. Byte-exact delivery, each frame once, at the right port.
-traffic "2 ports, 60 B, each frame once and intact" -p 2 -s 60 -n "$(n 20000)"
+traffic kvs "2 ports, 60 B, each frame once and intact" -p 2 -s 60 -n "$(n 20000)"
 for size in 61 127 1514 1515 4084 4097 9014 32768 65553; do
-	traffic "2 ports, $size B (mergeable buffers), each frame once and intact" \
+	traffic kvs "2 ports, $size B (mergeable buffers), each frame once and intact" \
 		-p 2 -s "$size" -n "$(n 400)"
 done
-traffic "4 ports all-to-all, 200 B, each frame once at its port" \
+traffic kvs "4 ports all-to-all, 200 B, each frame once at its port" \
 	-p 4 -s 200 -n "$(n 2000)" -m mesh
-traffic "4 ports all-to-all, 9014 B" -p 4 -s 9014 -n "$(n 200)" -m mesh
-traffic "no mergeable buffers (legacy header): 1514 B each once" \
+traffic kvs "4 ports all-to-all, 9014 B" -p 4 -s 9014 -n "$(n 200)" -m mesh
+traffic kvs "no mergeable buffers (legacy header): 1514 B each once" \
 	-M -p 2 -s 1514 -n "$(n 2000)"
 
 # 1b. Offloads: GSO and checksum-partial TCP frames, to receivers that
 # negotiated offloads (-O: the frame as sent) and to receivers that did
 # not (checksummed segments of gso_size, put back together and compared).
 for v in tcp4 tcp6; do
-	traffic "$v GSO 64 KiB, receiver without offloads: checksummed segments, every byte" \
+	traffic kvs "$v GSO 64 KiB, receiver without offloads: checksummed segments, every byte" \
 		-g "$v" -p 2 -s 65535 -n "$(n 100)"
 	check "... cut into 46 segments of at most 1448 B each" \
 		sh -c "echo '$LAST' | grep -q 'port=1 .* rx_segs=$(($(n 100) * 46)) '"
-	traffic "$v GSO 64 KiB, receiver with offloads: passed whole" \
+	traffic kvs "$v GSO 64 KiB, receiver with offloads: passed whole" \
 		-g "$v" -O -p 2 -s 65535 -n "$(n 100)"
 	check "... one frame each" \
 		sh -c "echo '$LAST' | grep -q 'port=1 .* rx_segs=$(n 100) '"
-	traffic "$v GSO, 9000 B, MSS 536, 3 ports all-to-all, no offloads" \
+	traffic kvs "$v GSO, 9000 B, MSS 536, 3 ports all-to-all, no offloads" \
 		-g "$v" -G 536 -p 3 -m mesh -s 9000 -n "$(n 50)"
 done
-traffic "tcp4 1000 B, checksum left to the device, receiver without offloads: filled in" \
+traffic kvs "tcp4 1000 B, checksum left to the device, receiver without offloads: filled in" \
 	-g tcp4 -p 2 -s 1000 -n "$(n 500)"
-traffic "tcp4 1000 B, checksum left to the device, receiver with offloads: left partial" \
+traffic kvs "tcp4 1000 B, checksum left to the device, receiver with offloads: left partial" \
 	-g tcp4 -O -p 2 -s 1000 -n "$(n 500)"
-traffic "tcp4 GSO 30000 B into a guest without mergeable buffers: segments fit" \
+traffic kvs "tcp4 GSO 30000 B into a guest without mergeable buffers: segments fit" \
 	-g tcp4 -M -p 2 -s 30000 -n "$(n 50)"
 
 # 2. A frame larger than the guest's only buffer is dropped and counted.
@@ -103,14 +90,23 @@ check "... and counted as rx-drop-no-room on the receiver (50)" \
 held_stop
 
 # 3. Flooding and learning.
-traffic "unknown unicast floods: port 2 gets a copy of each of port 0's frames" \
+traffic kvs "unknown unicast floods: port 2 gets a copy of each of port 0's frames" \
 	-u -p 3 -s 100 -n "$(n 1000)"
 check "... every copy intact (rx_flooded at port 2 = frames sent)" \
 	sh -c "echo '$LAST' | grep -q 'port=2 .* rx_flooded=$(n 1000) '"
-traffic "learned: after the hello, nothing reaches a third port (no flooding)" \
+traffic kvs "learned: after the hello, nothing reaches a third port (no flooding)" \
 	-p 3 -s 100 -n "$(n 1000)"
 check "... port 2 received nothing but hellos" \
 	sh -c "echo '$LAST' | grep -q 'port=2 .* rx_ok=0 rx_bad=0 rx_dup=0 rx_flooded=0'"
+
+# MAC flooding: one port sending from 3000 source addresses may have at
+# most 1024 of them learned; the switch keeps forwarding.
+held_start -R 3000 -p 2 -s 60 -n 6000
+check "MAC flood from port 0: every frame still delivered" \
+	grep -q '^verdict=pass' /tmp/held.out
+check "... the switch learned 1024 of port 0's addresses, plus port 1's" \
+	test "$(fdb_count kvst0)" = 1025
+held_stop
 
 # 4. Ageing: learned MACs leave the table once silent for ageing time.
 check "switch kvsage with ageing 1 s" kvsctl switch add kvsage ageing 1
@@ -139,11 +135,11 @@ check "closing the ports drops what was queued (switch has no ports)" \
 	retry 5 sh -c 'kvsctl switch show kvst0 | grep -q " ports 0 "'
 
 # 6. Detach and close while traffic flows.
-traffic "port 1 detached mid-run (3 ports, mesh): clean end, nothing corrupt" \
+traffic kvs "port 1 detached mid-run (3 ports, mesh): clean end, nothing corrupt" \
 	-X detach -p 3 -s 200 -n "$(n 4000)" -m mesh
-traffic "port 1 closed mid-run (3 ports, mesh): clean end, nothing corrupt" \
+traffic kvs "port 1 closed mid-run (3 ports, mesh): clean end, nothing corrupt" \
 	-X close -p 3 -s 200 -n "$(n 4000)" -m mesh
-traffic "port 1 closed mid-run, 64 KiB frames" \
+traffic kvs "port 1 closed mid-run, 64 KiB frames" \
 	-X close -p 3 -s 65553 -n "$(n 400)" -m mesh
 check "switch deleted while nothing is attached" kvsctl switch del kvst0
 
