@@ -36,6 +36,8 @@
  *          copy at another port is counted as flooded, not as an error.
  * -R N     port 0 sends from N source MACs in turn (a MAC flood; the
  *          switch must cap what one port can make it learn).
+ * -B US    vhost workers busy-poll US microseconds before sleeping
+ *          (VHOST_SET_VRING_BUSYLOOP_TIMEOUT on every queue, both backends).
  * -H       after the report, keep the ports open until killed (so a test
  *          can read the switch's counters and FDB); prints "holding".
  * -X       once port 1 has received a quarter of its frames, detach it
@@ -126,7 +128,7 @@ static unsigned int nports = 2, frame_len = 60, quick, window = 64;
 static uint64_t nframes = 10000;
 static int mesh, limit_s = 30, use_net, no_mrg, blackhole, stop_mode;
 static int no_warm_up, hold, gso, gso6, offloads;
-static unsigned int rotate;
+static unsigned int rotate, busyloop_us;
 /* When the last frame arrived: a run that lost frames ends only after
  * an idle timeout, which must not count as time spent forwarding.
  */
@@ -250,6 +252,12 @@ static void port_setup(unsigned int i)
 			guest_add_buf(g, RX, d, RXBUF_AT + d * RXBUF_LEN,
 				      RXBUF_LEN, VRING_DESC_F_WRITE);
 		guest_publish(g, RX);
+	}
+	for (unsigned int q = RX; busyloop_us && q <= TX; q++) {
+		struct vhost_vring_state st = { q, busyloop_us };
+
+		if (ioctl(g->fd, VHOST_SET_VRING_BUSYLOOP_TIMEOUT, &st))
+			die("VHOST_SET_VRING_BUSYLOOP_TIMEOUT");
 	}
 	if (guest_set_backend(g, RX, p->tap) || guest_set_backend(g, TX, p->tap))
 		die("VHOST_NET_SET_BACKEND");
@@ -831,7 +839,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: kvs-traffic [-b kvs|net] [-S SWITCH] [-p N] [-s BYTES] [-n FRAMES]\n"
 		"                   [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M] [-x] [-u] [-H]\n"
-		"                   [-X detach|close] [-g tcp4|tcp6 [-G MSS] [-O]] [-R N]\n");
+		"                   [-X detach|close] [-g tcp4|tcp6 [-G MSS] [-O]] [-R N] [-B US]\n");
 	exit(2);
 }
 
@@ -839,7 +847,7 @@ static void parse(int argc, char **argv)
 {
 	int o;
 
-	while ((o = getopt(argc, argv, "b:S:p:s:n:m:t:w:qMxX:uHg:G:OR:")) != -1) {
+	while ((o = getopt(argc, argv, "b:S:p:s:n:m:t:w:qMxX:uHg:G:OR:B:")) != -1) {
 		switch (o) {
 		case 'b':
 			if (strcmp(optarg, "net") && strcmp(optarg, "kvs"))
@@ -866,6 +874,7 @@ static void parse(int argc, char **argv)
 		case 'G': mss = atoi(optarg); break;
 		case 'O': offloads = 1; break;
 		case 'R': rotate = atoi(optarg); break;
+		case 'B': busyloop_us = atoi(optarg); break;
 		case 'H': hold = 1; break;
 		case 'X':
 			if (!strcmp(optarg, "detach"))
