@@ -60,7 +60,9 @@ receiver that falls behind loses frames (vhost-kvs: its inbound ring of
 1024 is full, counted as tx-drop-dest-full; vhost-net: the tap's queue).
 f/s counts frames received, up to the last one.
 
-Cases: 64, 1500: two ports, one way, 64 B / 1500 B frames; 64k: 65535 B
+Cases: 64, 1500: two ports, one way, 64 B / 1500 B frames; 64busy: 64 B
+with the vhost workers busy-polling 50 us before they sleep (-B 50,
+VHOST_SET_VRING_BUSYLOOP_TIMEOUT, which both backends honour); 64k: 65535 B
 frames, not GSO (the bridge and taps get a 65521 B MTU, the most a tap
 takes); gso64k: 65535 B TCP/IPv4 frames sent as GSO (gso_size 1448) to
 receivers that negotiated offloads, so both pass them whole; mesh64,
@@ -112,6 +114,13 @@ on this test bed:
   above the copies dominate both and the ratio moves towards 1. A third
   of vhost-net's cost would need the virtqueue work itself, which the
   two share, to be cheaper than what vhost-net spends on its sk_buff.
+- At 64 KiB both backends spend most of their time copying: under TCG
+  the kernel's user copy (rep movsb) takes over half of all samples in
+  both (perf, cpu-clock), and the figures of either backend vary from
+  about 2500 to 3400 frames/s between runs of the same boot. vhost-kvs
+  is at parity there, not ahead; its large buffers (one 64 KiB
+  allocation per frame in flight beyond the 128 a port keeps) cost it
+  some CPU that vhost-net's page-fragment skbs do not.
 - Runs vary by tens of percent between boots under TCG; each figure is a
   median of several runs in one boot, and only ratios from one boot are
   compared.

@@ -55,6 +55,7 @@ kvsctl switch add kvst0 || exit 1
 : >/tmp/ratios
 echo "# $(nproc) CPUs, $REPS runs per case, median; kernel $(uname -r)"
 case_run 64 -p 2 -s 64 -n 200000 -t 60
+case_run 64busy -p 2 -s 64 -n 200000 -B 50 -t 60
 case_run 1500 -p 2 -s 1500 -n 50000 -t 60
 case_run 64k -p 2 -s 65535 -n 3000 -t 60
 case_run gso64k -g tcp4 -O -p 2 -s 65535 -n 3000 -t 60
