@@ -11,12 +11,13 @@ ifneq ($(KERNELRELEASE),)
 obj-m += drivers/vhost-kvs/
 else
 
-.PHONY: help demo check bench deps kernel kernel-debug module kunit checkpatch vm-test clean
+.PHONY: help demo check bench qemu deps kernel kernel-debug module kunit checkpatch vm-test clean
 
 help:
 	@echo "make demo          build, boot the test host, show /dev/vhost-kvs and two guests talking"
 	@echo "make check         every test; ends with 'N passed, N failed'"
 	@echo "make bench         vhost-kvs vs vhost-net + tap + bridge, same boot; ratio lines"
+	@echo "make qemu          minimal qemu-system-x86_64 from Debian's 7.2 source + qemu/*.patch"
 	@echo "make kernel        build the test-bed kernel (build/kernel-normal)"
 	@echo "make kernel-debug  the KASAN/lockdep/kmemleak/UBSAN kernel (build/kernel-debug)"
 	@echo "make module        vhost_kvs.ko out of tree against Debian's 6.12 headers"
@@ -32,6 +33,9 @@ check:
 
 bench:
 	./scripts/bench.sh
+
+qemu:
+	./scripts/qemu-build.sh
 
 deps:
 	./scripts/deps.sh
