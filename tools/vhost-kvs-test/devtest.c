@@ -231,6 +231,8 @@ static void test_tx(struct guest *g)
 	tx_expect_used(g, "1514 B frame, header split", 2, addr, len, flags);
 	len[0] = hl + 10;
 	tx_expect_used(g, "runt frame", 1, addr, len, flags);
+	len[0] = hl + 70000;	/* over 64 KiB + Ethernet and VLAN headers */
+	tx_expect_used(g, "oversize frame (70000 B)", 1, addr, len, flags);
 	len[0] = hl + 60;
 	h->hdr.gso_type = 9;
 	tx_expect_used(g, "bogus GSO type", 1, addr, len, flags);
