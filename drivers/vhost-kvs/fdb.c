@@ -26,6 +26,7 @@ int kvs_fdb_init(struct kvs_fdb *fdb, unsigned int max_entries,
 	spin_lock_init(&fdb->lock);
 	INIT_HLIST_HEAD(&fdb->entries);
 	fdb->count = 0;
+	fdb->gen = 1;
 	fdb->max_entries = max_entries;
 	fdb->ageing_time = ageing_time;
 	return rhashtable_init(&fdb->tbl, &kvs_fdb_params);
@@ -66,6 +67,7 @@ static void kvs_fdb_unlink(struct kvs_fdb *fdb, struct kvs_fdb_entry *e)
 	if (!e->is_static)
 		atomic_dec(&e->dst->learned);
 	fdb->count--;
+	fdb->gen = fdb->gen + 1 ?: 1;
 	kfree_rcu(e, rcu);
 }
 
@@ -108,6 +110,7 @@ static int kvs_fdb_insert(struct kvs_fdb *fdb, struct kvs_fdb_entry *e)
 	if (!e->is_static)
 		atomic_inc(&e->dst->learned);
 	fdb->count++;
+	fdb->gen = fdb->gen + 1 ?: 1;
 	return 0;
 }
 
@@ -154,6 +157,8 @@ static enum kvs_fdb_learn kvs_fdb_learn_slow(struct kvs_fdb *fdb,
 		ret = KVS_FDB_NOMEM;
 	else
 		ret = KVS_FDB_NEW;
+	if (ret == KVS_FDB_MOVED)	/* a dump in progress shows the old port */
+		fdb->gen = fdb->gen + 1 ?: 1;
 	spin_unlock(&fdb->lock);
 	if (ret != KVS_FDB_NEW)
 		kfree(fresh);
@@ -281,6 +286,39 @@ unsigned int kvs_fdb_age(struct kvs_fdb *fdb, unsigned long now)
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_age);
+
+/**
+ * kvs_fdb_walk() - call @fn for the entries from position *@pos on
+ * @fdb: the table
+ * @pos: entries to skip; on return, where to resume
+ * @fn: returns non-zero to stop (its entry is not counted as done); may
+ *	read fdb->gen to tell whether the table changed between calls
+ * @arg: for @fn
+ *
+ * Context: under fdb->lock, so @fn must not sleep. Return: what @fn
+ * returned to stop, else 0.
+ */
+int kvs_fdb_walk(struct kvs_fdb *fdb, unsigned long *pos,
+		 int (*fn)(const struct kvs_fdb_entry *e, void *arg),
+		 void *arg)
+{
+	struct kvs_fdb_entry *e;
+	unsigned long i = 0;
+	int err = 0;
+
+	spin_lock(&fdb->lock);
+	hlist_for_each_entry(e, &fdb->entries, list) {
+		if (i++ < *pos)
+			continue;
+		err = fn(e, arg);
+		if (err)
+			break;
+		(*pos)++;
+	}
+	spin_unlock(&fdb->lock);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_walk);
 
 /* No reader may be left: the switch is unreachable and RCU has passed. */
 void kvs_fdb_destroy(struct kvs_fdb *fdb)

@@ -53,6 +53,9 @@ struct kvs_fdb {
 	struct hlist_head entries;
 	spinlock_t lock;		/* writers; see LOCKING */
 	unsigned int count;		/* under lock */
+	unsigned int gen;		/* under lock: bumped by every change,
+					 * never 0 (netlink dump consistency)
+					 */
 	unsigned int max_entries;
 	unsigned long ageing_time;	/* jiffies */
 };
@@ -82,5 +85,8 @@ int kvs_fdb_del(struct kvs_fdb *fdb, const u8 *addr, u16 vid);
 unsigned int kvs_fdb_flush_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst);
 unsigned int kvs_fdb_close_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst);
 unsigned int kvs_fdb_age(struct kvs_fdb *fdb, unsigned long now);
+int kvs_fdb_walk(struct kvs_fdb *fdb, unsigned long *pos,
+		 int (*fn)(const struct kvs_fdb_entry *e, void *arg),
+		 void *arg);
 
 #endif /* _VHOST_KVS_FDB_H */

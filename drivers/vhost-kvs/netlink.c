@@ -8,6 +8,8 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include <linux/jiffies.h>
+
 #include "kvs.h"
 #include "nl-gen.h"
 
@@ -329,6 +331,68 @@ int vhost_kvs_nl_port_get_dumpit(struct sk_buff *skb,
 			break;
 		cb->args[0] = port->id;
 	}
+	mutex_unlock(&kvs_lock);
+	return err == -EMSGSIZE && skb->len ? skb->len : err;
+}
+
+struct kvs_nl_fdb_ctx {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	struct kvs_switch *sw;
+	unsigned long now;
+};
+
+/* One entry; under kvs_lock (ports stay) and fdb->lock (entries stay). */
+static int kvs_nl_fdb_fill(const struct kvs_fdb_entry *e, void *arg)
+{
+	struct kvs_nl_fdb_ctx *c = arg;
+	struct kvs_port *port = container_of(e->dst, struct kvs_port, fdb_dst);
+	unsigned long idle = c->now - READ_ONCE(e->updated);
+	void *hdr;
+
+	hdr = genlmsg_put(c->skb, NETLINK_CB(c->cb->skb).portid,
+			  c->cb->nlh->nlmsg_seq, &vhost_kvs_nl_family,
+			  NLM_F_MULTI, VHOST_KVS_CMD_FDB_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	/* Under fdb->lock: a change since the previous part marks this one. */
+	c->cb->seq = c->sw->fdb.gen;
+	genl_dump_check_consistent(c->cb, hdr);
+	if (nla_put_string(c->skb, VHOST_KVS_A_FDB_SWITCH, c->sw->name) ||
+	    nla_put(c->skb, VHOST_KVS_A_FDB_MAC, ETH_ALEN, e->key.addr) ||
+	    nla_put_u16(c->skb, VHOST_KVS_A_FDB_VID, e->key.vid) ||
+	    nla_put_u32(c->skb, VHOST_KVS_A_FDB_PORT, port->id) ||
+	    (e->is_static && nla_put_flag(c->skb, VHOST_KVS_A_FDB_STATIC)) ||
+	    nla_put_u32(c->skb, VHOST_KVS_A_FDB_IDLE_MS,
+			jiffies_to_msecs(e->is_static ? 0 : idle))) {
+		genlmsg_cancel(c->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(c->skb, hdr);
+	return 0;
+}
+
+/* cb->args[0]: entries already dumped; cb->seq: the table's generation. */
+int vhost_kvs_nl_fdb_get_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	const struct genl_info *info = genl_info_dump(cb);
+	struct kvs_nl_fdb_ctx c = { .skb = skb, .cb = cb, .now = jiffies };
+	int err;
+
+	if (!info->attrs[VHOST_KVS_A_FDB_SWITCH]) {
+		NL_SET_ERR_MSG(cb->extack, "dumping the FDB needs a switch name");
+		return -EINVAL;
+	}
+	mutex_lock(&kvs_lock);
+	c.sw = kvs_switch_find(sock_net(skb->sk),
+			       nla_data(info->attrs[VHOST_KVS_A_FDB_SWITCH]));
+	if (!c.sw) {
+		mutex_unlock(&kvs_lock);
+		NL_SET_ERR_MSG(cb->extack, "no such switch in this network namespace");
+		return -ENOENT;
+	}
+	err = kvs_fdb_walk(&c.sw->fdb, &cb->args[0], kvs_nl_fdb_fill, &c);
 	mutex_unlock(&kvs_lock);
 	return err == -EMSGSIZE && skb->len ? skb->len : err;
 }

@@ -49,6 +49,11 @@ static const struct nla_policy vhost_kvs_port_get_dump_nl_policy[VHOST_KVS_A_POR
 	[VHOST_KVS_A_PORT_SWITCH] = { .type = NLA_NUL_STRING, .len = 15, },
 };
 
+/* VHOST_KVS_CMD_FDB_GET - dump */
+static const struct nla_policy vhost_kvs_fdb_get_nl_policy[VHOST_KVS_A_FDB_SWITCH + 1] = {
+	[VHOST_KVS_A_FDB_SWITCH] = { .type = NLA_NUL_STRING, .len = 15, },
+};
+
 /* Ops table for vhost_kvs */
 static const struct genl_split_ops vhost_kvs_nl_ops[] = {
 	{
@@ -89,6 +94,13 @@ static const struct genl_split_ops vhost_kvs_nl_ops[] = {
 		.dumpit		= vhost_kvs_nl_port_get_dumpit,
 		.policy		= vhost_kvs_port_get_dump_nl_policy,
 		.maxattr	= VHOST_KVS_A_PORT_SWITCH,
+		.flags		= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= VHOST_KVS_CMD_FDB_GET,
+		.dumpit		= vhost_kvs_nl_fdb_get_dumpit,
+		.policy		= vhost_kvs_fdb_get_nl_policy,
+		.maxattr	= VHOST_KVS_A_FDB_SWITCH,
 		.flags		= GENL_CMD_CAP_DUMP,
 	},
 };

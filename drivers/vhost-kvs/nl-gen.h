@@ -19,6 +19,8 @@ int vhost_kvs_nl_switch_get_dumpit(struct sk_buff *skb,
 int vhost_kvs_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info);
 int vhost_kvs_nl_port_get_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb);
+int vhost_kvs_nl_fdb_get_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb);
 
 extern struct genl_family vhost_kvs_nl_family;
 

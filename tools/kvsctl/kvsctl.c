@@ -34,7 +34,8 @@ static void usage(void)
 		"usage: kvsctl [-j] switch add NAME [ageing SECS] [max-fdb N]\n"
 		"       kvsctl [-j] switch del NAME\n"
 		"       kvsctl [-j] switch show [NAME]\n"
-		"       kvsctl [-j] port show SWITCH [ID]\n");
+		"       kvsctl [-j] port show SWITCH [ID]\n"
+		"       kvsctl [-j] fdb show SWITCH\n");
 	exit(2);
 }
 
@@ -191,6 +192,16 @@ static int switch_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static void mac_str(const struct nlattr *a, char *out)
+{
+	const uint8_t *m = (const uint8_t *)"\0\0\0\0\0\0";
+
+	if (a && mnl_attr_get_payload_len(a) == 6)
+		m = mnl_attr_get_payload(a);
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
 /* Counter names as in the YNL spec, by attribute. */
 static const char *const stat_names[VHOST_KVS_A_PORT_STATS_MAX + 1] = {
 	[VHOST_KVS_A_PORT_STATS_RX_FRAMES] = "rx-frames",
@@ -239,16 +250,11 @@ static void print_stats(const struct nlattr *nest)
 static int port_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nlattr *tb[17] = { 0 };
-	const uint8_t *m = (const uint8_t *)"\0\0\0\0\0\0";
 	char mac[18];
 
 	(void)data;
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect, tb);
-	if (tb[VHOST_KVS_A_PORT_MAC] &&
-	    mnl_attr_get_payload_len(tb[VHOST_KVS_A_PORT_MAC]) == 6)
-		m = mnl_attr_get_payload(tb[VHOST_KVS_A_PORT_MAC]);
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
-		 m[0], m[1], m[2], m[3], m[4], m[5]);
+	mac_str(tb[VHOST_KVS_A_PORT_MAC], mac);
 	printf(json ? "%s{\"switch\":\"%s\",\"id\":%u,\"mac\":\"%s\""
 		    : "%sport %s/%u mac %s",
 	       json ? (first ? "" : ",") : "",
@@ -258,6 +264,30 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 	if (tb[VHOST_KVS_A_PORT_STATS])
 		print_stats(tb[VHOST_KVS_A_PORT_STATS]);
 	printf(json ? "}" : "\n");
+	first = 0;
+	return MNL_CB_OK;
+}
+
+static int fdb_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *tb[17] = { 0 };
+	char mac[18];
+
+	(void)data;
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		fprintf(stderr, "kvsctl: the table changed during the dump; run it again for a consistent view\n");
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect, tb);
+	mac_str(tb[VHOST_KVS_A_FDB_MAC], mac);
+	printf(json ? "%s{\"switch\":\"%s\",\"mac\":\"%s\",\"vid\":%u,\"port\":%u,\"static\":%s,\"idle_ms\":%u}"
+		    : "%sfdb %s %s vid %u port %u%s idle %u ms\n",
+	       json ? (first ? "" : ",") : "",
+	       tb[VHOST_KVS_A_FDB_SWITCH] ?
+	       mnl_attr_get_str(tb[VHOST_KVS_A_FDB_SWITCH]) : "?", mac,
+	       tb[VHOST_KVS_A_FDB_VID] ? mnl_attr_get_u16(tb[VHOST_KVS_A_FDB_VID]) : 0,
+	       attr_u32(tb, VHOST_KVS_A_FDB_PORT),
+	       tb[VHOST_KVS_A_FDB_STATIC] ? (json ? "true" : " static") :
+					    (json ? "false" : ""),
+	       attr_u32(tb, VHOST_KVS_A_FDB_IDLE_MS));
 	first = 0;
 	return MNL_CB_OK;
 }
@@ -342,6 +372,18 @@ static int cmd_port(int argc, char **argv)
 	return show(nlh, port_cb, "port show");
 }
 
+static int cmd_fdb(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	if (argc != 2 || strcmp(argv[0], "show"))
+		usage();
+	nlh = msg_start(buf, family, VHOST_KVS_CMD_FDB_GET, NLM_F_DUMP);
+	mnl_attr_put_strz(nlh, VHOST_KVS_A_FDB_SWITCH, argv[1]);
+	return show(nlh, fdb_cb, "fdb show");
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -357,6 +399,8 @@ int main(int argc, char **argv)
 		return cmd_switch(argc - i - 1, argv + i + 1);
 	if (!strcmp(argv[i], "port"))
 		return cmd_port(argc - i - 1, argv + i + 1);
+	if (!strcmp(argv[i], "fdb"))
+		return cmd_fdb(argc - i - 1, argv + i + 1);
 	usage();
 	return 2;
 }

@@ -21,6 +21,8 @@ echo "# \$ kvsctl switch show"
 kvsctl switch show | sed 's/^/#   /'
 echo "# \$ kvsctl port show sw0      (per-port counters; drops by reason)"
 kvsctl port show sw0 | sed 's/^/#   /'
+echo "# \$ kvsctl fdb show sw0      (learned MACs)"
+kvsctl fdb show sw0 | sed 's/^/#   /'
 echo "# \$ kvsctl -j port show sw0 1"
 kvsctl -j port show sw0 1 | sed 's/^/#   /'
 kill $held

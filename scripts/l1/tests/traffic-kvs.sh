@@ -13,6 +13,8 @@ n() { echo $(($1 / SCALE > 10 ? $1 / SCALE : 10)); }
 # Run kvs-traffic -H in the background until it reports; the caller then
 # reads counters and kills it with held_stop.
 held_start() { # ARGS...
+	# Gone before the start: the wait must not see the last run's line.
+	rm -f /tmp/held.out
 	kvs-traffic -b kvs -H "$@" >/tmp/held.out 2>&1 &
 	HELD=$!
 	retry 60 grep -q '^holding' /tmp/held.out
@@ -114,6 +116,15 @@ held_stop
 check "switch kvsage with ageing 4 s" kvsctl switch add kvsage ageing 4
 held_start -S kvsage -p 2 -s 60 -n 100
 check "both MACs learned while the ports talk" test "$(fdb_count kvsage)" = 2
+kvsctl fdb show kvsage | sed 's/^/# /'
+check "fdb show lists both MACs on their ports" sh -c \
+	"kvsctl fdb show kvsage | grep -q '^fdb kvsage 02:6b:76:73:00:00 vid 0 port 1 idle' &&
+	 kvsctl fdb show kvsage | grep -q '^fdb kvsage 02:6b:76:73:00:01 vid 0 port 2 idle'"
+check "fdb show -j is a JSON array of both" sh -c \
+	"kvsctl -j fdb show kvsage | grep -c '\"mac\"' | grep -qx 1 &&
+	 [ \$(kvsctl -j fdb show kvsage | grep -o '\"mac\"' | wc -l) = 2 ]"
+check "fdb show of a missing switch fails (ENOENT)" sh -c \
+	"! kvsctl fdb show nope 2>/tmp/err && grep -q 'No such file' /tmp/err"
 check "... and aged out within 9 s of silence" \
 	retry 10 sh -c '[ "$(kvsctl switch show kvsage | sed -n "s/.* fdb \([0-9]*\).*/\1/p")" = 0 ]'
 held_stop
