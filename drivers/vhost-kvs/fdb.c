@@ -46,7 +46,10 @@ static struct kvs_fdb_entry *kvs_fdb_find(struct kvs_fdb *fdb, const u8 *addr,
 	struct kvs_fdb_key key;
 
 	kvs_fdb_key_set(&key, addr, vid);
-	return rhashtable_lookup(&fdb->tbl, &key, kvs_fdb_params);
+	/* Callers hold RCU or fdb->lock; the _fast variant takes RCU itself
+	 * so both are right, and the entry stays valid under either.
+	 */
+	return rhashtable_lookup_fast(&fdb->tbl, &key, kvs_fdb_params);
 }
 
 /* Caller holds rcu_read_lock(); the result stays valid until it drops it. */
@@ -256,6 +259,26 @@ unsigned int kvs_fdb_flush_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst)
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_flush_dst);
+
+/* Remove the learned entries (of @dst, or all when NULL); statics stay. */
+unsigned int kvs_fdb_flush_learned(struct kvs_fdb *fdb,
+				   struct kvs_fdb_dst *dst)
+{
+	struct kvs_fdb_entry *e;
+	struct hlist_node *tmp;
+	unsigned int n = 0;
+
+	spin_lock(&fdb->lock);
+	hlist_for_each_entry_safe(e, tmp, &fdb->entries, list) {
+		if (e->is_static || (dst && e->dst != dst))
+			continue;
+		kvs_fdb_unlink(fdb, e);
+		n++;
+	}
+	spin_unlock(&fdb->lock);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_flush_learned);
 
 /* Flush @dst and learn nothing more onto it (its port is leaving). */
 unsigned int kvs_fdb_close_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst)

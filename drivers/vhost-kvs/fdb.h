@@ -84,6 +84,8 @@ int kvs_fdb_add_static(struct kvs_fdb *fdb, const u8 *addr, u16 vid,
 int kvs_fdb_del(struct kvs_fdb *fdb, const u8 *addr, u16 vid);
 unsigned int kvs_fdb_flush_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst);
 unsigned int kvs_fdb_close_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst);
+unsigned int kvs_fdb_flush_learned(struct kvs_fdb *fdb,
+				   struct kvs_fdb_dst *dst);
 unsigned int kvs_fdb_age(struct kvs_fdb *fdb, unsigned long now);
 int kvs_fdb_walk(struct kvs_fdb *fdb, unsigned long *pos,
 		 int (*fn)(const struct kvs_fdb_entry *e, void *arg),

@@ -67,6 +67,19 @@ static u32 kvs_nl_u32(struct genl_info *info, unsigned int type, u32 def)
 	return info->attrs[type] ? nla_get_u32(info->attrs[type]) : def;
 }
 
+/* The port named by attribute @type of @sw; NULL (and extack) if none. */
+static struct kvs_port *kvs_nl_port(struct genl_info *info,
+				    struct kvs_switch *sw, unsigned int type)
+{
+	struct kvs_port *port;
+
+	port = kvs_switch_port(sw, nla_get_u32(info->attrs[type]));
+	if (!port)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[type],
+				    "no such port in this switch");
+	return port;
+}
+
 int vhost_kvs_nl_switch_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *name;
@@ -286,11 +299,8 @@ int vhost_kvs_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(sw);
 		goto out;
 	}
-	port = kvs_switch_port(sw, nla_get_u32(info->attrs[VHOST_KVS_A_PORT_ID]));
+	port = kvs_nl_port(info, sw, VHOST_KVS_A_PORT_ID);
 	if (!port) {
-		NL_SET_ERR_MSG_ATTR(info->extack,
-				    info->attrs[VHOST_KVS_A_PORT_ID],
-				    "no such port in this switch");
 		err = -ENOENT;
 		goto out;
 	}
@@ -395,6 +405,102 @@ int vhost_kvs_nl_fdb_get_dumpit(struct sk_buff *skb,
 	err = kvs_fdb_walk(&c.sw->fdb, &cb->args[0], kvs_nl_fdb_fill, &c);
 	mutex_unlock(&kvs_lock);
 	return err == -EMSGSIZE && skb->len ? skb->len : err;
+}
+
+/* Checks shared by the FDB writes; returns the switch, under kvs_lock. */
+static struct kvs_switch *kvs_nl_fdb_switch(struct sk_buff *skb,
+					    struct genl_info *info)
+{
+	int err = kvs_nl_admin(skb, info);
+
+	if (err)
+		return ERR_PTR(err);
+	return kvs_nl_switch(info, VHOST_KVS_A_FDB_SWITCH);
+}
+
+static u16 kvs_nl_vid(struct genl_info *info)
+{
+	return info->attrs[VHOST_KVS_A_FDB_VID] ?
+	       nla_get_u16(info->attrs[VHOST_KVS_A_FDB_VID]) : 0;
+}
+
+int vhost_kvs_nl_fdb_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kvs_switch *sw;
+	struct kvs_port *port;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_FDB_MAC) ||
+	    GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_FDB_PORT))
+		return -EINVAL;
+	mutex_lock(&kvs_lock);
+	sw = kvs_nl_fdb_switch(skb, info);
+	err = PTR_ERR_OR_ZERO(sw);
+	if (err)
+		goto out;
+	port = kvs_nl_port(info, sw, VHOST_KVS_A_FDB_PORT);
+	err = -ENOENT;
+	if (!port)
+		goto out;
+	err = kvs_fdb_add_static(&sw->fdb,
+				 nla_data(info->attrs[VHOST_KVS_A_FDB_MAC]),
+				 kvs_nl_vid(info), &port->fdb_dst);
+	if (err == -EINVAL)
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[VHOST_KVS_A_FDB_MAC],
+				    "a static entry needs a unicast MAC");
+	else if (err == -ENOSPC)
+		NL_SET_ERR_MSG(info->extack, "the switch's MAC table is full");
+out:
+	mutex_unlock(&kvs_lock);
+	return err;
+}
+
+int vhost_kvs_nl_fdb_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kvs_switch *sw;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_FDB_MAC))
+		return -EINVAL;
+	mutex_lock(&kvs_lock);
+	sw = kvs_nl_fdb_switch(skb, info);
+	err = PTR_ERR_OR_ZERO(sw);
+	if (!err) {
+		err = kvs_fdb_del(&sw->fdb,
+				  nla_data(info->attrs[VHOST_KVS_A_FDB_MAC]),
+				  kvs_nl_vid(info));
+		if (err)
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[VHOST_KVS_A_FDB_MAC],
+					    "no entry for this MAC and VLAN");
+	}
+	mutex_unlock(&kvs_lock);
+	return err;
+}
+
+int vhost_kvs_nl_fdb_flush_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kvs_port *port = NULL;
+	struct kvs_switch *sw;
+	int err;
+
+	mutex_lock(&kvs_lock);
+	sw = kvs_nl_fdb_switch(skb, info);
+	err = PTR_ERR_OR_ZERO(sw);
+	if (err)
+		goto out;
+	if (info->attrs[VHOST_KVS_A_FDB_PORT]) {
+		port = kvs_nl_port(info, sw, VHOST_KVS_A_FDB_PORT);
+		err = -ENOENT;
+		if (!port)
+			goto out;
+		err = 0;
+	}
+	kvs_fdb_flush_learned(&sw->fdb, port ? &port->fdb_dst : NULL);
+out:
+	mutex_unlock(&kvs_lock);
+	return err;
 }
 
 int kvs_netlink_init(void)

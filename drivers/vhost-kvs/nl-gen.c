@@ -54,6 +54,27 @@ static const struct nla_policy vhost_kvs_fdb_get_nl_policy[VHOST_KVS_A_FDB_SWITC
 	[VHOST_KVS_A_FDB_SWITCH] = { .type = NLA_NUL_STRING, .len = 15, },
 };
 
+/* VHOST_KVS_CMD_FDB_ADD - do */
+static const struct nla_policy vhost_kvs_fdb_add_nl_policy[VHOST_KVS_A_FDB_PORT + 1] = {
+	[VHOST_KVS_A_FDB_SWITCH] = { .type = NLA_NUL_STRING, .len = 15, },
+	[VHOST_KVS_A_FDB_MAC] = NLA_POLICY_EXACT_LEN(6),
+	[VHOST_KVS_A_FDB_VID] = { .type = NLA_U16, },
+	[VHOST_KVS_A_FDB_PORT] = { .type = NLA_U32, },
+};
+
+/* VHOST_KVS_CMD_FDB_DEL - do */
+static const struct nla_policy vhost_kvs_fdb_del_nl_policy[VHOST_KVS_A_FDB_VID + 1] = {
+	[VHOST_KVS_A_FDB_SWITCH] = { .type = NLA_NUL_STRING, .len = 15, },
+	[VHOST_KVS_A_FDB_MAC] = NLA_POLICY_EXACT_LEN(6),
+	[VHOST_KVS_A_FDB_VID] = { .type = NLA_U16, },
+};
+
+/* VHOST_KVS_CMD_FDB_FLUSH - do */
+static const struct nla_policy vhost_kvs_fdb_flush_nl_policy[VHOST_KVS_A_FDB_PORT + 1] = {
+	[VHOST_KVS_A_FDB_SWITCH] = { .type = NLA_NUL_STRING, .len = 15, },
+	[VHOST_KVS_A_FDB_PORT] = { .type = NLA_U32, },
+};
+
 /* Ops table for vhost_kvs */
 static const struct genl_split_ops vhost_kvs_nl_ops[] = {
 	{
@@ -102,6 +123,27 @@ static const struct genl_split_ops vhost_kvs_nl_ops[] = {
 		.policy		= vhost_kvs_fdb_get_nl_policy,
 		.maxattr	= VHOST_KVS_A_FDB_SWITCH,
 		.flags		= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= VHOST_KVS_CMD_FDB_ADD,
+		.doit		= vhost_kvs_nl_fdb_add_doit,
+		.policy		= vhost_kvs_fdb_add_nl_policy,
+		.maxattr	= VHOST_KVS_A_FDB_PORT,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VHOST_KVS_CMD_FDB_DEL,
+		.doit		= vhost_kvs_nl_fdb_del_doit,
+		.policy		= vhost_kvs_fdb_del_nl_policy,
+		.maxattr	= VHOST_KVS_A_FDB_VID,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VHOST_KVS_CMD_FDB_FLUSH,
+		.doit		= vhost_kvs_nl_fdb_flush_doit,
+		.policy		= vhost_kvs_fdb_flush_nl_policy,
+		.maxattr	= VHOST_KVS_A_FDB_PORT,
+		.flags		= GENL_CMD_CAP_DO,
 	},
 };
 

@@ -21,6 +21,9 @@ int vhost_kvs_nl_port_get_dumpit(struct sk_buff *skb,
 				 struct netlink_callback *cb);
 int vhost_kvs_nl_fdb_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb);
+int vhost_kvs_nl_fdb_add_doit(struct sk_buff *skb, struct genl_info *info);
+int vhost_kvs_nl_fdb_del_doit(struct sk_buff *skb, struct genl_info *info);
+int vhost_kvs_nl_fdb_flush_doit(struct sk_buff *skb, struct genl_info *info);
 
 extern struct genl_family vhost_kvs_nl_family;
 

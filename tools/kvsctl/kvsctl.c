@@ -35,7 +35,10 @@ static void usage(void)
 		"       kvsctl [-j] switch del NAME\n"
 		"       kvsctl [-j] switch show [NAME]\n"
 		"       kvsctl [-j] port show SWITCH [ID]\n"
-		"       kvsctl [-j] fdb show SWITCH\n");
+		"       kvsctl [-j] fdb show SWITCH\n"
+		"       kvsctl fdb add SWITCH MAC port ID [vlan VID]   (static)\n"
+		"       kvsctl fdb del SWITCH MAC [vlan VID]\n"
+		"       kvsctl fdb flush SWITCH [port ID]              (learned ones)\n");
 	exit(2);
 }
 
@@ -372,16 +375,66 @@ static int cmd_port(int argc, char **argv)
 	return show(nlh, port_cb, "port show");
 }
 
+static void put_mac(struct nlmsghdr *nlh, const char *s)
+{
+	uint8_t mac[6];
+
+	if (sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
+		   &mac[2], &mac[3], &mac[4], &mac[5]) != 6) {
+		fprintf(stderr, "kvsctl: '%s' is not a MAC address\n", s);
+		exit(2);
+	}
+	mnl_attr_put(nlh, VHOST_KVS_A_FDB_MAC, 6, mac);
+}
+
+/* Trailing "port ID" and "vlan VID" of fdb add/del/flush. */
+static void put_fdb_opts(struct nlmsghdr *nlh, int argc, char **argv,
+			 int port_ok)
+{
+	for (int i = 0; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			usage();
+		if (port_ok && !strcmp(argv[i], "port"))
+			mnl_attr_put_u32(nlh, VHOST_KVS_A_FDB_PORT, number(argv[i + 1]));
+		else if (!strcmp(argv[i], "vlan"))
+			mnl_attr_put_u16(nlh, VHOST_KVS_A_FDB_VID, number(argv[i + 1]));
+		else
+			usage();
+	}
+}
+
 static int cmd_fdb(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 
-	if (argc != 2 || strcmp(argv[0], "show"))
-		usage();
-	nlh = msg_start(buf, family, VHOST_KVS_CMD_FDB_GET, NLM_F_DUMP);
-	mnl_attr_put_strz(nlh, VHOST_KVS_A_FDB_SWITCH, argv[1]);
-	return show(nlh, fdb_cb, "fdb show");
+	if (argc == 2 && !strcmp(argv[0], "show")) {
+		nlh = msg_start(buf, family, VHOST_KVS_CMD_FDB_GET, NLM_F_DUMP);
+		mnl_attr_put_strz(nlh, VHOST_KVS_A_FDB_SWITCH, argv[1]);
+		return show(nlh, fdb_cb, "fdb show");
+	}
+	if (argc >= 5 && !strcmp(argv[0], "add")) {
+		nlh = msg_start(buf, family, VHOST_KVS_CMD_FDB_ADD, 0);
+		mnl_attr_put_strz(nlh, VHOST_KVS_A_FDB_SWITCH, argv[1]);
+		put_mac(nlh, argv[2]);
+		put_fdb_opts(nlh, argc - 3, argv + 3, 1);
+		return talk(nlh, NULL, "fdb add") ? 1 : 0;
+	}
+	if (argc >= 3 && !strcmp(argv[0], "del")) {
+		nlh = msg_start(buf, family, VHOST_KVS_CMD_FDB_DEL, 0);
+		mnl_attr_put_strz(nlh, VHOST_KVS_A_FDB_SWITCH, argv[1]);
+		put_mac(nlh, argv[2]);
+		put_fdb_opts(nlh, argc - 3, argv + 3, 0);
+		return talk(nlh, NULL, "fdb del") ? 1 : 0;
+	}
+	if (argc >= 2 && !strcmp(argv[0], "flush")) {
+		nlh = msg_start(buf, family, VHOST_KVS_CMD_FDB_FLUSH, 0);
+		mnl_attr_put_strz(nlh, VHOST_KVS_A_FDB_SWITCH, argv[1]);
+		put_fdb_opts(nlh, argc - 2, argv + 2, 1);
+		return talk(nlh, NULL, "fdb flush") ? 1 : 0;
+	}
+	usage();
+	return 2;
 }
 
 int main(int argc, char **argv)

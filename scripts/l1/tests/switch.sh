@@ -77,6 +77,11 @@ check "a user namespace without its own netns may not add switches" \
 	fails unshare -U -r kvsctl switch add usw
 check "...EPERM with the kernel's reason" said "Operation not permitted (CAP_NET_ADMIN"
 check "...nor delete them" fails unshare -U -r kvsctl switch del sw1
+for op in "flush sw1" "add sw1 52:54:00:00:00:01 port 1" "del sw1 52:54:00:00:00:01"; do
+	# shellcheck disable=SC2086
+	check "...nor change MAC tables (fdb ${op%% *}): EPERM" sh -c \
+		"! unshare -U -r kvsctl fdb $op 2>/tmp/err && grep -q 'Operation not permitted' /tmp/err"
+done
 check "...but may list them" sh -c 'unshare -U -r kvsctl switch show | grep -q "switch sw1"'
 check "a user namespace with its own netns manages switches there" \
 	unshare -U -r -n sh -c 'kvsctl switch add usw && kvsctl switch show usw'

@@ -108,6 +108,10 @@ check "MAC flood from port 0: every frame still delivered" \
 	grep -q '^verdict=pass' /tmp/held.out
 check "... the switch learned 1024 of port 0's addresses, plus port 1's" \
 	test "$(fdb_count kvst0)" = 1025
+check "fdb flush of port 0's learned entries leaves port 1's" sh -c \
+	"kvsctl fdb flush kvst0 port $(port_id kvst0 1) && [ \$(kvsctl switch show kvst0 | sed -n 's/.* fdb \([0-9]*\).*/\1/p') = 1 ]"
+check "fdb flush of the whole switch empties it" sh -c \
+	"kvsctl fdb flush kvst0 && [ \$(kvsctl switch show kvst0 | sed -n 's/.* fdb \([0-9]*\).*/\1/p') = 0 ]"
 held_stop
 
 # 4. Ageing: learned MACs leave the table once silent for ageing time.
@@ -125,8 +129,24 @@ check "fdb show -j is a JSON array of both" sh -c \
 	 [ \$(kvsctl -j fdb show kvsage | grep -o '\"mac\"' | wc -l) = 2 ]"
 check "fdb show of a missing switch fails (ENOENT)" sh -c \
 	"! kvsctl fdb show nope 2>/tmp/err && grep -q 'No such file' /tmp/err"
-check "... and aged out within 9 s of silence" \
-	retry 10 sh -c '[ "$(kvsctl switch show kvsage | sed -n "s/.* fdb \([0-9]*\).*/\1/p")" = 0 ]'
+p2=$(port_id kvsage 2)
+check "fdb add: a static entry for 52:54:00:00:00:99 on port $p2" \
+	kvsctl fdb add kvsage 52:54:00:00:00:99 port "$p2"
+check "... listed as static" sh -c \
+	"kvsctl fdb show kvsage | grep -q '^fdb kvsage 52:54:00:00:00:99 vid 0 port $p2 static'"
+check "fdb add of a multicast MAC is refused with a reason" sh -c \
+	"! kvsctl fdb add kvsage 01:00:5e:00:00:01 port $p2 2>/tmp/err && grep -q 'unicast' /tmp/err"
+check "fdb add to a missing port is refused" sh -c \
+	"! kvsctl fdb add kvsage 52:54:00:00:00:98 port 999 2>/tmp/err && grep -q 'no such port' /tmp/err"
+check "fdb add with a malformed MAC is a usage error (exit 2)" sh -c \
+	"kvsctl fdb add kvsage 52:54:zz port $p2 2>/dev/null; [ \$? = 2 ]"
+check "learned MACs age out within 9 s of silence, the static one stays" \
+	retry 10 sh -c '[ "$(kvsctl switch show kvsage | sed -n "s/.* fdb \([0-9]*\).*/\1/p")" = 1 ]'
+check "... and it is the static entry" sh -c \
+	"kvsctl fdb show kvsage | grep -q '52:54:00:00:00:99 .* static'"
+check "fdb del removes it" kvsctl fdb del kvsage 52:54:00:00:00:99
+check "fdb del of a missing entry: ENOENT with a reason" sh -c \
+	"! kvsctl fdb del kvsage 52:54:00:00:00:99 2>/tmp/err && grep -q 'no entry' /tmp/err"
 held_stop
 kvsctl switch del kvsage
 
