@@ -403,6 +403,21 @@ static void put_fdb_opts(struct nlmsghdr *nlh, int argc, char **argv,
 	}
 }
 
+/* fdb add|del|flush SWITCH [MAC] [port ID] [vlan VID] */
+static int fdb_write(uint8_t cmd, int argc, char **argv, int has_mac,
+		     int port_ok)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[16];
+	struct nlmsghdr *nlh = msg_start(buf, family, cmd, 0);
+
+	snprintf(what, sizeof(what), "fdb %s", argv[0]);
+	mnl_attr_put_strz(nlh, VHOST_KVS_A_FDB_SWITCH, argv[1]);
+	if (has_mac)
+		put_mac(nlh, argv[2]);
+	put_fdb_opts(nlh, argc - 2 - has_mac, argv + 2 + has_mac, port_ok);
+	return talk(nlh, NULL, what) ? 1 : 0;
+}
+
 static int cmd_fdb(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -413,26 +428,12 @@ static int cmd_fdb(int argc, char **argv)
 		mnl_attr_put_strz(nlh, VHOST_KVS_A_FDB_SWITCH, argv[1]);
 		return show(nlh, fdb_cb, "fdb show");
 	}
-	if (argc >= 5 && !strcmp(argv[0], "add")) {
-		nlh = msg_start(buf, family, VHOST_KVS_CMD_FDB_ADD, 0);
-		mnl_attr_put_strz(nlh, VHOST_KVS_A_FDB_SWITCH, argv[1]);
-		put_mac(nlh, argv[2]);
-		put_fdb_opts(nlh, argc - 3, argv + 3, 1);
-		return talk(nlh, NULL, "fdb add") ? 1 : 0;
-	}
-	if (argc >= 3 && !strcmp(argv[0], "del")) {
-		nlh = msg_start(buf, family, VHOST_KVS_CMD_FDB_DEL, 0);
-		mnl_attr_put_strz(nlh, VHOST_KVS_A_FDB_SWITCH, argv[1]);
-		put_mac(nlh, argv[2]);
-		put_fdb_opts(nlh, argc - 3, argv + 3, 0);
-		return talk(nlh, NULL, "fdb del") ? 1 : 0;
-	}
-	if (argc >= 2 && !strcmp(argv[0], "flush")) {
-		nlh = msg_start(buf, family, VHOST_KVS_CMD_FDB_FLUSH, 0);
-		mnl_attr_put_strz(nlh, VHOST_KVS_A_FDB_SWITCH, argv[1]);
-		put_fdb_opts(nlh, argc - 2, argv + 2, 1);
-		return talk(nlh, NULL, "fdb flush") ? 1 : 0;
-	}
+	if (argc >= 5 && !strcmp(argv[0], "add"))
+		return fdb_write(VHOST_KVS_CMD_FDB_ADD, argc, argv, 1, 1);
+	if (argc >= 3 && !strcmp(argv[0], "del"))
+		return fdb_write(VHOST_KVS_CMD_FDB_DEL, argc, argv, 1, 0);
+	if (argc >= 2 && !strcmp(argv[0], "flush"))
+		return fdb_write(VHOST_KVS_CMD_FDB_FLUSH, argc, argv, 0, 1);
 	usage();
 	return 2;
 }
