@@ -21,17 +21,28 @@ nic() { # N: vhost-net on tapN
 	echo "-netdev tap,id=n0,ifname=tap$1,script=no,downscript=no,vhost=on" \
 		"-device virtio-net-pci,netdev=n0,romfile=,mac=52:54:00:00:00:0$1"
 }
-# shellcheck disable=SC2046
-check "vm1 boots with vhost-net" guest_start vm1 10.9.0.1/24 $(nic 1)
-# shellcheck disable=SC2046
-check "vm2 boots with vhost-net" guest_start vm2 10.9.0.2/24 $(nic 2)
+pingable() { ping -c 1 -W 1 "$1" >/dev/null; }
+# Both guests up and reachable from L1. Nested under TCG, a guest now and
+# then comes up with a dead network (seen 1 run in 5): one restart of the
+# pair, said in the output, before that counts as a failure.
+boot_pair() {
+	# shellcheck disable=SC2046
+	guest_start vm1 10.9.0.1/24 $(nic 1) &&
+		guest_start vm2 10.9.0.2/24 $(nic 2) &&
+		retry 30 pingable 10.9.0.1 && retry 30 pingable 10.9.0.2
+}
+if ! boot_pair; then
+	echo "# the nested guests did not come up reachable; restarting them once"
+	guests_stop
+	boot_pair
+fi
+check "vm1 and vm2 boot with vhost-net" sh -c '[ -s /tmp/vm1.pid ] && [ -s /tmp/vm2.pid ]'
 
 has_vhost_worker() { grep -qs '^vhost-' /proc/"$(cat /tmp/"$1".pid)"/task/*/comm; }
 check "vm1 runs a vhost worker thread" has_vhost_worker vm1
 check "vm2 runs a vhost worker thread" has_vhost_worker vm2
-pingable() { ping -c 1 -W 1 "$1" >/dev/null; }
-check "L1 reaches vm1 over the bridge" retry 30 pingable 10.9.0.1
-check "L1 reaches vm2 over the bridge" retry 30 pingable 10.9.0.2
+check "L1 reaches vm1 over the bridge" retry 5 pingable 10.9.0.1
+check "L1 reaches vm2 over the bridge" retry 5 pingable 10.9.0.2
 
 out=$(guest_run vm2 60 ping -c 5 -W 2 10.9.0.1)
 echo "$out" | sed 's/^/# /'
@@ -43,7 +54,10 @@ out=$(guest_run vm2 90 iperf3 -c 10.9.0.1 -t 3 -f m)
 echo "$out" | tail -n 4 | sed 's/^/# /'
 tcp_ok() { echo "$out" | grep -E 'receiver' | grep -qE '[0-9.]+ Mbits/sec'; }
 check "vm2 -> vm1 iperf3 TCP completes" tcp_ok
-out=$(guest_run vm2 90 iperf3 -c 10.9.0.1 -u -b 0 -l 64 -t 2)
+# 20 Mbit/s, not unlimited (-b 0): a nested guest flooding at full speed
+# starved iperf3's own control connection now and then (the run hung
+# until the 90 s limit); 64 B frames top out below 10 Mbit/s here anyway.
+out=$(guest_run vm2 90 iperf3 -c 10.9.0.1 -u -b 20M -l 64 -t 2)
 echo "$out" | tail -n 4 | sed 's/^/# /'
 udp_ok() { echo "$out" | grep -qE 'receiver'; }
 check "vm2 -> vm1 iperf3 UDP 64 B completes" udp_ok
