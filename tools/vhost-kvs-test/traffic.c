@@ -13,7 +13,8 @@
  *          Linux bridge (kvs-br0): the peer vhost-kvs is measured against.
  * -m       oneway: port 0 sends to port 1 (other ports idle);
  *          mesh: every port sends to every other port in turn.
- * -w       frames in flight per sending port (default 64, at most 256)
+ * -w       frames in flight per sending port (default 64, at most 256):
+ *          on its TX ring, and (unless -q, -x, -X) not yet received
  * -q       check headers and sequence numbers only, not payload bytes
  *          (for benchmarks; correctness runs check everything).
  * -M       no mergeable RX buffers: legacy 10-byte header, one 4 KiB
@@ -114,6 +115,7 @@ struct port {
 	uint64_t sent, tx_done, rx_ok, rx_bad, rx_dup, rx_foreign, rx_hello;
 	uint64_t rx_flooded;		/* -u: intact copies for another port */
 	uint64_t rx_segs;		/* -g: frames that made up the GSO frames */
+	uint64_t rx_from[MAX_PORTS];	/* frames received whole, by source */
 	uint32_t *gso_bytes[MAX_PORTS];	/* -g: per source, payload bytes seen */
 	struct virtio_net_hdr_mrg_rxbuf vhdr;	/* of the frame being checked */
 	uint32_t heard;			/* bitmap of ports whose hello arrived */
@@ -476,8 +478,10 @@ static void rx_check_gso(struct port *p, unsigned int me, const uint8_t *fr,
 		p->rx_dup++;
 		return;
 	}
-	if (p->gso_bytes[src][fseq] == total)
+	if (p->gso_bytes[src][fseq] == total) {
 		p->rx_ok++;
+		p->rx_from[src]++;
+	}
 	return;
 bad:
 	p->rx_bad++;
@@ -510,13 +514,32 @@ static int kick_wanted(struct guest *g, unsigned int idx)
 		 VRING_USED_F_NO_NOTIFY);
 }
 
+/*
+ * Frames of @me sent but not yet received anywhere. Correctness runs keep
+ * it under the window: TX completes as soon as a frame is copied, so only
+ * this end-to-end limit keeps a sender from overrunning a receiver, whose
+ * drops (counted by the switch) would then look like lost frames.
+ * Benchmarks (-q) and runs that lose frames on purpose (-x, -X) do not.
+ */
+static int e2e_full(unsigned int me)
+{
+	uint64_t got = 0;
+
+	if (quick || blackhole || stop_mode)
+		return 0;
+	for (unsigned int d = 0; d < nports; d++)
+		got += ports[d].rx_from[me];
+	return ports[me].sent - got >= window;
+}
+
 static int tx_fill(unsigned int me)
 {
 	struct port *p = &ports[me];
 	int posted = 0;
 	unsigned int dst;
 
-	while (p->inflight < window && (dst = next_dst(p, me)) < nports) {
+	while (p->inflight < window && !e2e_full(me) &&
+	       (dst = next_dst(p, me)) < nports) {
 		uint16_t slot = p->next_slot++ % GUEST_QSIZE;
 		uint64_t at = TXBUF_AT + (uint64_t)slot * TXSLOT_LEN;
 
@@ -600,6 +623,7 @@ static void rx_check(struct port *p, unsigned int me, const uint8_t *fr,
 		return;
 	}
 	p->rx_ok++;
+	p->rx_from[f->src_port]++;
 }
 
 /* One frame may span several buffers (MRG_RXBUF: num_buffers). */
