@@ -17,7 +17,9 @@ set -euo pipefail
 src=$BUILD/qemu-src out=$BUILD/qemu-build dst=$BUILD/qemu
 stamp=$dst/.stamp
 
-want=$({ cat "$TOP"/qemu/*.patch 2>/dev/null || true; cat "$0"; } | sha256sum | cut -d' ' -f1)
+uapi="$TOP/include/uapi/linux/vhost_kvs.h $TOP/include/uapi/linux/vhost_kvs_netlink.h"
+# shellcheck disable=SC2086
+want=$({ cat "$TOP"/qemu/*.patch 2>/dev/null || true; cat "$0" $uapi; } | sha256sum | cut -d' ' -f1)
 if [ -x "$dst/qemu-system-x86_64" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
 	log "qemu: up to date ($dst/qemu-system-x86_64)"
 	exit 0
@@ -53,6 +55,10 @@ apply_patches() {
 		patch -d "$src" -p1 --forward --quiet <"$p" ||
 			die "qemu: $(basename "$p") does not apply to Debian's QEMU"
 	done
+	# The driver's user API, the way QEMU's update-linux-headers.sh
+	# imports kernel headers: one source of truth, this tree's uapi.
+	# shellcheck disable=SC2086
+	install -m 0644 $uapi "$src/linux-headers/linux/"
 }
 
 log "qemu: build dependencies"
