@@ -4,7 +4,8 @@
 #
 # l2: what a nested guest needs: busybox, iproute2, iperf3, ethtool and the
 #     guest agent (scripts/l2/init).
-# l1: the test host: all of l2, plus QEMU for nested guests, the project's
+# l1: the test host: all of l2, plus QEMU for nested guests (Debian's and
+#     qemu-kvs, built with qemu/*.patch), the project's
 #     test programs and L1 test scripts, the kernel BZIMAGE and an l2
 #     initramfs to boot guests with.
 # Binaries come from the build machine with the shared libraries ldd names.
@@ -50,6 +51,11 @@ l1)
 	[ -f "$bzimage" ] || die "l1 initramfs needs a bzImage"
 	install -m 0755 "$TOP/scripts/l1/init" "$stage/init"
 	add_bin /usr/bin/qemu-system-x86_64
+	# QEMU built from Debian's source with qemu/*.patch (-netdev vhost-kvs).
+	kq=$BUILD/qemu/qemu-system-x86_64
+	[ -x "$kq" ] || die "no $kq (run scripts/qemu-build.sh)"
+	install -D -m 0755 "$kq" "$stage/usr/bin/qemu-kvs"
+	add_libs "$kq"
 	# Firmware QEMU loads for a -kernel boot without a NIC option ROM.
 	# Debian keeps SeaBIOS in its own package and directory.
 	for f in bios-256k.bin kvmvapic.bin linuxboot_dma.bin; do

@@ -3,6 +3,8 @@
 # vm-run.sh [-k normal|debug] [-t SECS] [-o DIR] TEST...
 #   -t  limit for the whole L1 run (default 1500 s); each test inside also
 #       has its own limit, KVS_TEST_TIMEOUT (default 600 s)
+#   KVS_L1_APPEND: more for L1's kernel command line (e.g. "panic=10" to
+#       keep an oops on the console before L1 powers off)
 #
 # Boot the project's kernel as L1 under QEMU with an initramfs holding the
 # test programs, run /kvs/tests/TEST.sh for each TEST inside it, and bring
@@ -36,6 +38,7 @@ kimg=$BUILD/kernel-$flavor/arch/x86/boot/bzImage
 outdir=${outdir:-$BUILD/vm-$flavor}
 mkdir -p "$outdir"
 initrd=$outdir/l1.cpio.gz
+"$TOP/scripts/qemu-build.sh" # nested guests' qemu-kvs; instant when built
 "$TOP/scripts/mkinitramfs.sh" l1 "$initrd" "$kimg"
 
 # KVM for L1 only where the CPU really offers it; this project's build
@@ -53,7 +56,7 @@ log "booting L1 ($flavor kernel, ${accel[1]}) for: $*; limit ${limit} s"
 t0=$SECONDS
 timeout "$limit" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 4096 \
 	-kernel "$kimg" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=6 kvs.tests=\"$*\" kvs.timeout=$test_limit" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=6 kvs.tests=\"$*\" kvs.timeout=$test_limit ${KVS_L1_APPEND:-}" \
 	-display none -monitor none -no-reboot -net none \
 	-serial file:"$console" -serial file:"$results" </dev/null &
 qpid=$!

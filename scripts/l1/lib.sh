@@ -10,7 +10,9 @@
 #   guest_run NAME SECS CMD    run CMD in the guest (bounded), print output
 #   guests_stop                stop every guest started here
 #
-# Guests are the project's kernel again with scripts/l2/init: console on
+# Guests are the project's kernel again with scripts/l2/init, run by
+# $L2_QEMU (default Debian's qemu-system-x86_64; qemu-kvs is the one
+# built with the patches in qemu/, which has -netdev vhost-kvs): console on
 # /tmp/NAME.log, agent on a pipe (/tmp/NAME.in, /tmp/NAME.out). They boot
 # with lapic=notscdeadline: nested under TCG's emulated SVM, the
 # TSC-deadline timer now and then stops firing and the guest hangs.
@@ -73,7 +75,7 @@ guest_launch() {
 	rm -f /tmp/"$name".in /tmp/"$name".out
 	mkfifo /tmp/"$name".in /tmp/"$name".out
 	# shellcheck disable=SC2046
-	qemu-system-x86_64 $(l2_accel) -m 256 -smp 1 -L /usr/share/qemu \
+	${L2_QEMU:-qemu-system-x86_64} $(l2_accel) -m 256 -smp 1 -L /usr/share/qemu \
 		-kernel /kvs/bzImage -initrd /kvs/l2.cpio.gz \
 		-append "console=ttyS0 panic=-1 loglevel=4 lapic=notscdeadline kvs.name=$name kvs.ip=$ip" \
 		-display none -vga none -monitor none -no-reboot \
@@ -155,4 +157,38 @@ guests_stop() {
 	local g
 	for g in $GUESTS; do guest_kill "$g"; done
 	GUESTS=""
+}
+
+# NICs of nested guest N (MAC 52:54:00:00:01:0N), for qemu-kvs:
+#   nic_kvs N SWITCH   a port of vhost-kvs switch SWITCH (-netdev vhost-kvs)
+#   nic_net N          vhost-net on tapN, which bridge_up put on br0
+nic_kvs() {
+	echo "-netdev vhost-kvs,id=n0,switch=$2" \
+		"-device virtio-net-pci,netdev=n0,romfile=,mac=52:54:00:00:01:0$1"
+}
+nic_net() {
+	echo "-netdev tap,id=n0,ifname=tap$1,script=no,downscript=no,vhost=on" \
+		"-device virtio-net-pci,netdev=n0,romfile=,mac=52:54:00:00:01:0$1"
+}
+bridge_up() { # N...: br0 with tapN (multi-queue-less, vnet_hdr) on it
+	local i
+	/usr/sbin/ip link add br0 type bridge && /usr/sbin/ip link set br0 up || return 1
+	for i; do
+		/usr/sbin/ip tuntap add "tap$i" mode tap vnet_hdr &&
+			/usr/sbin/ip link set "tap$i" master br0 &&
+			/usr/sbin/ip link set "tap$i" up || return 1
+	done
+}
+bridge_down() {
+	local t
+	for t in /sys/class/net/tap*; do
+		[ -e "$t" ] && /usr/sbin/ip link del "${t##*/}"
+	done
+	/usr/sbin/ip link del br0 2>/dev/null
+	return 0
+}
+
+# iperf3 output -> the receiver's Mbit/s ("" when there is none)
+iperf_mbps() {
+	sed -n 's/.* \([0-9.]*\) Mbits\/sec.*receiver.*/\1/p' | tail -n 1
 }
