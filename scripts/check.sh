@@ -54,6 +54,7 @@ suite() { # NAME CMD...
 step deps "$TOP/scripts/deps.sh" || { echo "0 passed, 1 failed"; exit 1; }
 step kernel-normal timed "$TOP/scripts/build-kernel.sh" normal
 step kernel-debug timed "$TOP/scripts/build-kernel.sh" debug
+step qemu-kvs timed "$TOP/scripts/qemu-build.sh"
 step module-out-of-tree "$TOP/scripts/build-module.sh"
 suite kunit "$TOP/scripts/kunit.sh"
 step checkpatch "$TOP/scripts/checkpatch.sh"
