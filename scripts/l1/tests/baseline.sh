@@ -52,17 +52,35 @@ echo "$out" | sed 's/^/# /'
 ping_ok() { echo "$out" | grep -q ' 5 packets received'; }
 check "vm2 pings vm1: 5 of 5 replies" ping_ok
 
-check "iperf3 server starts in vm1" guest_run vm1 20 iperf3 -s -D
-out=$(guest_run vm2 90 iperf3 -c 10.9.0.1 -t 3 -f m)
-echo "$out" | tail -n 4 | sed 's/^/# /'
-tcp_ok() { echo "$out" | grep -E 'receiver' | grep -qE '[0-9.]+ Mbits/sec'; }
-check "vm2 -> vm1 iperf3 TCP completes" tcp_ok
+# iperf3 from vm2 to vm1 (server started on demand). A nested guest now
+# and then stalls whole under TCG (its agent stops answering too; seen
+# with vhost-net and vhost-kvs alike): one restart of the pair per run,
+# said in the output, before a run counts as failed.
+restarted=0
+iperf_run() { # ARGS...: prints iperf3's output; fails without a result
+	local out
+	guest_run vm1 20 'pidof iperf3 >/dev/null || iperf3 -s -D' >/dev/null
+	out=$(guest_run vm2 90 iperf3 -c 10.9.0.1 "$@")
+	echo "$out"
+	echo "$out" | grep -q receiver
+}
+iperf_checked() { # DESC ARGS...
+	local desc=$1 out
+	shift
+	if ! out=$(iperf_run "$@") && [ $restarted -eq 0 ]; then
+		restarted=1
+		echo "$out" | tail -n 3 | sed 's/^/#   (stalled) /'
+		echo "# a nested guest stalled; restarting the pair once"
+		guests_stop
+		boot_pair && out=$(iperf_run "$@")
+	fi
+	echo "$out" | tail -n 4 | sed 's/^/# /'
+	check "$desc" sh -c 'echo "$1" | grep receiver | grep -qE "[0-9.]+ [KM]bits/sec"' _ "$out"
+}
+iperf_checked "vm2 -> vm1 iperf3 TCP completes" -t 3 -f m
 # 20 Mbit/s, not unlimited (-b 0): a nested guest flooding at full speed
 # starved iperf3's own control connection now and then (the run hung
 # until the 90 s limit); 64 B frames top out below 10 Mbit/s here anyway.
-out=$(guest_run vm2 90 iperf3 -c 10.9.0.1 -u -b 20M -l 64 -t 2)
-echo "$out" | tail -n 4 | sed 's/^/# /'
-udp_ok() { echo "$out" | grep -qE 'receiver'; }
-check "vm2 -> vm1 iperf3 UDP 64 B completes" udp_ok
+iperf_checked "vm2 -> vm1 iperf3 UDP 64 B completes" -u -b 20M -l 64 -t 2
 
 exit $((FAILS > 0))
