@@ -72,6 +72,7 @@ wait $tpid 2>/dev/null || true
 log "L1 ran for $((SECONDS - t0)) s (qemu rc=$rc)"
 
 tr -d '\r' <"$results" >"$results.clean"
+sed -n 's/^KVS_DMESG //p' "$results.clean" >"$outdir/dmesg.log"
 pass=$(grep -c '^ok ' "$results.clean" || true)
 fail=$(grep -c '^not ok ' "$results.clean" || true)
 problems=()
@@ -86,7 +87,8 @@ for t; do
 	fi
 done
 grep -q '^KVS_L1_DONE' "$results.clean" || problems+=("L1 did not complete (qemu rc=$rc)")
-if grep -nE 'BUG:|WARNING:|Oops|Kernel panic|KASAN|UBSAN|possible circular|possible recursive|inconsistent lock state|suspicious RCU|kmemleak: [0-9]+ new' "$console" >"$outdir/kernel-problems.log"; then
+kpat='BUG:|WARNING:|Oops|Kernel panic|KASAN|UBSAN|possible circular|possible recursive|inconsistent lock state|suspicious RCU|kmemleak: [0-9]+ new'
+if grep -nE "$kpat" "$console" "$outdir/dmesg.log" >"$outdir/kernel-problems.log"; then
 	problems+=("kernel log reports problems (see below)")
 fi
 for p in "${problems[@]}"; do
@@ -105,6 +107,9 @@ if [ "$fail" -gt 0 ]; then
 	echo "----- L1 console ($console), last 150 lines -----"
 	tail -n 150 "$console"
 	[ -s "$outdir/kernel-problems.log" ] && { echo "----- kernel problems -----"; cat "$outdir/kernel-problems.log"; }
+	# From the first problem on: the traces the console may have missed.
+	first=$(grep -nE "$kpat" "$outdir/dmesg.log" | head -n 1 | cut -d: -f1)
+	[ -n "$first" ] && { echo "----- L1 kernel log (dmesg) from line $first -----"; tail -n +"$first" "$outdir/dmesg.log" | head -n 200; }
 fi
 echo "vm-run($flavor): $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -135,6 +135,11 @@ static long kvs_reset_owner(struct kvs_port *port)
 		err = -ENOMEM;
 		goto out;
 	}
+	/* Other ports queue work on this port's worker, which the reset
+	 * frees without waiting for them: leave the switch first (its
+	 * grace period covers them). A new owner attaches again.
+	 */
+	kvs_port_detach(port);
 	kvs_port_stop(port);
 	kvs_coalesce_stop(port);
 	vhost_dev_flush(&port->dev);
