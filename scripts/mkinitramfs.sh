@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # mkinitramfs.sh l1|l2 OUT.cpio.gz [BZIMAGE]
 #
-# l2: what a nested guest needs: busybox, iproute2, iperf3, ethtool and the
-#     guest agent (scripts/l2/init).
+# l2: what a nested guest needs: busybox, iproute2, iperf3, ethtool, kvs-rr
+#     and the guest agent (scripts/l2/init).
 # l1: the test host: all of l2, plus QEMU for nested guests (Debian's and
 #     qemu-kvs, built with qemu/*.patch), the project's
 #     test programs and L1 test scripts, the kernel BZIMAGE and an l2
@@ -39,6 +39,8 @@ mkdir -p "$stage"/{bin,dev,proc,sys,tmp,run,etc,kvs}
 install -m 0755 /bin/busybox "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 add_bin /usr/sbin/ip /usr/bin/iperf3 /usr/sbin/ethtool
+mkdir -p "$stage/usr/bin"
+make -s -C "$TOP/tools/kvs-rr" O="$stage/usr/bin" # TCP request/response
 echo "root:x:0:0:root:/:/bin/sh" >"$stage/etc/passwd"
 echo "root:x:0:" >"$stage/etc/group"
 printf '127.0.0.1 localhost\n' >"$stage/etc/hosts"

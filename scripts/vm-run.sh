@@ -5,6 +5,8 @@
 #       has its own limit, KVS_TEST_TIMEOUT (default 600 s)
 #   KVS_L1_APPEND: more for L1's kernel command line (e.g. "panic=10" to
 #       keep an oops on the console before L1 powers off)
+#   KVS_BENCH_REPS, KVS_BENCH_GUEST_REPS, KVS_DEMO_SECS: passed on to the
+#       L1 scripts that read them (bench.sh, demo.sh)
 #
 # Boot the project's kernel as L1 under QEMU with an initramfs holding the
 # test programs, run /kvs/tests/TEST.sh for each TEST inside it, and bring
@@ -49,14 +51,24 @@ else
 	accel=(-accel tcg,thread=multi -cpu max)
 fi
 
+# Knobs of the L1 scripts reach them as init's environment: the kernel
+# hands NAME=VALUE words of its command line it does not know to init.
+envargs=""
+for v in KVS_BENCH_REPS KVS_BENCH_GUEST_REPS KVS_DEMO_SECS; do
+	[ -n "${!v:-}" ] && envargs+=" $v=${!v}"
+done
+
 console=$outdir/console.log results=$outdir/results.log
 : >"$console"
 : >"$results"
 log "booting L1 ($flavor kernel, ${accel[1]}) for: $*; limit ${limit} s"
 t0=$SECONDS
+# tsc=reliable: under TCG the clocksource watchdog now and then finds the
+# TSC "skewed" against the emulated HPET and switches L1 to HPET mid-run;
+# the nested guests' clocks (kvmclock, from L1's TSC) stall after that.
 timeout "$limit" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 4096 \
 	-kernel "$kimg" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=6 kvs.tests=\"$*\" kvs.timeout=$test_limit ${KVS_L1_APPEND:-}" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=6 tsc=reliable kvs.tests=\"$*\" kvs.timeout=$test_limit${envargs} ${KVS_L1_APPEND:-}" \
 	-display none -monitor none -no-reboot -net none \
 	-serial file:"$console" -serial file:"$results" </dev/null &
 qpid=$!

@@ -9,6 +9,7 @@
 #                              agent answers; restart it up to 3 times
 #   guest_run NAME SECS CMD    run CMD in the guest (bounded), print output
 #   guests_stop                stop every guest started here
+#   qmp_args, qmp, qmp_event   QEMU's QMP over a pipe (see below)
 #
 # Guests are the project's kernel again with scripts/l2/init, run by
 # $L2_QEMU (default Debian's qemu-system-x86_64; qemu-kvs is the one
@@ -79,6 +80,7 @@ guest_launch() {
 		-kernel /kvs/bzImage -initrd /kvs/l2.cpio.gz \
 		-append "console=ttyS0 panic=-1 loglevel=4 lapic=notscdeadline kvs.name=$name kvs.ip=$ip" \
 		-display none -vga none -monitor none -no-reboot \
+		-name "$name,debug-threads=on" \
 		-serial file:/tmp/"$name".log -serial pipe:/tmp/"$name" \
 		"$@" </dev/null >/tmp/"$name".err 2>&1 &
 	echo $! >/tmp/"$name".pid
@@ -159,6 +161,42 @@ guests_stop() {
 	GUESTS=""
 }
 
+# QMP, QEMU's control protocol, over a pipe (no socket tools in L1):
+#   qmp_args NAME      the QEMU arguments that open it (/tmp/NAME.qmp.*)
+#   qmp NAME JSON      send one command once the greeting came, print the
+#                      answer line; fails on an error answer or none in 30 s
+#   qmp_event NAME EV  wait (30 s) for event EV, e.g. DEVICE_DELETED
+qmp_args() {
+	rm -f /tmp/"$1".qmp.in /tmp/"$1".qmp.out /tmp/"$1".qmp.log
+	mkfifo /tmp/"$1".qmp.in /tmp/"$1".qmp.out
+	: >/tmp/"$1".qmp.log
+	echo "-chardev pipe,id=qmp,path=/tmp/$1.qmp -mon chardev=qmp,mode=control"
+}
+qmp_lines() { grep -c "$2" /tmp/"$1".qmp.log; }
+qmp() {
+	local name=$1 n0 i line
+	if [ ! -s /tmp/"$name".qmp.log ]; then # first use: start reading
+		cat /tmp/"$name".qmp.out >>/tmp/"$name".qmp.log &
+		retry 30 grep -q '"QMP"' /tmp/"$name".qmp.log || return 1
+		timeout 5 sh -c 'echo "{\"execute\": \"qmp_capabilities\"}" >"$1"' _ \
+			/tmp/"$name".qmp.in || return 1
+		retry 30 grep -q '"return"' /tmp/"$name".qmp.log || return 1
+	fi
+	n0=$(grep -cE '"return"|"error"' /tmp/"$name".qmp.log)
+	timeout 5 sh -c 'printf "%s\n" "$2" >"$1"' _ /tmp/"$name".qmp.in "$2" || return 1
+	for i in $(seq 150); do
+		line=$(grep -E '"return"|"error"' /tmp/"$name".qmp.log | tail -n +$((n0 + 1)) | head -n 1)
+		if [ -n "$line" ]; then
+			echo "$line"
+			case $line in *'"error"'*) return 1 ;; esac
+			return 0
+		fi
+		sleep 0.2
+	done
+	return 1
+}
+qmp_event() { retry 30 grep -q "\"event\": \"$2\"" /tmp/"$1".qmp.log; }
+
 # NICs of nested guest N (MAC 52:54:00:00:01:0N), for qemu-kvs:
 #   nic_kvs N SWITCH   a port of vhost-kvs switch SWITCH (-netdev vhost-kvs)
 #   nic_net N          vhost-net on tapN, which bridge_up put on br0
@@ -192,3 +230,67 @@ bridge_down() {
 iperf_mbps() {
 	sed -n 's/.* \([0-9.]*\) Mbits\/sec.*receiver.*/\1/p' | tail -n 1
 }
+
+# --- Two guests measured against each other (demo, bench): vm1 10.10.0.1
+# and vm2 10.10.0.2; vm2 is the client. Each figure function prints one
+# number, or nothing when the run gave none.
+#
+#   pair_up kvs|net     boot the pair on switch sw0 (created by the
+#                       caller) or on tap1/tap2 of br0 (made here, with
+#                       Debian's own QEMU: the stack users run today)
+#   pair_down           stop the guests (and the bridge)
+#   pair_tcp_mbps SECS  iperf3 TCP vm2 -> vm1, receiver's Mbit/s
+#   pair_udp64_fps SECS iperf3 UDP 64 B vm2 -> vm1, datagrams received/s
+#   pair_ping_ms N      average RTT of N pings vm2 -> vm1
+#   pair_rr SECS        kvs-rr 1-byte TCP request/response: "tps mean_us"
+#
+# A nested guest now and then stalls whole under TCG (its agent goes
+# silent too; seen on both backends): a run that gives no figure is
+# repeated once, and the output says so.
+pair_up() {
+	local backend=$1 i
+	if [ "$backend" = net ]; then
+		bridge_up 1 2 || return 1
+		L2_QEMU=qemu-system-x86_64
+	else
+		L2_QEMU=qemu-kvs
+	fi
+	for i in 1 2; do
+		# shellcheck disable=SC2046
+		guest_start vm$i 10.10.0.$i/24 $(nic_"$backend" $i sw0) || return 1
+	done
+	retry 10 pair_pings 1 && guest_run vm1 20 iperf3 -s -D >/dev/null &&
+		guest_run vm1 20 kvs-rr -s -D >/dev/null
+}
+pair_down() {
+	guests_stop
+	bridge_down
+}
+pair_pings() { # N: N of N answered
+	guest_run vm2 30 ping -c "$1" -W 2 10.10.0.1 | grep -q " $1 packets received"
+}
+# pair_once SECS FILTER CMD...: run CMD in vm2, print what FILTER finds;
+# once more when it found nothing.
+pair_once() {
+	local secs=$1 filter=$2 out v try
+	shift 2
+	for try in 1 2; do
+		out=$(guest_run vm2 $((secs + 60)) "$@")
+		v=$(echo "$out" | $filter)
+		[ -n "$v" ] && { echo "$v"; return 0; }
+		echo "# (no figure from '$*', try $try): $(echo "$out" | tail -n 2 | tr '\n' ' ')" >&2
+	done
+	return 1
+}
+udp_fps() { # iperf3 UDP output -> datagrams received per second
+	awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\/[0-9]+$/) {
+		split($i, lt, "/"); split($3, iv, "-"); print (lt[2] - lt[1]) / iv[2] } }' | tail -n 1
+}
+ping_avg() { sed -n 's/.*= [0-9.]*\/\([0-9.]*\)\/.*/\1/p'; }
+rr_fields() { sed -n 's/^rr .* tps=\([0-9.]*\) mean_us=\([0-9.]*\) .*/\1 \2/p'; }
+pair_tcp_mbps() { pair_once "$1" iperf_mbps iperf3 -c 10.10.0.1 -t "$1" -f m; }
+pair_udp64_fps() {
+	pair_once "$1" udp_fps iperf3 -c 10.10.0.1 -u -b 20M -l 64 -t "$1"
+}
+pair_ping_ms() { pair_once "$1" ping_avg ping -c "$1" -i 0.2 10.10.0.1; }
+pair_rr() { pair_once "$1" rr_fields kvs-rr -c 10.10.0.1 -t "$1"; }

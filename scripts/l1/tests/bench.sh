@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Benchmark, not a test: the same kvs-traffic load on vhost-net + tap +
 # bridge and on vhost-kvs, side by side in this one boot, REPS runs of each,
-# medians. Prints one "bench" line per case and one "ratio" line per metric
+# medians; then two real guests on each (iperf3, ping, kvs-rr). Prints one "bench" line per case and one "ratio" line per metric
 # (vhost-kvs / vhost-net); scripts/bench.sh turns them into
 # Documentation/benchmarks.rst.
 . /kvs/lib.sh
@@ -61,5 +61,46 @@ case_run 64k -p 2 -s 65535 -n 3000 -t 60
 case_run gso64k -g tcp4 -O -p 2 -s 65535 -n 3000 -t 60
 case_run mesh64 -p 4 -s 64 -n 30000 -m mesh -t 60
 case_run mesh1500 -p 4 -s 1500 -n 10000 -m mesh -t 60
+
+# --- Real guests: two nested Linux guests with virtio-net, vm2 -> vm1,
+# on vhost-kvs (qemu-kvs -netdev vhost-kvs, switch sw0) and on vhost-net +
+# tap + bridge (Debian's QEMU), rounds alternating between the two so a
+# slow phase of the test host hits both alike. One "guest" line per
+# metric (medians) and one ratio line each.
+GREPS=${KVS_BENCH_GUEST_REPS:-3}
+trap pair_down EXIT
+kvsctl switch add sw0 || exit 1
+guest_round() { # BACKEND: appends "tcp udp64 ping rr_tps rr_us" to /tmp/g.BACKEND
+	local tcp='' udp='' ping='' rr=''
+	if pair_up "$1"; then
+		tcp=$(pair_tcp_mbps 5)
+		udp=$(pair_udp64_fps 3)
+		ping=$(pair_ping_ms 20)
+		rr=$(pair_rr 5)
+	else
+		echo "# $1: the guests did not come up"
+	fi
+	pair_down
+	echo "# round $1: TCP ${tcp:-?} Mbit/s, UDP 64 B ${udp:-?} f/s, ping ${ping:-?} ms, TCP RR ${rr:-?} (tps mean_us)"
+	echo "${tcp:-nan} ${udp:-nan} ${ping:-nan} ${rr:-nan nan}" >>/tmp/g."$1"
+}
+col() { awk -v c="$2" '$c != "nan" { print $c }' /tmp/g."$1" | median; }
+guest_metric() { # NAME COLUMN UNIT BETTER
+	local net kvs
+	net=$(col net "$2") kvs=$(col kvs "$2")
+	echo "guest $1 net=$net kvs=$kvs unit=$3 better=$4"
+	ratio "guest_$1" "$kvs" "$net"
+}
+rm -f /tmp/g.net /tmp/g.kvs
+for r in $(seq "$GREPS"); do
+	guest_round kvs
+	guest_round net
+done
+guest_metric tcp_mbps 1 Mbit/s higher
+guest_metric udp64_fps 2 frames/s higher
+guest_metric ping_ms 3 ms lower
+guest_metric tcp_rr_tps 4 transactions/s higher
+guest_metric tcp_rr_us 5 us lower
+kvsctl switch del sw0
 cat /tmp/ratios
 echo "ok - bench finished"

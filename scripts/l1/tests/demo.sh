@@ -4,37 +4,23 @@
 # between them, the same two guests on vhost-net + tap + bridge, the
 # figures side by side, then the switch's ports, learned MACs and counters.
 . /kvs/lib.sh
-trap 'guests_stop; bridge_down' EXIT
-export L2_QEMU=qemu-kvs
+trap pair_down EXIT
 SECS=${KVS_DEMO_SECS:-5}
 
 echo "# test host: kernel $(uname -r), $(nproc) CPUs, /dev/vhost-kvs is char $(cat /sys/class/misc/vhost-kvs/dev)"
 
-ping_once() { guest_run vm2 20 ping -c 1 -W 2 10.10.0.1 >/dev/null; }
-
 # pair BACKEND: vm1 and vm2 on BACKEND; ping and iperf3 TCP vm2 -> vm1.
 # Sets MBPS and RTT (ms, average of 10 pings).
 pair() {
-	local backend=$1 out i
+	local i
 	MBPS='' RTT=''
+	pair_up "$1" || return 1
 	for i in 1 2; do
-		# shellcheck disable=SC2046
-		guest_start vm$i 10.10.0.$i/24 $(nic_"$backend" $i sw0) || return 1
-		echo "#   vm$i: qemu-kvs ... $(nic_"$backend" $i sw0)"
+		echo "#   vm$i: $L2_QEMU ... $(nic_"$1" $i sw0)"
 	done
-	retry 5 ping_once || return 1
-	out=$(guest_run vm2 30 ping -c 10 -i 0.2 10.10.0.1)
-	echo "$out" | tail -n 2 | sed 's/^/#   /'
-	RTT=$(echo "$out" | sed -n 's/.*= [0-9.]*\/\([0-9.]*\)\/.*/\1/p')
-	guest_run vm1 20 iperf3 -s -D >/dev/null
-	echo "#   \$ iperf3 -c 10.10.0.1 -t $SECS   (in vm2)"
-	for i in 1 2; do # one retry: nested guests now and then stall
-		out=$(guest_run vm2 $((SECS + 60)) iperf3 -c 10.10.0.1 -t "$SECS" -f m)
-		MBPS=$(echo "$out" | iperf_mbps)
-		[ -n "$MBPS" ] && break
-		echo "$out" | tail -n 5 | sed 's/^/#   (failed) /'
-	done
-	echo "$out" | grep -E 'sender|receiver' | sed 's/^/#   /'
+	echo "#   \$ ping -c 10 -i 0.2 10.10.0.1; iperf3 -c 10.10.0.1 -t $SECS   (in vm2)"
+	RTT=$(pair_ping_ms 10) && MBPS=$(pair_tcp_mbps "$SECS")
+	echo "#   ping RTT ${RTT:-?} ms, iperf3 TCP ${MBPS:-?} Mbit/s"
 	[ -n "$MBPS" ] && [ -n "$RTT" ]
 }
 
@@ -54,17 +40,15 @@ for c in "switch show" "port show sw0" "fdb show sw0"; do
 done
 fwd() { kvsctl -j port show sw0 | grep -qE '"tx-frames": *[1-9]'; }
 check "the switch counted the guests' frames" fwd
-guests_stop
+pair_down
 check "both ports left when the guests stopped" \
 	retry 10 sh -c 'kvsctl switch show sw0 | grep -q " ports 0 "'
 kvsctl switch del sw0
 
 echo "# --- 4. the same two guests on vhost-net + tap + bridge (the peer)"
-bridge_up 1 2
 check "vm1 and vm2 on vhost-net + tap + bridge: ping and iperf3 TCP" pair net
 net_mbps=$MBPS net_rtt=$RTT
-guests_stop
-bridge_down
+pair_down
 
 echo "# --- 5. side by side (one short run each, same boot; make bench for medians)"
 printf '#   %-26s %12s %12s\n' "" "iperf3 TCP" "ping RTT"

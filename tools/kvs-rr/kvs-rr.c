@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvs-rr: TCP request/response latency between two guests.
+ *
+ *   kvs-rr -s [-p PORT] [-D]            serve (-D: in the background)
+ *   kvs-rr -c HOST [-p PORT] [-t SECS] [-l BYTES]
+ *
+ * The client sends a request of BYTES (default 1) on one connection,
+ * waits for the whole response of the same size, and repeats for SECS
+ * seconds (default 5), like netperf's TCP_RR. It prints one line:
+ *
+ *   rr transactions=N secs=S tps=T mean_us=M p50_us=A p99_us=B
+ *
+ * and exits non-zero when no transaction completed. One transaction in
+ * flight at a time: the figure is latency, not throughput.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RR_MAX_BYTES	65536
+#define RR_MAX_SAMPLES	(1 << 22)
+
+static void die(const char *what)
+{
+	fprintf(stderr, "kvs-rr: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* Move exactly @len bytes; false on end of stream or error. */
+static int xfer(int fd, char *buf, size_t len, int writing)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = writing ? write(fd, buf + done, len - done) :
+			      read(fd, buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 0;
+		done += n;
+	}
+	return 1;
+}
+
+static void set_nodelay(int fd)
+{
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+/* Echo each request back until the client hangs up. */
+static void serve_one(int fd)
+{
+	static char buf[RR_MAX_BYTES];
+	ssize_t n;
+
+	set_nodelay(fd);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (!xfer(fd, buf, n, 1))
+			break;
+	close(fd);
+}
+
+static int serve(int port, int daemon_mode)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int one = 1, lfd, fd;
+
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (lfd < 0)
+		die("socket");
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	sa.sin_port = htons(port);
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 8))
+		die("bind/listen");
+	if (daemon_mode && daemon(0, 0))
+		die("daemon");
+	signal(SIGCHLD, SIG_IGN);	/* no zombies from finished clients */
+	for (;;) {
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0) {
+			if (errno == EINTR)
+				continue;
+			die("accept");
+		}
+		if (fork() == 0) {
+			close(lfd);
+			serve_one(fd);
+			_exit(0);
+		}
+		close(fd);
+	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int client(const char *host, int port, double secs, size_t len)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	static char buf[RR_MAX_BYTES];
+	double t0, t, end, sum = 0, *lat;
+	size_t n = 0;
+	int fd;
+
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+		fprintf(stderr, "kvs-rr: %s is not an IPv4 address\n", host);
+		return 2;
+	}
+	sa.sin_port = htons(port);
+	lat = malloc(RR_MAX_SAMPLES * sizeof(*lat));
+	if (!lat)
+		die("malloc");
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		die("connect");
+	set_nodelay(fd);
+	memset(buf, 'r', len);
+	end = now_us() + secs * 1e6;
+	t0 = now_us();
+	for (t = t0; t < end && n < RR_MAX_SAMPLES; n++) {
+		double start = t;
+
+		if (!xfer(fd, buf, len, 1) || !xfer(fd, buf, len, 0)) {
+			fprintf(stderr, "kvs-rr: connection lost after %zu\n", n);
+			break;
+		}
+		t = now_us();
+		lat[n] = t - start;
+		sum += lat[n];
+	}
+	close(fd);
+	if (!n) {
+		fprintf(stderr, "kvs-rr: no transaction completed\n");
+		return 1;
+	}
+	qsort(lat, n, sizeof(*lat), cmp_double);
+	printf("rr transactions=%zu secs=%.2f tps=%.1f mean_us=%.1f p50_us=%.1f p99_us=%.1f\n",
+	       n, (t - t0) / 1e6, n / ((t - t0) / 1e6), sum / n, lat[n / 2],
+	       lat[n * 99 / 100]);
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: kvs-rr -s [-p PORT] [-D]\n"
+			"       kvs-rr -c HOST [-p PORT] [-t SECS] [-l BYTES]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	int opt, port = 5301, server = 0, daemon_mode = 0;
+	const char *host = NULL;
+	double secs = 5;
+	long len = 1;
+
+	while ((opt = getopt(argc, argv, "sc:p:t:l:D")) != -1) {
+		switch (opt) {
+		case 's': server = 1; break;
+		case 'c': host = optarg; break;
+		case 'p': port = atoi(optarg); break;
+		case 't': secs = atof(optarg); break;
+		case 'l': len = atol(optarg); break;
+		case 'D': daemon_mode = 1; break;
+		default: usage();
+		}
+	}
+	if (server == !!host || port <= 0 || port > 65535 || secs <= 0 ||
+	    len < 1 || len > RR_MAX_BYTES)
+		usage();
+	return server ? serve(port, daemon_mode) : client(host, port, secs, len);
+}
