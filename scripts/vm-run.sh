@@ -19,6 +19,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+args=("$@")
 flavor=normal limit=${KVS_VM_TIMEOUT:-1500} outdir=
 test_limit=${KVS_TEST_TIMEOUT:-600}
 while getopts k:t:o: o; do
@@ -115,6 +116,24 @@ for p in "${problems[@]}"; do
 	esac
 done
 fail=$((fail + extra))
+
+# The emulator under L1 (QEMU's TCG, emulating AMD SVM for the nested
+# guests) now and then delivers an interrupt right after VMRUN returns,
+# while KVM still has GIF clear and the guest's GS base loaded: the
+# handler's per-CPU access faults, and so does the fault handler, until
+# the stack overflows. Real CPUs hold interrupts until STGI. That is not
+# this project's kernel code, so L1 is booted once more, and the output
+# says so; a second hit, or any other problem, fails the run.
+if [ "$fail" -gt 0 ] && [ -z "${KVS_VM_RETRIED:-}" ] &&
+	grep -q 'stack guard page was hit' "$console" &&
+	grep -q 'RIP: 0010:__svm_vcpu_run' "$console"; then
+	echo "# vm-run($flavor): L1 hit the emulator's nested-SVM interrupt fault" \
+		"(stack overflow from an interrupt inside KVM's VMRUN window):"
+	grep -m 3 -E 'stack guard page|RIP: 0010:__svm_vcpu_run' "$console" | sed 's/^/#   /'
+	cp "$console" "$outdir/console.first.log"
+	echo "# vm-run($flavor): booting L1 again, once (first console: $outdir/console.first.log)"
+	KVS_VM_RETRIED=1 exec "$0" "${args[@]}"
+fi
 if [ "$fail" -gt 0 ]; then
 	echo "----- L1 console ($console), last 150 lines -----"
 	tail -n 150 "$console"

@@ -246,6 +246,7 @@ int kvs_switch_del(struct net *net, const char *name);
 int kvs_port_attach(struct kvs_port *port, struct net *net,
 		    const char *name, const u8 *mac);
 int kvs_port_detach(struct kvs_port *port);
+void kvs_port_claim_mac(struct kvs_port *port);
 struct kvs_port *kvs_switch_port(struct kvs_switch *sw, u32 id);
 
 /* netlink.c */

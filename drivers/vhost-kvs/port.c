@@ -229,6 +229,8 @@ static long kvs_vq_set_backend(struct kvs_port *port,
 		else if (vq->kick)
 			/* Frames queued before the start are not lost. */
 			vhost_poll_queue(&vq->poll);
+		if (!err && vq == &port->vqs[VHOST_KVS_VQ_RX])
+			kvs_port_claim_mac(port);
 	}
 out:
 	mutex_unlock(&vq->mutex);

@@ -204,6 +204,27 @@ int kvs_port_detach(struct kvs_port *port)
 	return 0;
 }
 
+/**
+ * kvs_port_claim_mac() - point the switch at this port for its own MAC
+ * @port: a port whose receive queue just started
+ *
+ * A guest migrated to another QEMU comes back on another port with the
+ * same MAC. Once that port can receive, frames for the MAC go there,
+ * without waiting for the guest to send (its announcement may be late
+ * or missing), and no longer to the old port, whose queues stopped.
+ * Context: any that may take the FDB lock; attached or not.
+ */
+void kvs_port_claim_mac(struct kvs_port *port)
+{
+	struct kvs_switch *sw;
+
+	rcu_read_lock();
+	sw = rcu_dereference(port->sw);
+	if (sw)
+		kvs_fdb_learn(&sw->fdb, port->mac, 0, &port->fdb_dst, jiffies);
+	rcu_read_unlock();
+}
+
 static int __net_init kvs_net_init(struct net *net)
 {
 	INIT_LIST_HEAD(kvs_switches(net));

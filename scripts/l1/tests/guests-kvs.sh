@@ -158,6 +158,51 @@ check "vm1 -> vm2 pings during hot-plug and unplug: 57 or more of 60" retry 30 b
 guest_run vm1 10 'tail -n 2 /tmp/bgping' | sed 's/^/# /'
 check "vm3 still reaches vm1 on its first NIC" retry 3 pings 3 1
 
+# Live migration of vm3 to a second QEMU (vm3b) on the same switch while
+# vm1 pings it. The destination's port exists from its start (the NIC is
+# realized), with vm3's MAC; once its receive queue starts after the
+# switch-over the switch sends vm3's frames there, and the old port,
+# whose queues stopped, gets nothing more.
+M3=$(mac 3)
+port_ids() { kvsctl port show sw0 | grep -i "mac $M3" | sed -n 's/^port sw0\/\([0-9]*\) .*/\1/p'; }
+fdb_port() { kvsctl fdb show sw0 | grep -i "$M3" | sed -n 's/.* port \([0-9]*\).*/\1/p'; }
+rx_frames() { kvsctl port show sw0 | grep "^port sw0/$1 " | sed -n 's/.* rx-frames \([0-9]*\) .*/\1/p'; }
+running() { qmp "$1" '{"execute": "query-status"}' | grep -q '"status": "running"'; }
+old_port=$(port_ids)
+rm -f /tmp/mig.fifo && mkfifo /tmp/mig.fifo
+GUESTS="$GUESTS vm3b"
+# shellcheck disable=SC2046
+guest_launch vm3b 10.10.0.3/24 $(nic_kvs 3 sw0) $(qmp_args vm3b) \
+	-incoming 'exec:cat</tmp/mig.fifo'
+inmigrate() { qmp vm3b '{"execute": "query-status"}' | grep -q '"inmigrate"'; }
+check "destination QEMU waits for the guest (QMP answers)" inmigrate
+new_port=$(port_ids | grep -vx "$old_port" | tail -n 1)
+check "the destination's port joined sw0 (old $old_port, new ${new_port:-none})" \
+	test -n "$new_port"
+check "vm1 pings vm3 in the background" guest_run vm1 10 \
+	'ping -c 80 -i 0.25 10.10.0.3 >/tmp/migping 2>&1 &'
+sleep 2 # a few pings answered by the source first
+check "QMP migrate vm3 -> vm3b" qmp vm3 \
+	'{"execute": "migrate", "arguments": {"uri": "exec:cat>/tmp/mig.fifo"}}'
+check "vm3b runs the guest after the switch-over" retry 120 running vm3b
+at_new() { [ "$(fdb_port)" = "$new_port" ]; }
+check "the switch sends vm3's MAC to the new port at once" at_new
+rx_old=$(rx_frames "$old_port")
+check "the guest's agent answers from vm3b" guest_run vm3b 30 true
+mig_pings() {
+	local n
+	n=$(guest_run vm1 10 cat /tmp/migping | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
+	[ -n "$n" ] && [ "$n" -ge 60 ]
+}
+check "vm1 -> vm3 pings across the migration: 60 or more of 80" retry 40 mig_pings
+guest_run vm1 10 'tail -n 2 /tmp/migping' | sed 's/^/# /'
+check "vm1 pings vm3 after the migration: 3 of 3" retry 3 pings 1 3
+old_quiet() { [ -n "$rx_old" ] && [ "$(rx_frames "$old_port")" = "$rx_old" ]; }
+check "nothing reached the old port after the switch-over ($rx_old frames before)" old_quiet
+guest_kill vm3
+check "the source QEMU's port left when it quit" retry 10 ports_now 3
+check "vm3's MAC still goes to the new port" at_new
+
 # The switch's own account.
 kvsctl port show sw0 | sed 's/^/# /'
 # (The counters must be there to be zero: a JSON without them fails.)
