@@ -71,6 +71,7 @@ l1)
 	mkdir -p "$stage/kvs/bin"
 	make -s -C "$TOP/tools/vhost-kvs-test" O="$stage/kvs/bin"
 	make -s -C "$TOP/tools/kvsctl" O="$stage/kvs/bin"
+	make -s -C "$TOP/tools/kvs-launch" O="$stage/kvs/bin"
 	add_libs "$stage/kvs/bin/kvsctl"
 	install -m 0644 "$bzimage" "$stage/kvs/bzImage"
 	"$0" l2 "$stage/kvs/l2.cpio.gz"

@@ -193,6 +193,8 @@ struct kvs_switch {
 size_t kvs_vnet_hdr_len(u64 features);
 enum kvs_drop kvs_vnet_hdr_check(const struct virtio_net_hdr *hdr,
 				 size_t frame_len, bool little_endian);
+void kvs_vhdr_from(struct kvs_vhdr *vh, const struct virtio_net_hdr *hdr,
+		   bool little_endian);
 
 /* buf.c */
 struct kvs_pool *kvs_pool_create(void);
@@ -257,5 +259,10 @@ void kvs_netlink_exit(void);
 extern struct miscdevice kvs_misc;
 void kvs_count(struct kvs_port *port, int qi, enum kvs_drop reason,
 	       size_t bytes);
+long kvs_port_set_offloads(struct kvs_port *port, u32 offloads);
+
+/* tapfile.c */
+long kvs_tap_open(struct kvs_port *port, struct file *vhost_file);
+struct kvs_port *kvs_tap_file_port(struct file *file);
 
 #endif /* _VHOST_KVS_H */

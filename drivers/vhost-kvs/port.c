@@ -199,7 +199,9 @@ static int kvs_backend_lookup(struct kvs_port *port, int fd, void **backend)
 	file = fget(fd);
 	if (!file)
 		return -EBADF;
-	if (file->f_op != kvs_misc.fops || file->private_data != port)
+	/* This very file, or the tap file made for this port */
+	if ((file->f_op != kvs_misc.fops || file->private_data != port) &&
+	    kvs_tap_file_port(file) != port)
 		err = -EINVAL;
 	else
 		*backend = port;
@@ -321,13 +323,11 @@ static long kvs_attach(struct kvs_port *port, void __user *argp)
 #define KVS_OFFLOADS	(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN | \
 			 TUN_F_USO4 | TUN_F_USO6)
 
-static long kvs_set_offloads(struct kvs_port *port, u32 __user *argp)
+/* VHOST_KVS_SET_OFFLOADS, and TUNSETOFFLOAD on the port's tap file */
+long kvs_port_set_offloads(struct kvs_port *port, u32 offloads)
 {
 	struct vhost_virtqueue *vq = &port->vqs[VHOST_KVS_VQ_RX];
-	u32 offloads;
 
-	if (get_user(offloads, argp))
-		return -EFAULT;
 	if (offloads & ~KVS_OFFLOADS)
 		return -EINVAL;
 	/* As for a tap: segments need their checksums filled in. */
@@ -372,6 +372,7 @@ static long kvs_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 {
 	struct kvs_port *port = f->private_data;
 	void __user *argp = (void __user *)arg;
+	u32 offloads;
 	long r;
 
 	switch (ioctl) {
@@ -384,7 +385,11 @@ static long kvs_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 	case VHOST_KVS_DETACH:
 		return kvs_port_detach(port);
 	case VHOST_KVS_SET_OFFLOADS:
-		return kvs_set_offloads(port, argp);
+		if (get_user(offloads, (u32 __user *)argp))
+			return -EFAULT;
+		return kvs_port_set_offloads(port, offloads);
+	case VHOST_KVS_TAP_FD:
+		return kvs_tap_open(port, f);
 	case VHOST_KVS_SET_COALESCE:
 		return kvs_set_coalesce(port, argp);
 	case VHOST_KVS_GET_COALESCE:

@@ -39,12 +39,7 @@ static enum kvs_drop kvs_tx_hdr(struct kvs_port *port,
 	reason = kvs_vnet_hdr_check(&hdr, *len, le);
 	if (reason)
 		return reason;
-	vh->flags = hdr.flags;
-	vh->gso_type = hdr.gso_type;
-	vh->hdr_len = __virtio16_to_cpu(le, hdr.hdr_len);
-	vh->gso_size = __virtio16_to_cpu(le, hdr.gso_size);
-	vh->csum_start = __virtio16_to_cpu(le, hdr.csum_start);
-	vh->csum_offset = __virtio16_to_cpu(le, hdr.csum_offset);
+	kvs_vhdr_from(vh, &hdr, le);
 	return KVS_DROP_NONE;
 }
 

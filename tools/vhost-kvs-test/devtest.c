@@ -22,6 +22,8 @@
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
 #include <linux/vhost.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
@@ -185,6 +187,55 @@ static void test_backend(struct guest *g)
 	expect(self_backend(g, RX), 0);
 	struct vhost_vring_state s = { TX, 256 };
 	expect(xioctl(g->fd, VHOST_SET_VRING_NUM, &s), -EBUSY);
+}
+
+/* The port's tap file (VHOST_KVS_TAP_FD), as Debian's QEMU will use it. */
+static void test_tapfile(struct guest *g)
+{
+	unsigned long offl = TUN_F_CSUM | TUN_F_UFO;
+	unsigned int feat = 0;
+	struct ifreq ifr = { 0 };
+	char frame[12 + 60] = { 0 };
+	struct guest other;
+	int t, t2, v;
+
+	t = ioctl(g->fd, VHOST_KVS_TAP_FD);
+	check(t >= 0 && (fcntl(t, F_GETFD) & FD_CLOEXEC),
+	      "VHOST_KVS_TAP_FD: a close-on-exec tap file");
+	expect(xioctl(t, TUNGETFEATURES, &feat), 0);
+	check(feat == (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR),
+	      "TUNGETFEATURES: tap, no packet info, virtio-net header");
+	expect(xioctl(t, TUNGETIFF, &ifr), 0);
+	check(ifr.ifr_flags & IFF_VNET_HDR, "TUNGETIFF says IFF_VNET_HDR");
+	v = 4;
+	expect(xioctl(t, TUNSETVNETHDRSZ, &v), -EINVAL);
+	v = 12;
+	expect(xioctl(t, TUNSETVNETHDRSZ, &v), 0);
+	v = 0;
+	expect(xioctl(t, TUNGETVNETHDRSZ, &v), 0);
+	check(v == 12, "TUNGETVNETHDRSZ gives back 12");
+	v = 1;
+	expect(xioctl(t, TUNSETVNETBE, &v), -EINVAL);
+	expect(xioctl(t, TUNSETVNETLE, &v), 0);
+	expect(xioctl(t, TUNSETOFFLOAD, (void *)offl), -EINVAL);	/* no UFO */
+	offl = TUN_F_CSUM | TUN_F_TSO4;
+	expect(xioctl(t, TUNSETOFFLOAD, (void *)offl), 0);
+	expect(xioctl(t, TUNSETIFF, &ifr), -EINVAL);
+	check(read(t, frame, sizeof(frame)) < 0 && errno == EAGAIN,
+	      "read from the tap file: EAGAIN");
+	check(write(t, frame, 12 + 10) < 0 && errno == EINVAL,
+	      "write of a runt frame: EINVAL");
+	memset(frame + 12, 0xff, 6);		/* broadcast, dropped unattached */
+	memcpy(frame + 18, "\x52\x54\x00\x00\x00\x01", 6);
+	check(write(t, frame, sizeof(frame)) == sizeof(frame),
+	      "write of a 60-byte frame is taken");
+	expect(guest_set_backend(g, TX, t), 0);
+	check(guest_init(&other, dev) == 0, "open a second instance");
+	t2 = ioctl(other.fd, VHOST_KVS_TAP_FD);
+	expect(guest_set_backend(g, TX, t2), -EINVAL);	/* another port's */
+	close(t2);
+	guest_fini(&other);
+	close(t);
 }
 
 /* Post a TX chain; expect it back in the used ring (consumed, not stuck). */
@@ -412,6 +463,7 @@ int main(int argc, char **argv)
 	test_mem_table(&g);
 	test_vring_args(&g);
 	test_backend(&g);
+	test_tapfile(&g);
 	expect(xioctl(g.fd, VHOST_SET_FEATURES, &f), 0);
 	test_tx(&g);
 	test_tx_malformed(&g);

@@ -83,4 +83,16 @@ struct vhost_kvs_coalesce {
 #define VHOST_KVS_SET_COALESCE	_IOW(VHOST_VIRTIO, 0xA3, struct vhost_kvs_coalesce)
 #define VHOST_KVS_GET_COALESCE	_IOR(VHOST_VIRTIO, 0xA4, struct vhost_kvs_coalesce)
 
+/*
+ * A new file descriptor (close-on-exec) of a tap file for this port, for
+ * QEMU builds without -netdev vhost-kvs: give it as "-netdev
+ * tap,fd=TAP,vhost=on,vhostfd=THIS". It answers the tap ioctls QEMU uses
+ * (TUNGETIFF, TUNGETFEATURES: IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+ * TUNSETSNDBUF; TUNSET/GETVNETHDRSZ; TUNSET/GETVNETLE; TUNSETOFFLOAD, as
+ * VHOST_KVS_SET_OFFLOADS), VHOST_NET_SET_BACKEND on this file accepts it,
+ * a frame written to it (virtio-net header first) enters the switch as if
+ * the guest sent it, and reads return EAGAIN. It keeps the port alive.
+ */
+#define VHOST_KVS_TAP_FD	_IO(VHOST_VIRTIO, 0xA5)
+
 #endif /* _UAPI_LINUX_VHOST_KVS_H */
