@@ -162,6 +162,14 @@ jumbo() { guest_run vm2 30 ping -c 3 -W 2 -s 8972 10.10.0.1 | grep -q ' 3 packet
 check "vm2 pings vm1 with 9000 B packets" retry 3 jumbo
 check "8 MiB vm1 -> vm2 at MTU 9000: SHA-256 matches" transfer 2
 
+# vm1_pinged FILE MIN: vm1's background ping into FILE ended with at
+# least MIN replies
+vm1_pinged() {
+	local n
+	n=$(guest_run vm1 10 cat "$1" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
+	[ -n "$n" ] && [ "$n" -ge "$2" ]
+}
+
 # Hot-plug and migration: through qemu-kvs's own netdev (kvs mode).
 native_only() {
 	# Hot-plug through QMP on vm3 while vm1 and vm2 keep pinging each other:
@@ -197,12 +205,8 @@ native_only() {
 	# Done, and at least 57 of 60 answered: a nested guest under TCG loses
 	# the odd ping on any backend; an unplug that disturbed the others loses
 	# many.
-	bg_done() {
-		local n
-		n=$(guest_run vm1 10 cat /tmp/bgping | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
-		[ -n "$n" ] && [ "$n" -ge 57 ]
-	}
-	check "vm1 -> vm2 pings during hot-plug and unplug: 57 or more of 60" retry 30 bg_done
+	check "vm1 -> vm2 pings during hot-plug and unplug: 57 or more of 60" \
+		retry 30 vm1_pinged /tmp/bgping 57
 	guest_run vm1 10 'tail -n 2 /tmp/bgping' | sed 's/^/# /'
 	check "vm3 still reaches vm1 on its first NIC" retry 3 pings 3 1
 
@@ -237,12 +241,8 @@ native_only() {
 	check "the switch sends vm3's MAC to the new port at once" at_new
 	rx_old=$(rx_frames "$old_port")
 	check "the guest's agent answers from vm3b" guest_run vm3b 30 true
-	mig_pings() {
-		local n
-		n=$(guest_run vm1 10 cat /tmp/migping | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
-		[ -n "$n" ] && [ "$n" -ge 60 ]
-	}
-	check "vm1 -> vm3 pings across the migration: 60 or more of 80" retry 40 mig_pings
+	check "vm1 -> vm3 pings across the migration: 60 or more of 80" \
+		retry 40 vm1_pinged /tmp/migping 60
 	guest_run vm1 10 'tail -n 2 /tmp/migping' | sed 's/^/# /'
 	check "vm1 pings vm3 after the migration: 3 of 3" retry 3 pings 1 3
 	old_quiet() { [ -n "$rx_old" ] && [ "$(rx_frames "$old_port")" = "$rx_old" ]; }
