@@ -205,22 +205,26 @@ int kvs_port_detach(struct kvs_port *port)
 }
 
 /**
- * kvs_port_claim_mac() - point the switch at this port for its own MAC
+ * kvs_port_claim_mac() - take this port's own MAC over from another port
  * @port: a port whose receive queue just started
  *
  * A guest migrated to another QEMU comes back on another port with the
  * same MAC. Once that port can receive, frames for the MAC go there,
  * without waiting for the guest to send (its announcement may be late
  * or missing), and no longer to the old port, whose queues stopped.
+ * Only a MAC the table has on another port moves: an unknown one stays
+ * unknown until the guest sends, as with any port.
  * Context: any that may take the FDB lock; attached or not.
  */
 void kvs_port_claim_mac(struct kvs_port *port)
 {
+	struct kvs_fdb_dst *d;
 	struct kvs_switch *sw;
 
 	rcu_read_lock();
 	sw = rcu_dereference(port->sw);
-	if (sw)
+	d = sw ? kvs_fdb_lookup(&sw->fdb, port->mac, 0) : NULL;
+	if (d && d != &port->fdb_dst)
 		kvs_fdb_learn(&sw->fdb, port->mac, 0, &port->fdb_dst, jiffies);
 	rcu_read_unlock();
 }
