@@ -38,7 +38,8 @@ suite() { # NAME CMD...
 	shift
 	log "== $name"
 	"$@" 2>&1 | tee "$logs/$name.log" || rc=$?
-	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$logs/$name.log" | tail -n 1)
+	# The suite's own summary: not a "# ..." line some tool inside printed.
+	line=$(grep -E '^[^#].*[0-9]+ passed, [0-9]+ failed' "$logs/$name.log" | tail -n 1)
 	if [ -n "$line" ]; then
 		p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')
 		f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')

@@ -75,7 +75,8 @@ timeout "$limit" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 4096 \
 qpid=$!
 
 # Stream results while L1 runs, so a long run shows progress.
-tail -n +1 -F "$results" 2>/dev/null | sed -u -e 's/\r$//' -e '/^KVS_/d' &
+# --pid: tail ends with QEMU, even when this script is killed.
+tail -n +1 -F --pid="$qpid" "$results" 2>/dev/null | sed -u -e 's/\r$//' -e '/^KVS_/d' &
 tpid=$!
 rc=0
 wait $qpid || rc=$?
