@@ -117,6 +117,8 @@ static long kvs_tap_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		return kvs_tap_endian(cmd, argp);
 	case TUNSETOFFLOAD:
 		/* The value itself, not a pointer, as for tun */
+		if (arg > U32_MAX)
+			return -EINVAL;
 		return kvs_port_set_offloads(tap->port, arg);
 	}
 	/* Anything else (TUNSETIFF, TUNSETQUEUE, ...): a port is not a tun. */
