@@ -83,15 +83,3 @@ enum kvs_drop kvs_vnet_hdr_check(const struct virtio_net_hdr *hdr,
 	return KVS_DROP_NONE;
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_vnet_hdr_check);
-
-/* The header as it travels with the frame, once kvs_vnet_hdr_check() passed */
-void kvs_vhdr_from(struct kvs_vhdr *vh, const struct virtio_net_hdr *hdr,
-		   bool little_endian)
-{
-	vh->flags = hdr->flags;
-	vh->gso_type = hdr->gso_type;
-	vh->hdr_len = __virtio16_to_cpu(little_endian, hdr->hdr_len);
-	vh->gso_size = __virtio16_to_cpu(little_endian, hdr->gso_size);
-	vh->csum_start = __virtio16_to_cpu(little_endian, hdr->csum_start);
-	vh->csum_offset = __virtio16_to_cpu(little_endian, hdr->csum_offset);
-}

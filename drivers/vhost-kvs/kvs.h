@@ -193,8 +193,21 @@ struct kvs_switch {
 size_t kvs_vnet_hdr_len(u64 features);
 enum kvs_drop kvs_vnet_hdr_check(const struct virtio_net_hdr *hdr,
 				 size_t frame_len, bool little_endian);
-void kvs_vhdr_from(struct kvs_vhdr *vh, const struct virtio_net_hdr *hdr,
-		   bool little_endian);
+
+/* The header as it travels with the frame, once kvs_vnet_hdr_check()
+ * passed. Inline: every frame taken from a guest goes through it.
+ */
+static inline void kvs_vhdr_from(struct kvs_vhdr *vh,
+				 const struct virtio_net_hdr *hdr,
+				 bool little_endian)
+{
+	vh->flags = hdr->flags;
+	vh->gso_type = hdr->gso_type;
+	vh->hdr_len = __virtio16_to_cpu(little_endian, hdr->hdr_len);
+	vh->gso_size = __virtio16_to_cpu(little_endian, hdr->gso_size);
+	vh->csum_start = __virtio16_to_cpu(little_endian, hdr->csum_start);
+	vh->csum_offset = __virtio16_to_cpu(little_endian, hdr->csum_offset);
+}
 
 /* buf.c */
 struct kvs_pool *kvs_pool_create(void);
