@@ -48,11 +48,12 @@ struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 EXPORT_SYMBOL_IF_KUNIT(kvs_fwd_lookup);
 
 /*
- * The destination port, KVS_FWD_FLOOD or KVS_FWD_DROP. @prev is the
+ * The destination port, KVS_FWD_FLOOD or KVS_FWD_DROP, of a frame sent by
+ * a queue pair of port @lead. @prev is the
  * batch's previous frame: a guest's frames mostly share their source and
  * destination, so its answer saves the table lookups.
  */
-static struct kvs_port *kvs_fwd_classify(struct kvs_port *port,
+static struct kvs_port *kvs_fwd_classify(struct kvs_port *lead,
 					 struct kvs_switch *sw,
 					 const struct kvs_buf *buf,
 					 const struct kvs_buf *prev,
@@ -65,7 +66,7 @@ static struct kvs_port *kvs_fwd_classify(struct kvs_port *port,
 	if (peth && ether_addr_equal(eth->h_source, peth->h_source) &&
 	    ether_addr_equal(eth->h_dest, peth->h_dest))
 		return prev_to;
-	d = kvs_fwd_lookup(&sw->fdb, eth, &port->fdb_dst);
+	d = kvs_fwd_lookup(&sw->fdb, eth, &lead->fdb_dst);
 	if (IS_ERR(d))
 		return KVS_FWD_DROP;
 	return d ? container_of(d, struct kvs_port, fdb_dst) : KVS_FWD_FLOOD;
@@ -76,22 +77,36 @@ static bool kvs_fwd_wants(struct kvs_port *dst, struct kvs_port *to)
 	return to == dst || to == KVS_FWD_FLOOD;
 }
 
-/*
- * Append to @dst's ring every frame of the batch that goes there.
- * Returns how many were queued. A reference is taken before a buffer is
- * published: the receiver may consume and put it at once.
- */
-static unsigned int kvs_fwd_enqueue(struct kvs_port *port,
-				    struct kvs_port *dst, unsigned int n)
+/* Which of @map's queue pairs frame @i goes to: by its flow's hash. */
+static struct kvs_port *kvs_fwd_queue(struct kvs_port *port,
+				      const struct net *net,
+				      const struct kvs_qmap *map, unsigned int i)
 {
-	struct ptr_ring *r = &dst->inbound;
+	if (!(port->tx_hashed & BIT_ULL(i))) {
+		port->tx_hash[i] = kvs_flow_hash(net, port->tx_bufs[i]);
+		port->tx_hashed |= BIT_ULL(i);
+	}
+	return map->q[reciprocal_scale(port->tx_hash[i], map->n)];
+}
+
+/*
+ * Append to the ring of @q, port @dst or one of its queue pairs, every
+ * frame of the batch that goes there. A reference is taken before a
+ * buffer is published: the receiver may consume and put it at once.
+ */
+static void kvs_fwd_enqueue_ring(struct kvs_port *port, struct kvs_switch *sw,
+				 struct kvs_port *dst, struct kvs_port *q,
+				 const struct kvs_qmap *map, unsigned int n)
+{
+	struct ptr_ring *r = &q->inbound;
 	unsigned int i, queued = 0, full = 0;
 
 	spin_lock(&r->producer_lock);
 	for (i = 0; i < n; i++) {
 		struct kvs_buf *buf = port->tx_bufs[i];
 
-		if (!kvs_fwd_wants(dst, port->tx_dst[i]))
+		if (!kvs_fwd_wants(dst, port->tx_dst[i]) ||
+		    (map && kvs_fwd_queue(port, sw->net, map, i) != q))
 			continue;
 		refcount_inc(&buf->refs);
 		if (unlikely(__ptr_ring_produce(r, buf))) {
@@ -104,13 +119,27 @@ static unsigned int kvs_fwd_enqueue(struct kvs_port *port,
 	spin_unlock(&r->producer_lock);
 
 	if (full) {
-		atomic64_add(full, &dst->inbound_full);
+		atomic64_add(full, &q->inbound_full);
 		while (full--)
 			kvs_count(port, VHOST_KVS_VQ_TX, KVS_DROP_DEST_FULL, 0);
 	}
 	if (queued)
-		vhost_poll_queue(&dst->vqs[VHOST_KVS_VQ_RX].poll);
-	return queued;
+		vhost_poll_queue(&q->vqs[VHOST_KVS_VQ_RX].poll);
+}
+
+/* Hand @dst the frames of the batch that go to it. */
+static void kvs_fwd_enqueue(struct kvs_port *port, struct kvs_switch *sw,
+			    struct kvs_port *dst, unsigned int n)
+{
+	struct kvs_qmap *map = rcu_dereference(dst->qmap);
+	unsigned int k;
+
+	if (likely(!map)) {
+		kvs_fwd_enqueue_ring(port, sw, dst, dst, NULL, n);
+		return;
+	}
+	for (k = 0; k < map->n; k++)
+		kvs_fwd_enqueue_ring(port, sw, dst, map->q[k], map, n);
 }
 
 /* True when frame @i's destination already got the batch. */
@@ -124,16 +153,16 @@ static bool kvs_fwd_done_before(struct kvs_port *port, unsigned int i)
 	return false;
 }
 
-static void kvs_fwd_flood(struct kvs_port *port, struct kvs_switch *sw,
-			  unsigned int n)
+static void kvs_fwd_flood(struct kvs_port *port, struct kvs_port *lead,
+			  struct kvs_switch *sw, unsigned int n)
 {
 	unsigned int i, others = 0;
 	struct kvs_port *dst;
 
 	list_for_each_entry_rcu(dst, &sw->ports, sw_node) {
-		if (dst == port)
+		if (dst == lead)
 			continue;
-		kvs_fwd_enqueue(port, dst, n);
+		kvs_fwd_enqueue(port, sw, dst, n);
 		others++;
 	}
 	if (others)
@@ -145,19 +174,20 @@ static void kvs_fwd_flood(struct kvs_port *port, struct kvs_switch *sw,
 }
 
 /* Hand the batch to each port that gets part of it, once. */
-static void kvs_fwd_deliver(struct kvs_port *port, struct kvs_switch *sw,
-			    unsigned int n, bool flood)
+static void kvs_fwd_deliver(struct kvs_port *port, struct kvs_port *lead,
+			    struct kvs_switch *sw, unsigned int n, bool flood)
 {
 	unsigned int i;
 
+	port->tx_hashed = 0;
 	if (flood) {
-		kvs_fwd_flood(port, sw, n);
+		kvs_fwd_flood(port, lead, sw, n);
 		return;
 	}
 	/* Unicast only: usually one or a few destinations per batch. */
 	for (i = 0; i < n; i++)
 		if (!IS_ERR(port->tx_dst[i]) && !kvs_fwd_done_before(port, i))
-			kvs_fwd_enqueue(port, port->tx_dst[i], n);
+			kvs_fwd_enqueue(port, sw, port->tx_dst[i], n);
 }
 
 /**
@@ -171,6 +201,7 @@ static void kvs_fwd_deliver(struct kvs_port *port, struct kvs_switch *sw,
 void kvs_forward(struct kvs_port *port, unsigned int n)
 {
 	struct vhost_virtqueue *vq = &port->vqs[VHOST_KVS_VQ_TX];
+	struct kvs_port *lead;
 	struct kvs_switch *sw;
 	bool flood = false;
 	unsigned int i;
@@ -178,11 +209,15 @@ void kvs_forward(struct kvs_port *port, unsigned int n)
 	lockdep_assert_held(&vq->mutex);
 	rcu_read_lock();
 	sw = rcu_dereference(port->sw);
+	/* The port this queue pair belongs to: @port itself, mostly. */
+	lead = rcu_dereference(port->lead);
+	if (!lead)
+		sw = NULL;
 	for (i = 0; i < n; i++) {
 		struct kvs_port *to = KVS_FWD_DROP;
 
 		if (sw)
-			to = kvs_fwd_classify(port, sw, port->tx_bufs[i],
+			to = kvs_fwd_classify(lead, sw, port->tx_bufs[i],
 					      i ? port->tx_bufs[i - 1] : NULL,
 					      i ? port->tx_dst[i - 1] : NULL);
 
@@ -194,7 +229,7 @@ void kvs_forward(struct kvs_port *port, unsigned int n)
 				  KVS_DROP_NO_SWITCH, 0);
 	}
 	if (sw)
-		kvs_fwd_deliver(port, sw, n, flood);
+		kvs_fwd_deliver(port, lead, sw, n, flood);
 	rcu_read_unlock();
 
 	for (i = 0; i < n; i++)

@@ -27,6 +27,10 @@
  * under RCU; a port found there stays valid until the RCU read side ends,
  * because detach waits for a grace period before the port can be freed.
  *
+ * The same lock covers multiqueue membership (mq.c): a port's lead
+ * pointer, its members[] and qmap, and the q_disabled and rx_running
+ * flags they are built from; the datapath reads lead and qmap under RCU.
+ *
  * Lock order: port->dev.mutex -> kvs_lock -> vq->mutex (RX and TX are never
  * held together); fdb->lock and another port's inbound producer lock
  * (both spinlocks, never held together) nest inside any of them.
@@ -140,8 +144,22 @@ struct kvs_coalesce {
 
 /* Frames pulled from a TX ring and forwarded at once. */
 #define KVS_TX_BATCH		64
+/* tx_hashed has a bit per frame of a batch */
+static_assert(KVS_TX_BATCH <= 64);
 /* Frames waiting for a port's RX worker. */
 #define KVS_INBOUND_SIZE	1024
+
+/* Most queue pairs of one port: its first file and the ones that join it */
+#define KVS_QUEUES_MAX		VHOST_KVS_QUEUES_MAX
+
+struct kvs_port;
+
+/* The queue pairs that take a multiqueue port's inbound frames; see mq.c */
+struct kvs_qmap {
+	struct rcu_head rcu;
+	unsigned int n;
+	struct kvs_port *q[];
+};
 
 struct kvs_switch;
 
@@ -166,6 +184,8 @@ struct kvs_port {
 	struct ptr_ring inbound;	/* kvs_buf *, consumed under RX mutex */
 	struct kvs_buf *tx_bufs[KVS_TX_BATCH];		/* TX mutex */
 	struct kvs_port *tx_dst[KVS_TX_BATCH];		/* TX mutex */
+	u32 tx_hash[KVS_TX_BATCH];	/* flow hashes, TX mutex ... */
+	u64 tx_hashed;			/* ... valid for these bits */
 
 	/* Switch membership; see LOCKING */
 	struct kvs_switch __rcu *sw;
@@ -174,6 +194,14 @@ struct kvs_port {
 	u32 id;
 	u8 mac[ETH_ALEN];
 	struct kvs_fdb_dst fdb_dst;
+
+	/* Queue pairs; see mq.c. kvs_lock, RCU for the datapath */
+	struct kvs_port __rcu *lead;	/* the port: itself, or the file joined */
+	struct kvs_port *members[KVS_QUEUES_MAX - 1];	/* lead only */
+	unsigned int nmembers;
+	struct kvs_qmap __rcu *qmap;	/* lead only; NULL: all to the lead */
+	bool q_disabled;		/* the guest turned it off */
+	bool rx_running;		/* its RX queue has a backend */
 };
 
 struct kvs_switch {
@@ -227,6 +255,15 @@ __sum16 kvs_csum_fill(const struct kvs_buf *buf);
 bool kvs_seg_parse(const struct kvs_buf *buf, struct kvs_seg *seg);
 size_t kvs_seg_build(const struct kvs_buf *buf, struct kvs_seg *seg,
 		     unsigned int i, size_t *poff);
+
+/* mq.c */
+int kvs_mq_join(struct kvs_port *port, int fd);
+void kvs_mq_unlink(struct kvs_port *lead);
+void kvs_mq_forget(struct kvs_port *lead);
+void kvs_mq_leave(struct kvs_port *port, struct kvs_port *lead);
+void kvs_mq_set_enabled(struct kvs_port *port, bool on);
+void kvs_mq_set_rx_running(struct kvs_port *port, bool running);
+u32 kvs_flow_hash(const struct net *net, const struct kvs_buf *buf);
 
 /* notify.c */
 void kvs_coalesce_init(struct kvs_port *port);

@@ -219,22 +219,49 @@ static const u16 kvs_nl_frames_attr[VHOST_KVS_VQ_MAX][2] = {
 			      VHOST_KVS_A_PORT_STATS_RX_BYTES },
 };
 
-static int kvs_nl_put_queue_stats(struct sk_buff *msg, struct kvs_port *port,
-				  int qi)
+/* Add the counters of queue @qi of one queue pair to the sums. */
+static void kvs_nl_add_stats(const struct kvs_port *q, int qi, u64 *frames,
+			     u64 *bytes, u64 *drops)
 {
-	const struct kvs_stats *s = &port->stats[qi];
-	u64 frames, bytes, drops[KVS_DROP_MAX];
+	const struct kvs_stats *s = &q->stats[qi];
+	u64 f, b, d[KVS_DROP_MAX];
 	unsigned int start;
 	int r;
 
 	do {
 		start = u64_stats_fetch_begin(&s->syncp);
-		frames = u64_stats_read(&s->frames);
-		bytes = u64_stats_read(&s->bytes);
+		f = u64_stats_read(&s->frames);
+		b = u64_stats_read(&s->bytes);
 		for (r = 0; r < KVS_DROP_MAX; r++)
-			drops[r] = u64_stats_read(&s->drops[r]);
+			d[r] = u64_stats_read(&s->drops[r]);
 	} while (u64_stats_fetch_retry(&s->syncp, start));
+	*frames += f;
+	*bytes += b;
+	for (r = 0; r < KVS_DROP_MAX; r++)
+		drops[r] += d[r];
+}
 
+/* The port's queue pair @i (0: the port's own file), or NULL. */
+static const struct kvs_port *kvs_nl_queue(const struct kvs_port *port,
+					   unsigned int i)
+{
+	lockdep_assert_held(&kvs_lock);
+	return i ? port->members[i - 1] : port;
+}
+
+static int kvs_nl_put_queue_stats(struct sk_buff *msg, struct kvs_port *port,
+				  int qi)
+{
+	u64 frames = 0, bytes = 0, drops[KVS_DROP_MAX] = {};
+	const struct kvs_port *q;
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < KVS_QUEUES_MAX; i++) {
+		q = kvs_nl_queue(port, i);
+		if (q)
+			kvs_nl_add_stats(q, qi, &frames, &bytes, drops);
+	}
 	if (nla_put_uint(msg, kvs_nl_frames_attr[qi][0], frames) ||
 	    nla_put_uint(msg, kvs_nl_frames_attr[qi][1], bytes))
 		return -EMSGSIZE;
@@ -248,12 +275,19 @@ static int kvs_nl_put_queue_stats(struct sk_buff *msg, struct kvs_port *port,
 static int kvs_nl_put_stats(struct sk_buff *msg, struct kvs_port *port)
 {
 	struct nlattr *nest = nla_nest_start(msg, VHOST_KVS_A_PORT_STATS);
+	const struct kvs_port *q;
+	u64 full = 0;
+	unsigned int i;
 
+	for (i = 0; i < KVS_QUEUES_MAX; i++) {
+		q = kvs_nl_queue(port, i);
+		if (q)
+			full += atomic64_read(&q->inbound_full);
+	}
 	if (!nest ||
 	    kvs_nl_put_queue_stats(msg, port, VHOST_KVS_VQ_TX) ||
 	    kvs_nl_put_queue_stats(msg, port, VHOST_KVS_VQ_RX) ||
-	    nla_put_uint(msg, VHOST_KVS_A_PORT_STATS_RX_DROP_FULL,
-			 atomic64_read(&port->inbound_full)))
+	    nla_put_uint(msg, VHOST_KVS_A_PORT_STATS_RX_DROP_FULL, full))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -273,6 +307,7 @@ static int kvs_nl_port_fill(struct sk_buff *msg, struct kvs_switch *sw,
 	if (nla_put_string(msg, VHOST_KVS_A_PORT_SWITCH, sw->name) ||
 	    nla_put_u32(msg, VHOST_KVS_A_PORT_ID, port->id) ||
 	    nla_put(msg, VHOST_KVS_A_PORT_MAC, ETH_ALEN, port->mac) ||
+	    nla_put_u32(msg, VHOST_KVS_A_PORT_QUEUES, 1 + port->nmembers) ||
 	    kvs_nl_put_stats(msg, port)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;

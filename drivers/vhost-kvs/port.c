@@ -99,6 +99,7 @@ static void kvs_port_stop(struct kvs_port *port)
 		vhost_vq_set_backend(vq, NULL);
 		mutex_unlock(&vq->mutex);
 	}
+	kvs_mq_set_rx_running(port, false);
 }
 
 static int kvs_release(struct inode *inode, struct file *f)
@@ -261,6 +262,9 @@ static long kvs_set_backend(struct kvs_port *port, void __user *argp)
 		goto out;
 	arg.index = array_index_nospec(arg.index, VHOST_KVS_VQ_MAX);
 	err = kvs_vq_set_backend(port, &port->vqs[arg.index], backend);
+	/* A multiqueue port spreads its frames over running RX queues. */
+	if (!err && arg.index == VHOST_KVS_VQ_RX)
+		kvs_mq_set_rx_running(port, backend);
 	/* A stopped queue's worker must be done before the caller goes on. */
 	if (!err && !backend)
 		vhost_dev_flush(&port->dev);
@@ -372,7 +376,8 @@ static long kvs_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 {
 	struct kvs_port *port = f->private_data;
 	void __user *argp = (void __user *)arg;
-	u32 offloads;
+	u32 offloads, on;
+	int fd;
 	long r;
 
 	switch (ioctl) {
@@ -390,6 +395,17 @@ static long kvs_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 		return kvs_port_set_offloads(port, offloads);
 	case VHOST_KVS_TAP_FD:
 		return kvs_tap_open(port, f);
+	case VHOST_KVS_ADD_QUEUE:
+		if (get_user(fd, (int __user *)argp))
+			return -EFAULT;
+		return kvs_mq_join(port, fd);
+	case VHOST_KVS_SET_QUEUE_ENABLE:
+		if (get_user(on, (u32 __user *)argp))
+			return -EFAULT;
+		if (on > 1)
+			return -EINVAL;
+		kvs_mq_set_enabled(port, on);
+		return 0;
 	case VHOST_KVS_SET_COALESCE:
 		return kvs_set_coalesce(port, argp);
 	case VHOST_KVS_GET_COALESCE:

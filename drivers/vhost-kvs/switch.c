@@ -111,6 +111,7 @@ static void kvs_port_unlink(struct kvs_port *port, struct kvs_switch *sw)
 	lockdep_assert_held(&kvs_lock);
 	list_del_rcu(&port->sw_node);
 	RCU_INIT_POINTER(port->sw, NULL);
+	kvs_mq_unlink(port);
 	kvs_fdb_close_dst(&sw->fdb, &port->fdb_dst);
 	sw->nports--;
 }
@@ -136,8 +137,10 @@ static void kvs_switch_destroy(struct kvs_switch *sw)
 	/* 4. Datapath readers that saw the switch are gone. */
 	synchronize_rcu();
 	/* 5. What was on its way to the ports is dropped. */
-	list_for_each_entry(port, &left, leave_node)
+	list_for_each_entry(port, &left, leave_node) {
+		kvs_mq_forget(port);
 		kvs_rx_drain(port);
+	}
 	kvs_fdb_destroy(&sw->fdb);
 	kfree(sw);
 }
@@ -178,6 +181,7 @@ int kvs_port_attach(struct kvs_port *port, struct net *net,
 	port->id = ++sw->last_id;
 	sw->nports++;
 	list_add_tail_rcu(&port->sw_node, &sw->ports);
+	rcu_assign_pointer(port->lead, port);
 	rcu_assign_pointer(port->sw, sw);
 	mutex_unlock(&kvs_lock);
 	return 0;
@@ -186,6 +190,7 @@ int kvs_port_attach(struct kvs_port *port, struct net *net,
 int kvs_port_detach(struct kvs_port *port)
 {
 	struct kvs_switch *sw;
+	struct kvs_port *lead;
 
 	mutex_lock(&kvs_lock);
 	sw = rcu_dereference_protected(port->sw, lockdep_is_held(&kvs_lock));
@@ -193,12 +198,19 @@ int kvs_port_detach(struct kvs_port *port)
 		mutex_unlock(&kvs_lock);
 		return -ENOTCONN;
 	}
-	kvs_port_unlink(port, sw);
+	lead = rcu_dereference_protected(port->lead,
+					 lockdep_is_held(&kvs_lock));
+	if (lead == port)
+		kvs_port_unlink(port, sw);
+	else
+		kvs_mq_leave(port, lead);	/* one queue pair of a port */
 	/* Datapath readers that found the port are gone before it can be
 	 * freed or attached again; kvs_lock keeps a concurrent attach out
 	 * until then, which is what lets attach reopen its FDB destination.
 	 */
 	synchronize_rcu();
+	if (lead == port)
+		kvs_mq_forget(port);
 	mutex_unlock(&kvs_lock);
 	kvs_rx_drain(port);
 	return 0;
@@ -218,14 +230,16 @@ int kvs_port_detach(struct kvs_port *port)
  */
 void kvs_port_claim_mac(struct kvs_port *port)
 {
+	struct kvs_port *lead;
 	struct kvs_fdb_dst *d;
 	struct kvs_switch *sw;
 
 	rcu_read_lock();
 	sw = rcu_dereference(port->sw);
-	d = sw ? kvs_fdb_lookup(&sw->fdb, port->mac, 0) : NULL;
-	if (d && d != &port->fdb_dst)
-		kvs_fdb_learn(&sw->fdb, port->mac, 0, &port->fdb_dst, jiffies);
+	lead = rcu_dereference(port->lead);	/* the port of a queue pair */
+	d = sw && lead ? kvs_fdb_lookup(&sw->fdb, lead->mac, 0) : NULL;
+	if (d && d != &lead->fdb_dst)
+		kvs_fdb_learn(&sw->fdb, lead->mac, 0, &lead->fdb_dst, jiffies);
 	rcu_read_unlock();
 }
 

@@ -26,8 +26,10 @@
 
 #include "kvs.h"
 
-/* What TUNGETFEATURES and TUNGETIFF report: a tap with virtio-net headers */
-#define KVS_TAP_FLAGS	(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR)
+/* What TUNGETFEATURES and TUNGETIFF report: a tap with virtio-net headers,
+ * one file per queue pair (TUNSETQUEUE turns one on or off).
+ */
+#define KVS_TAP_FLAGS	(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE)
 
 struct kvs_tap {
 	struct kvs_port *port;
@@ -91,6 +93,22 @@ static long kvs_tap_endian(unsigned int cmd, int __user *argp)
 	return (cmd == TUNSETVNETLE) == !!v ? 0 : -EINVAL;
 }
 
+/* The guest's queue pair count changed (ethtool -L): see mq.c. */
+static long kvs_tap_setqueue(struct kvs_port *port, void __user *argp)
+{
+	struct ifreq ifr;
+
+	if (copy_from_user(&ifr, argp, sizeof(ifr)))
+		return -EFAULT;
+	switch (ifr.ifr_flags) {
+	case IFF_ATTACH_QUEUE:
+	case IFF_DETACH_QUEUE:
+		kvs_mq_set_enabled(port, ifr.ifr_flags == IFF_ATTACH_QUEUE);
+		return 0;
+	}
+	return -EINVAL;
+}
+
 static long kvs_tap_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
 	struct kvs_tap *tap = f->private_data;
@@ -120,8 +138,10 @@ static long kvs_tap_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		if (arg > U32_MAX)
 			return -EINVAL;
 		return kvs_port_set_offloads(tap->port, arg);
+	case TUNSETQUEUE:
+		return kvs_tap_setqueue(tap->port, argp);
 	}
-	/* Anything else (TUNSETIFF, TUNSETQUEUE, ...): a port is not a tun. */
+	/* Anything else (TUNSETIFF, ...): a port is not a tun. */
 	return -EINVAL;
 }
 

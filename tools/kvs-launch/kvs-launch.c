@@ -2,7 +2,7 @@
 /*
  * kvs-launch: run an unmodified QEMU on a vhost-kvs switch.
  *
- *   kvs-launch -s SWITCH -m MAC [-i ID] [-N] -- QEMU [ARGS...]
+ *   kvs-launch -s SWITCH -m MAC [-i ID] [-q N] [-N] -- QEMU [ARGS...]
  *
  * Opens /dev/vhost-kvs, attaches it to SWITCH (a switch of this network
  * namespace) with MAC, asks it for its tap file (VHOST_KVS_TAP_FD), and
@@ -13,7 +13,11 @@
  *
  * added to its arguments. QEMU then drives the port as it drives
  * vhost-net on a tap; the port leaves the switch when QEMU exits. ID
- * defaults to "kvs0". Errors name their cause and exit 1 before QEMU runs.
+ * defaults to "kvs0". With -q N (2 to VHOST_KVS_QUEUES_MAX), the port has
+ * N queue pairs: N /dev/vhost-kvs files, the others joined to the first
+ * with VHOST_KVS_ADD_QUEUE, each with its tap file, given to QEMU as
+ * fds=T0:T1:...,vhostfds=V0:V1:... with mq=on on the device. Errors name
+ * their cause and exit 1 before QEMU runs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,7 +31,7 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: kvs-launch -s SWITCH -m MAC [-i ID] [-N] -- QEMU [ARGS...]\n");
+		"usage: kvs-launch -s SWITCH -m MAC [-i ID] [-q QUEUES] [-N] -- QEMU [ARGS...]\n");
 	exit(2);
 }
 
@@ -48,6 +52,48 @@ static int parse_mac(const char *s, unsigned char *mac)
 	return 0;
 }
 
+/* A file's tap file, inherited by QEMU; exits on failure. */
+static int tap_file(int vfd)
+{
+	int tfd = ioctl(vfd, VHOST_KVS_TAP_FD);
+
+	if (tfd < 0) {
+		fprintf(stderr, "kvs-launch: no tap file from /dev/vhost-kvs: %s\n",
+			strerror(errno));
+		exit(1);
+	}
+	/* The tap file is made close-on-exec; QEMU must inherit it. */
+	if (fcntl(tfd, F_SETFD, 0)) {
+		perror("kvs-launch: fcntl");
+		exit(1);
+	}
+	return tfd;
+}
+
+static int open_dev(void)
+{
+	int vfd = open("/dev/vhost-kvs", O_RDWR);
+
+	if (vfd < 0) {
+		fprintf(stderr, "kvs-launch: cannot open /dev/vhost-kvs (host kernel without CONFIG_VHOST_KVS?): %s\n",
+			strerror(errno));
+		exit(1);
+	}
+	return vfd;
+}
+
+/* One more queue pair of the port whose first file is @lead. */
+static void add_queue(int lead, int *vfd, int *tfd)
+{
+	*vfd = open_dev();
+	if (ioctl(*vfd, VHOST_KVS_ADD_QUEUE, &lead)) {
+		fprintf(stderr, "kvs-launch: adding a queue pair to the port: %s\n",
+			strerror(errno));
+		exit(1);
+	}
+	*tfd = tap_file(*vfd);
+}
+
 /* The attached port's files, inherited by QEMU; exits on failure. */
 static void open_port(const char *sw, const char *macs, int *vfd, int *tfd)
 {
@@ -64,12 +110,7 @@ static void open_port(const char *sw, const char *macs, int *vfd, int *tfd)
 		exit(1);
 	}
 	strcpy(a.switch_name, sw);
-	*vfd = open("/dev/vhost-kvs", O_RDWR);
-	if (*vfd < 0) {
-		fprintf(stderr, "kvs-launch: cannot open /dev/vhost-kvs (host kernel without CONFIG_VHOST_KVS?): %s\n",
-			strerror(errno));
-		exit(1);
-	}
+	*vfd = open_dev();
 	if (ioctl(*vfd, VHOST_KVS_ATTACH, &a)) {
 		if (errno == ENOENT)
 			fprintf(stderr, "kvs-launch: no switch '%s' in this network namespace (create it with 'kvsctl switch add %s')\n",
@@ -82,43 +123,68 @@ static void open_port(const char *sw, const char *macs, int *vfd, int *tfd)
 				strerror(errno));
 		exit(1);
 	}
-	*tfd = ioctl(*vfd, VHOST_KVS_TAP_FD);
-	if (*tfd < 0) {
-		fprintf(stderr, "kvs-launch: no tap file from /dev/vhost-kvs: %s\n",
-			strerror(errno));
-		exit(1);
+	*tfd = tap_file(*vfd);
+}
+
+/* "fds=T0:T1,vhostfds=V0:V1" for N queue pairs, "fd=T,vhostfd=V" for one */
+static void fd_args(char *buf, size_t size, const int *vfd, const int *tfd,
+		    int queues)
+{
+	size_t n = 0;
+	int i;
+
+	if (queues == 1) {
+		snprintf(buf, size, "fd=%d,vhost=on,vhostfd=%d", tfd[0], vfd[0]);
+		return;
 	}
-	/* The tap file is made close-on-exec; QEMU must inherit it. */
-	if (fcntl(*tfd, F_SETFD, 0)) {
-		perror("kvs-launch: fcntl");
-		exit(1);
-	}
+	n += snprintf(buf + n, size - n, "fds=");
+	for (i = 0; i < queues; i++)
+		n += snprintf(buf + n, size - n, "%s%d", i ? ":" : "", tfd[i]);
+	n += snprintf(buf + n, size - n, ",vhost=on,vhostfds=");
+	for (i = 0; i < queues; i++)
+		n += snprintf(buf + n, size - n, "%s%d", i ? ":" : "", vfd[i]);
 }
 
 int main(int argc, char **argv)
 {
+	int vfd[VHOST_KVS_QUEUES_MAX], tfd[VHOST_KVS_QUEUES_MAX];
 	const char *sw = NULL, *mac = NULL, *id = "kvs0";
-	char netdev[128], device[128];
-	int opt, no_device = 0, vfd, tfd, n = 0, i;
-	char **qargv;
+	int opt, no_device = 0, queues = 1, n = 0, i;
+	char netdev[512], device[160], fds[400];
+	char **qargv, *end;
 
-	while ((opt = getopt(argc, argv, "+s:m:i:N")) != -1) {
+	while ((opt = getopt(argc, argv, "+s:m:i:q:N")) != -1) {
 		switch (opt) {
 		case 's': sw = optarg; break;
 		case 'm': mac = optarg; break;
 		case 'i': id = optarg; break;
+		case 'q':
+			queues = strtol(optarg, &end, 10);
+			if (*end || queues < 1 || queues > VHOST_KVS_QUEUES_MAX) {
+				fprintf(stderr, "kvs-launch: -q %s: queue pairs must be 1 to %d\n",
+					optarg, VHOST_KVS_QUEUES_MAX);
+				return 1;
+			}
+			break;
 		case 'N': no_device = 1; break;
 		default: usage();
 		}
 	}
 	if (!sw || !mac || optind >= argc)
 		usage();
-	open_port(sw, mac, &vfd, &tfd);
+	open_port(sw, mac, &vfd[0], &tfd[0]);
+	for (i = 1; i < queues; i++)
+		add_queue(vfd[0], &vfd[i], &tfd[i]);
 
-	snprintf(netdev, sizeof(netdev), "tap,id=%s,fd=%d,vhost=on,vhostfd=%d",
-		 id, tfd, vfd);
-	snprintf(device, sizeof(device), "virtio-net-pci,netdev=%s,mac=%s",
-		 id, mac);
+	fd_args(fds, sizeof(fds), vfd, tfd, queues);
+	snprintf(netdev, sizeof(netdev), "tap,id=%s,%s", id, fds);
+	if (queues == 1)
+		snprintf(device, sizeof(device), "virtio-net-pci,netdev=%s,mac=%s",
+			 id, mac);
+	else
+		snprintf(device, sizeof(device),
+			 "virtio-net-pci,netdev=%s,mac=%s,mq=on,vectors=%d",
+			 id, mac, 2 * queues + 2);
 	qargv = calloc(argc - optind + 5, sizeof(*qargv));
 	if (!qargv)
 		return 1;

@@ -264,6 +264,9 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 	       tb[VHOST_KVS_A_PORT_SWITCH] ?
 	       mnl_attr_get_str(tb[VHOST_KVS_A_PORT_SWITCH]) : "?",
 	       attr_u32(tb, VHOST_KVS_A_PORT_ID), mac);
+	if (tb[VHOST_KVS_A_PORT_QUEUES])
+		printf(json ? ",\"queues\":%u" : " queues %u",
+		       attr_u32(tb, VHOST_KVS_A_PORT_QUEUES));
 	if (tb[VHOST_KVS_A_PORT_STATS])
 		print_stats(tb[VHOST_KVS_A_PORT_STATS]);
 	printf(json ? "}" : "\n");

@@ -203,8 +203,8 @@ static void test_tapfile(struct guest *g)
 	check(t >= 0 && (fcntl(t, F_GETFD) & FD_CLOEXEC),
 	      "VHOST_KVS_TAP_FD: a close-on-exec tap file");
 	expect(xioctl(t, TUNGETFEATURES, &feat), 0);
-	check(feat == (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR),
-	      "TUNGETFEATURES: tap, no packet info, virtio-net header");
+	check(feat == (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE),
+	      "TUNGETFEATURES: tap, no packet info, virtio-net header, multiqueue");
 	expect(xioctl(t, TUNGETIFF, &ifr), 0);
 	check(ifr.ifr_flags & IFF_VNET_HDR, "TUNGETIFF says IFF_VNET_HDR");
 	v = 4;
@@ -404,6 +404,69 @@ static void test_attach(const char *sw)
 	guest_fini(&g);
 }
 
+static int add_queue(int fd, int lead)
+{
+	return xioctl(fd, VHOST_KVS_ADD_QUEUE, &lead);
+}
+
+static int queue_enable(int fd, uint32_t on)
+{
+	return xioctl(fd, VHOST_KVS_SET_QUEUE_ENABLE, &on);
+}
+
+/* Multiqueue: files joining a port as queue pairs, and leaving it. */
+static void test_queues(const char *sw)
+{
+	const uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x58 };
+	int lead = open(dev, O_RDWR), q[VHOST_KVS_QUEUES_MAX];
+	int null = open("/dev/null", O_RDONLY), n, t;
+	struct ifreq ifr = { 0 };
+
+	for (n = 0; n < VHOST_KVS_QUEUES_MAX; n++)
+		q[n] = open(dev, O_RDWR);
+	check(lead >= 0 && null >= 0 && q[VHOST_KVS_QUEUES_MAX - 1] >= 0,
+	      "open a port and %d more files", VHOST_KVS_QUEUES_MAX);
+	expect(add_queue(q[0], -1), -EBADF);
+	expect(add_queue(q[0], null), -EINVAL);
+	expect(add_queue(q[0], q[0]), -EINVAL);		/* itself */
+	expect(add_queue(q[0], lead), -ENOTCONN);	/* not attached yet */
+	expect(attach(lead, sw, mac, 0, 0), 0);
+	expect(add_queue(q[0], lead), 0);
+	expect(add_queue(q[0], lead), -EISCONN);
+	expect(attach(q[0], sw, mac, 0, 0), -EISCONN);
+	expect(add_queue(q[1], q[0]), -EINVAL);		/* a queue pair */
+	expect(add_queue(lead, q[1]), -EISCONN);	/* lead is attached */
+	for (n = 1; n < VHOST_KVS_QUEUES_MAX - 1; n++)
+		if (add_queue(q[n], lead))
+			break;
+	check(n == VHOST_KVS_QUEUES_MAX - 1, "a port takes %d queue pairs (%d)",
+	      VHOST_KVS_QUEUES_MAX, n + 1);
+	expect(add_queue(q[n], lead), -ENOSPC);
+	expect(xioctl(q[1], VHOST_KVS_DETACH, NULL), 0);	/* leaves */
+	expect(xioctl(q[1], VHOST_KVS_DETACH, NULL), -ENOTCONN);
+	expect(add_queue(q[n], lead), 0);		/* its place is free */
+	expect(queue_enable(q[2], 2), -EINVAL);
+	expect(queue_enable(q[2], 0), 0);
+	expect(queue_enable(q[2], 1), 0);
+	t = ioctl(q[3], VHOST_KVS_TAP_FD);
+	ifr.ifr_flags = IFF_DETACH_QUEUE;
+	expect(xioctl(t, TUNSETQUEUE, &ifr), 0);
+	ifr.ifr_flags = IFF_ATTACH_QUEUE;
+	expect(xioctl(t, TUNSETQUEUE, &ifr), 0);
+	ifr.ifr_flags = IFF_TAP;
+	expect(xioctl(t, TUNSETQUEUE, &ifr), -EINVAL);
+	close(t);
+	close(q[4]);				/* a queue pair's file closes */
+	close(lead);				/* the port goes, with its queues */
+	expect(xioctl(q[2], VHOST_KVS_DETACH, NULL), -ENOTCONN);
+	expect(attach(q[2], sw, mac, 0, 0), 0);		/* free to be a port */
+	expect(add_queue(q[3], q[2]), 0);
+	for (n = 0; n < VHOST_KVS_QUEUES_MAX; n++)
+		if (n != 4)
+			close(q[n]);
+	close(null);
+}
+
 static int parse_mac(const char *s, uint8_t *mac)
 {
 	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
@@ -469,8 +532,10 @@ int main(int argc, char **argv)
 	test_tx_malformed(&g);
 	guest_fini(&g);
 	test_close_running();
-	if (sw)
+	if (sw) {
 		test_attach(sw);
+		test_queues(sw);
+	}
 
 	return tap_done("kvs-devtest");
 }

@@ -95,4 +95,30 @@ struct vhost_kvs_coalesce {
  */
 #define VHOST_KVS_TAP_FD	_IO(VHOST_VIRTIO, 0xA5)
 
+/*
+ * Multiqueue. QEMU opens one vhost device per virtio-net queue pair; a
+ * port of N queue pairs is N /dev/vhost-kvs files. The first is attached
+ * with VHOST_KVS_ATTACH and is the port; VHOST_KVS_ADD_QUEUE on each of
+ * the others, with the first one's file descriptor, makes it one more
+ * queue pair of that port (up to VHOST_KVS_QUEUES_MAX in all). What a
+ * queue pair sends is the port's; frames to the port are spread over the
+ * queue pairs whose RX queue runs and that are enabled, by the hash of
+ * their flow. Closing (or VHOST_KVS_DETACH on) a queue pair's file takes
+ * it out of the port; closing the first file takes the whole port out of
+ * its switch. Errors: EBADF; EINVAL when the fd is not another
+ * /dev/vhost-kvs file that is a port; ENOTCONN when that port is not
+ * attached; EISCONN when this file is; ENOSPC when the port is full.
+ */
+#define VHOST_KVS_QUEUES_MAX	16
+#define VHOST_KVS_ADD_QUEUE	_IOW(VHOST_VIRTIO, 0xA6, int)
+
+/*
+ * Whether this file's queue pair takes frames (1, the default) or not (0):
+ * the guest's queue pair count (ethtool -L), which QEMU passes on as it
+ * does for a multiqueue tap (TUNSETQUEUE with IFF_ATTACH_QUEUE or
+ * IFF_DETACH_QUEUE, which a port's tap file also takes). EINVAL for other
+ * values.
+ */
+#define VHOST_KVS_SET_QUEUE_ENABLE _IOW(VHOST_VIRTIO, 0xA7, __u32)
+
 #endif /* _UAPI_LINUX_VHOST_KVS_H */
