@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Every test of the project, from a fresh Debian 12 machine (as root):
-# dependencies, kernels, KUnit, the out-of-tree module build, L1 tests on
-# the normal and the debug kernel, and kernel style. Each step's log is in
+# dependencies, kernels, QEMU, the out-of-tree module build, L1 tests on
+# the normal and the debug kernel (KUnit inside the debug one, real guests
+# inside the normal one), and kernel style. Each step's log is in
 # build/check/. Ends with one line: "N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -57,7 +58,6 @@ step kernel-normal timed "$TOP/scripts/build-kernel.sh" normal
 step kernel-debug timed "$TOP/scripts/build-kernel.sh" debug
 step qemu-kvs timed "$TOP/scripts/qemu-build.sh"
 step module-out-of-tree "$TOP/scripts/build-module.sh"
-suite kunit "$TOP/scripts/kunit.sh"
 step checkpatch "$TOP/scripts/checkpatch.sh"
 step ynl-generated "$TOP/scripts/ynl-gen.sh" --check
 # The real-guest tests may run twice when a nested guest stalls (see
@@ -65,7 +65,9 @@ step ynl-generated "$TOP/scripts/ynl-gen.sh" --check
 export KVS_TEST_TIMEOUT=900
 suite l1-normal "$TOP/scripts/vm-run.sh" -k normal -t 2700 \
 	devtest switch traffic-net traffic-kvs baseline guests-kvs guests-tap
-suite l1-debug "$TOP/scripts/vm-run.sh" -k debug devtest switch traffic-kvs
+# The KUnit suites run inside the debug kernel (kunit test), not on UML:
+# one kernel build less.
+suite l1-debug "$TOP/scripts/vm-run.sh" -k debug kunit devtest switch traffic-kvs
 
 log "make check took $((SECONDS - t_start)) s; logs in $logs"
 echo "$passed passed, $failed failed"

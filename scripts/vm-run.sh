@@ -124,13 +124,20 @@ fail=$((fail + extra))
 # handler's per-CPU access faults, and so does the fault handler, until
 # the stack overflows. Real CPUs hold interrupts until STGI. That is not
 # this project's kernel code, so L1 is booted once more, and the output
-# says so; a second hit, or any other problem, fails the run.
-if [ "$fail" -gt 0 ] && [ -z "${KVS_VM_RETRIED:-}" ] &&
+# says so; a second hit, or any other problem, fails the run. The oops
+# names the RIP of VMRUN's next instruction, or (the trace cut short by the
+# recursion) only the innermost fault handler; either way the overflowed
+# stack is a KVM vCPU thread's, where this project's code never runs.
+emulator_fault() {
 	grep -q 'stack guard page was hit' "$console" &&
-	grep -q 'RIP: 0010:__svm_vcpu_run' "$console"; then
+		{ grep -q 'RIP: 0010:__svm_vcpu_run' "$console" ||
+			grep -A 3 'stack guard page was hit' "$console" |
+			grep -qE 'Comm: CPU [0-9]+/KVM'; }
+}
+if [ "$fail" -gt 0 ] && [ -z "${KVS_VM_RETRIED:-}" ] && emulator_fault; then
 	echo "# vm-run($flavor): L1 hit the emulator's nested-SVM interrupt fault" \
 		"(stack overflow from an interrupt inside KVM's VMRUN window):"
-	grep -m 3 -E 'stack guard page|RIP: 0010:__svm_vcpu_run' "$console" | sed 's/^/#   /'
+	grep -m 4 -E 'stack guard page|RIP: 0010:__svm_vcpu_run|Comm: CPU [0-9]+/KVM' "$console" | sed 's/^/#   /'
 	cp "$console" "$outdir/console.first.log"
 	echo "# vm-run($flavor): booting L1 again, once (first console: $outdir/console.first.log)"
 	KVS_VM_RETRIED=1 exec "$0" "${args[@]}"

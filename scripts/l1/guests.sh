@@ -142,26 +142,30 @@ iperf "vm2 -> vm1 iperf3 UDP 64 B" -u -b 20M -l 64 -t 2
 # Multiqueue: vm1's NIC has two queue pairs, one port of two files. A
 # one-CPU guest starts on one; ethtool -L turns the second on and off, and
 # the switch must follow: frames spread over both by flow, then only to
-# queue 0 (the guest still polls queue 1, so a frame sent there would
-# show in its rx1 counter).
+# queue 0. The guest's per-queue account is its interrupt count per
+# receive queue (virtio0-input.N; its ethtool -S has no per-queue packet
+# counts): a queue the switch delivers nothing to raises none.
 check "vm1's port has two queue pairs" sh -c \
 	"kvsctl port show sw0 | grep -qi 'mac $(mac 1) queues 2 '"
-rxq() { guest_run vm1 10 ethtool -S eth0 | sed -n "s/^ *rx$1_packets: //p"; }
+rxq() { # N: interrupts of vm1's receive queue N
+	guest_run vm1 10 cat /proc/interrupts |
+		sed -n "s/^ *[0-9]*: *\([0-9]*\) .*virtio[0-9]*-input\.$1\$/\1/p"
+}
 many_flows() { # DESC: 16 TCP flows vm2 -> vm1, then vm1's rx0/rx1 growth
 	local r0 r1
 	r0=$(rxq 0) r1=$(rxq 1)
 	iperf "$1" -P 16 -t 2
 	D0=$(($(rxq 0) - ${r0:-0})) D1=$(($(rxq 1) - ${r1:-0}))
-	echo "# vm1 received on queue 0: $D0, queue 1: $D1"
+	echo "# vm1's receive interrupts: queue 0 +$D0, queue 1 +$D1"
 }
 check "vm1: ethtool -L combined 2" guest_run vm1 30 ethtool -L eth0 combined 2
 many_flows "vm2 -> vm1 iperf3, 16 flows, 2 queue pairs"
 check "both of vm1's queues received (16 flows spread by hash)" \
-	test "$D0" -gt 100 -a "$D1" -gt 100
+	test "$D0" -gt 10 -a "$D1" -gt 10
 check "vm1: ethtool -L combined 1" guest_run vm1 30 ethtool -L eth0 combined 1
 many_flows "vm2 -> vm1 iperf3, 16 flows, 1 queue pair"
 check "all to queue 0 once the guest turned queue 1 off" \
-	test "$D0" -gt 100 -a "$D1" -eq 0
+	test "$D0" -gt 10 -a "$D1" -eq 0
 check "vm1: ethtool -L combined 2 again (for the rest)" \
 	guest_run vm1 30 ethtool -L eth0 combined 2
 check "vm2 pings vm1 with both queues on" retry 3 pings 2 1
