@@ -242,7 +242,7 @@ static struct kvs_fdb_dst *fwd(struct fdb_ctx *c, const u8 *dst,
 	ether_addr_copy(eth.h_dest, dst);
 	ether_addr_copy(eth.h_source, src);
 	rcu_read_lock();
-	d = kvs_fwd_lookup(&c->fdb, &eth, from);
+	d = kvs_fwd_lookup(&c->fdb, &eth, from, NULL);
 	rcu_read_unlock();
 	return d;
 }

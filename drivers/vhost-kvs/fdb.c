@@ -29,6 +29,7 @@ int kvs_fdb_init(struct kvs_fdb *fdb, unsigned int max_entries,
 	fdb->gen = 1;
 	fdb->max_entries = max_entries;
 	fdb->ageing_time = ageing_time;
+	fdb->aged = NULL;
 	return rhashtable_init(&fdb->tbl, &kvs_fdb_params);
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_init);
@@ -302,6 +303,8 @@ unsigned int kvs_fdb_age(struct kvs_fdb *fdb, unsigned long now)
 		if (e->is_static ||
 		    time_before(now, READ_ONCE(e->updated) + fdb->ageing_time))
 			continue;
+		if (fdb->aged)
+			fdb->aged(fdb, e);
 		kvs_fdb_unlink(fdb, e);
 		n++;
 	}

@@ -58,6 +58,10 @@ struct kvs_fdb {
 					 */
 	unsigned int max_entries;
 	unsigned long ageing_time;	/* jiffies */
+	/* Told of each entry kvs_fdb_age() removes, under fdb->lock; may be
+	 * NULL (the KUnit suites leave it so).
+	 */
+	void (*aged)(struct kvs_fdb *fdb, const struct kvs_fdb_entry *e);
 };
 
 enum kvs_fdb_learn {

@@ -27,6 +27,7 @@
  * @fdb: the switch's table
  * @eth: the frame's Ethernet header
  * @from: the destination entry of the port the frame came in on
+ * @learned: if not NULL, what learning the source did
  *
  * Context: rcu_read_lock() held; the result is valid until it is dropped.
  * Return: the destination, NULL to flood (group or unknown address), or
@@ -34,11 +35,15 @@
  */
 struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 				   const struct ethhdr *eth,
-				   struct kvs_fdb_dst *from)
+				   struct kvs_fdb_dst *from,
+				   enum kvs_fdb_learn *learned)
 {
+	enum kvs_fdb_learn l = kvs_fdb_learn(fdb, eth->h_source, 0, from,
+					     jiffies);
 	struct kvs_fdb_dst *d;
 
-	kvs_fdb_learn(fdb, eth->h_source, 0, from, jiffies);
+	if (learned)
+		*learned = l;
 	if (!is_unicast_ether_addr(eth->h_dest))
 		return NULL;
 	d = kvs_fdb_lookup(fdb, eth->h_dest, 0);
@@ -61,12 +66,18 @@ static struct kvs_port *kvs_fwd_classify(struct kvs_port *lead,
 {
 	const struct ethhdr *eth = (const struct ethhdr *)buf->data;
 	const struct ethhdr *peth = prev ? (const void *)prev->data : NULL;
+	enum kvs_fdb_learn learned;
 	struct kvs_fdb_dst *d;
 
 	if (peth && ether_addr_equal(eth->h_source, peth->h_source) &&
 	    ether_addr_equal(eth->h_dest, peth->h_dest))
 		return prev_to;
-	d = kvs_fwd_lookup(&sw->fdb, eth, &lead->fdb_dst);
+	d = kvs_fwd_lookup(&sw->fdb, eth, &lead->fdb_dst, &learned);
+	if (unlikely(learned == KVS_FDB_NEW || learned == KVS_FDB_MOVED))
+		kvs_nl_fdb_event(sw, eth->h_source, 0, lead->id,
+				 learned == KVS_FDB_NEW ?
+				 VHOST_KVS_CMD_FDB_LEARN_NTF :
+				 VHOST_KVS_CMD_FDB_MOVE_NTF);
 	if (IS_ERR(d))
 		return KVS_FWD_DROP;
 	return d ? container_of(d, struct kvs_port, fdb_dst) : KVS_FWD_FLOOD;

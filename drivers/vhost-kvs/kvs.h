@@ -246,7 +246,8 @@ void kvs_buf_put(struct kvs_buf *buf);
 /* fwd.c */
 struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 				   const struct ethhdr *eth,
-				   struct kvs_fdb_dst *from);
+				   struct kvs_fdb_dst *from,
+				   enum kvs_fdb_learn *learned);
 void kvs_forward(struct kvs_port *port, unsigned int n);
 
 /* seg.c */
@@ -304,6 +305,9 @@ struct kvs_port *kvs_switch_port(struct kvs_switch *sw, u32 id);
 /* netlink.c */
 int kvs_netlink_init(void);
 void kvs_netlink_exit(void);
+void kvs_nl_port_event(struct kvs_switch *sw, struct kvs_port *port, u8 cmd);
+void kvs_nl_fdb_event(struct kvs_switch *sw, const u8 *mac, u16 vid,
+		      u32 port_id, u8 cmd);
 
 /* port.c */
 extern struct miscdevice kvs_misc;

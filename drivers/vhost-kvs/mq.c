@@ -131,6 +131,13 @@ int kvs_mq_join(struct kvs_port *port, int fd)
 	return err;
 }
 
+/* Out of its port: what it sends is dropped as an unattached port's. */
+static void kvs_mq_out(struct kvs_port *m)
+{
+	RCU_INIT_POINTER(m->sw, NULL);
+	RCU_INIT_POINTER(m->lead, NULL);
+}
+
 /*
  * The lead leaves its switch: its queue pairs leave with it and no frame
  * is spread to them any more. They stay listed until kvs_mq_forget(),
@@ -141,14 +148,9 @@ void kvs_mq_unlink(struct kvs_port *lead)
 	unsigned int i;
 
 	lockdep_assert_held(&kvs_lock);
-	for (i = 0; i < KVS_QUEUES_MAX - 1; i++) {
-		struct kvs_port *m = lead->members[i];
-
-		if (!m)
-			continue;
-		RCU_INIT_POINTER(m->sw, NULL);
-		RCU_INIT_POINTER(m->lead, NULL);
-	}
+	for (i = 0; i < KVS_QUEUES_MAX - 1; i++)
+		if (lead->members[i])
+			kvs_mq_out(lead->members[i]);
 	RCU_INIT_POINTER(lead->lead, NULL);
 	lead->nmembers = 0;
 	kvs_mq_update(lead);
@@ -181,8 +183,7 @@ void kvs_mq_leave(struct kvs_port *port, struct kvs_port *lead)
 		if (lead->members[i] == port)
 			lead->members[i] = NULL;
 	lead->nmembers--;
-	RCU_INIT_POINTER(port->sw, NULL);
-	RCU_INIT_POINTER(port->lead, NULL);
+	kvs_mq_out(port);
 	kvs_mq_update(lead);
 }
 

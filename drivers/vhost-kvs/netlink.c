@@ -295,13 +295,12 @@ static int kvs_nl_put_stats(struct sk_buff *msg, struct kvs_port *port)
 
 static int kvs_nl_port_fill(struct sk_buff *msg, struct kvs_switch *sw,
 			    struct kvs_port *port, u32 portid, u32 seq,
-			    int flags)
+			    int flags, u8 cmd)
 {
 	void *hdr;
 
 	lockdep_assert_held(&kvs_lock);
-	hdr = genlmsg_put(msg, portid, seq, &vhost_kvs_nl_family, flags,
-			  VHOST_KVS_CMD_PORT_GET);
+	hdr = genlmsg_put(msg, portid, seq, &vhost_kvs_nl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_string(msg, VHOST_KVS_A_PORT_SWITCH, sw->name) ||
@@ -340,7 +339,7 @@ int vhost_kvs_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	err = kvs_nl_port_fill(msg, sw, port, info->snd_portid, info->snd_seq,
-			       0);
+			       0, VHOST_KVS_CMD_PORT_GET);
 out:
 	mutex_unlock(&kvs_lock);
 	return kvs_nl_reply(msg, info, err);
@@ -371,7 +370,8 @@ int vhost_kvs_nl_port_get_dumpit(struct sk_buff *skb,
 		if (port->id <= cb->args[0])
 			continue;
 		err = kvs_nl_port_fill(skb, sw, port, NETLINK_CB(cb->skb).portid,
-				       cb->nlh->nlmsg_seq, NLM_F_MULTI);
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				       VHOST_KVS_CMD_PORT_GET);
 		if (err)
 			break;
 		cb->args[0] = port->id;
@@ -536,6 +536,80 @@ int vhost_kvs_nl_fdb_flush_doit(struct sk_buff *skb, struct genl_info *info)
 out:
 	mutex_unlock(&kvs_lock);
 	return err;
+}
+
+/*
+ * Events, on multicast group "events" of the switch's namespace. Each is
+ * built only when someone listens there, so the datapath (learning) pays
+ * one check when nobody does.
+ */
+static bool kvs_nl_listened(const struct kvs_switch *sw)
+{
+	return genl_has_listeners(&vhost_kvs_nl_family, sw->net,
+				  VHOST_KVS_NLGRP_EVENTS);
+}
+
+/**
+ * kvs_nl_port_event() - tell listeners a port joined or left @sw
+ * @sw: the switch
+ * @port: the port, still listed with its queue pairs and counters
+ * @cmd: VHOST_KVS_CMD_PORT_ADD_NTF or VHOST_KVS_CMD_PORT_DEL_NTF
+ *
+ * Context: kvs_lock held.
+ */
+void kvs_nl_port_event(struct kvs_switch *sw, struct kvs_port *port, u8 cmd)
+{
+	struct sk_buff *msg;
+
+	lockdep_assert_held(&kvs_lock);
+	if (!kvs_nl_listened(sw))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (kvs_nl_port_fill(msg, sw, port, 0, 0, 0, cmd)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_multicast_netns(&vhost_kvs_nl_family, sw->net, msg, 0,
+				VHOST_KVS_NLGRP_EVENTS, GFP_KERNEL);
+}
+
+/**
+ * kvs_nl_fdb_event() - tell listeners a MAC was learned, moved or aged
+ * @sw: the switch
+ * @mac: the address
+ * @vid: its VLAN
+ * @port_id: the port it is (was, for ageing) behind
+ * @cmd: VHOST_KVS_CMD_FDB_LEARN_NTF, _MOVE_NTF or _AGE_NTF
+ *
+ * Context: any that does not sleep (a TX worker learning, the ageing
+ * work under the table's lock); the message is allocated atomically and
+ * an event that finds no memory is not sent.
+ */
+void kvs_nl_fdb_event(struct kvs_switch *sw, const u8 *mac, u16 vid,
+		      u32 port_id, u8 cmd)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!kvs_nl_listened(sw))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &vhost_kvs_nl_family, 0, cmd);
+	if (!hdr ||
+	    nla_put_string(msg, VHOST_KVS_A_FDB_SWITCH, sw->name) ||
+	    nla_put(msg, VHOST_KVS_A_FDB_MAC, ETH_ALEN, mac) ||
+	    nla_put_u16(msg, VHOST_KVS_A_FDB_VID, vid) ||
+	    nla_put_u32(msg, VHOST_KVS_A_FDB_PORT, port_id)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&vhost_kvs_nl_family, sw->net, msg, 0,
+				VHOST_KVS_NLGRP_EVENTS, GFP_ATOMIC);
 }
 
 int kvs_netlink_init(void)

@@ -147,6 +147,10 @@ static const struct genl_split_ops vhost_kvs_nl_ops[] = {
 	},
 };
 
+static const struct genl_multicast_group vhost_kvs_nl_mcgrps[] = {
+	[VHOST_KVS_NLGRP_EVENTS] = { "events", },
+};
+
 struct genl_family vhost_kvs_nl_family __ro_after_init = {
 	.name		= VHOST_KVS_FAMILY_NAME,
 	.version	= VHOST_KVS_FAMILY_VERSION,
@@ -155,4 +159,6 @@ struct genl_family vhost_kvs_nl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.split_ops	= vhost_kvs_nl_ops,
 	.n_split_ops	= ARRAY_SIZE(vhost_kvs_nl_ops),
+	.mcgrps		= vhost_kvs_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(vhost_kvs_nl_mcgrps),
 };

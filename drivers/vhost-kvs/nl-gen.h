@@ -25,6 +25,10 @@ int vhost_kvs_nl_fdb_add_doit(struct sk_buff *skb, struct genl_info *info);
 int vhost_kvs_nl_fdb_del_doit(struct sk_buff *skb, struct genl_info *info);
 int vhost_kvs_nl_fdb_flush_doit(struct sk_buff *skb, struct genl_info *info);
 
+enum {
+	VHOST_KVS_NLGRP_EVENTS,
+};
+
 extern struct genl_family vhost_kvs_nl_family;
 
 #endif /* _LINUX_VHOST_KVS_GEN_H */

@@ -70,6 +70,16 @@ static unsigned long kvs_gc_interval(const struct kvs_switch *sw)
 	return max_t(unsigned long, HZ, sw->ageing_secs * HZ / 2);
 }
 
+/* An entry ages out: tell listeners. Under the table's lock. */
+static void kvs_switch_aged(struct kvs_fdb *fdb, const struct kvs_fdb_entry *e)
+{
+	struct kvs_switch *sw = container_of(fdb, struct kvs_switch, fdb);
+	struct kvs_port *port = container_of(e->dst, struct kvs_port, fdb_dst);
+
+	kvs_nl_fdb_event(sw, e->key.addr, e->key.vid, port->id,
+			 VHOST_KVS_CMD_FDB_AGE_NTF);
+}
+
 static void kvs_switch_gc(struct work_struct *work)
 {
 	struct kvs_switch *sw = container_of(to_delayed_work(work),
@@ -97,6 +107,7 @@ int kvs_switch_new(struct net *net, const char *name, u32 ageing_secs,
 		return err;
 	}
 	strscpy(sw->name, name);
+	sw->fdb.aged = kvs_switch_aged;
 	sw->net = net;
 	sw->ageing_secs = ageing_secs;
 	INIT_LIST_HEAD(&sw->ports);
@@ -109,6 +120,7 @@ int kvs_switch_new(struct net *net, const char *name, u32 ageing_secs,
 static void kvs_port_unlink(struct kvs_port *port, struct kvs_switch *sw)
 {
 	lockdep_assert_held(&kvs_lock);
+	kvs_nl_port_event(sw, port, VHOST_KVS_CMD_PORT_DEL_NTF);
 	list_del_rcu(&port->sw_node);
 	RCU_INIT_POINTER(port->sw, NULL);
 	kvs_mq_unlink(port);
@@ -183,6 +195,7 @@ int kvs_port_attach(struct kvs_port *port, struct net *net,
 	list_add_tail_rcu(&port->sw_node, &sw->ports);
 	rcu_assign_pointer(port->lead, port);
 	rcu_assign_pointer(port->sw, sw);
+	kvs_nl_port_event(sw, port, VHOST_KVS_CMD_PORT_ADD_NTF);
 	mutex_unlock(&kvs_lock);
 	return 0;
 }
@@ -238,8 +251,11 @@ void kvs_port_claim_mac(struct kvs_port *port)
 	sw = rcu_dereference(port->sw);
 	lead = rcu_dereference(port->lead);	/* the port of a queue pair */
 	d = sw && lead ? kvs_fdb_lookup(&sw->fdb, lead->mac, 0) : NULL;
-	if (d && d != &lead->fdb_dst)
-		kvs_fdb_learn(&sw->fdb, lead->mac, 0, &lead->fdb_dst, jiffies);
+	if (d && d != &lead->fdb_dst &&
+	    kvs_fdb_learn(&sw->fdb, lead->mac, 0, &lead->fdb_dst, jiffies) ==
+	    KVS_FDB_MOVED)
+		kvs_nl_fdb_event(sw, lead->mac, 0, lead->id,
+				 VHOST_KVS_CMD_FDB_MOVE_NTF);
 	rcu_read_unlock();
 }
 

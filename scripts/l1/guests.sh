@@ -14,7 +14,7 @@
 # one-line reason), then ping, broadcast, iperf3, multiqueue (vm1 has two
 # queue pairs; the guest turns the second on and off), a checksummed HTTP
 # transfer with and without offloads, MTU 9000, QMP hot-plug and live
-# migration (kvs mode), and the switch's view of it all.
+# migration, and the switch's view of it all.
 . /kvs/lib.sh
 trap guests_stop EXIT
 MODE=${GUESTS_MODE:-kvs}
@@ -48,6 +48,8 @@ refusals_kvs() {
 	refused "one netdev for two NICs: refused" "in use" \
 		qemu-kvs $QEMU_NOGUEST -netdev vhost-kvs,id=n0,switch=sw0 \
 		-device virtio-net-pci,netdev=n0,romfile= -device virtio-net-pci,netdev=n0,romfile=
+	refused "queues=17: refused with the range" "queues=17: must be 1 to 16" \
+		qemu-kvs $QEMU_NOGUEST -netdev vhost-kvs,id=n0,switch=sw0,queues=17
 	mv /dev/vhost-kvs /dev/vhost-kvs.hidden
 	refused "no /dev/vhost-kvs: QEMU stops, naming the device" "cannot open /dev/vhost-kvs" \
 		qemu-kvs $QEMU_NOGUEST -netdev vhost-kvs,id=n0,switch=sw0
@@ -63,6 +65,13 @@ refusals_tap() {
 		kvs-launch -s sw0 -m 01:00:5e:00:00:01 -- qemu-system-x86_64 $QEMU_NOGUEST
 	refused "not a MAC: refused" "not a MAC address" \
 		kvs-launch -s sw0 -m 52:54:00:zz:00:01 -- qemu-system-x86_64 $QEMU_NOGUEST
+	refused "-q 17: refused with the range" "queue pairs must be 1 to 16" \
+		kvs-launch -s sw0 -m "$(mac 1)" -q 17 -- qemu-system-x86_64 $QEMU_NOGUEST
+	refused "hot-plug into no QEMU: refused, naming the socket" "cannot connect to QMP socket" \
+		kvs-launch -s sw0 -m "$(mac 1)" -Q /tmp/no-such.sock
+	refused "one netdev for two NICs: refused" "in use" \
+		kvs-launch -s sw0 -m "$(mac 1)" -- qemu-system-x86_64 \
+		${QEMU_NOGUEST#-accel tcg} -accel kvm -device virtio-net-pci,netdev=kvs0,romfile=
 	mv /dev/vhost-kvs /dev/vhost-kvs.hidden
 	refused "no /dev/vhost-kvs: kvs-launch stops, naming the device" "cannot open /dev/vhost-kvs" \
 		kvs-launch -s sw0 -m "$(mac 1)" -- qemu-system-x86_64 $QEMU_NOGUEST
@@ -74,22 +83,36 @@ refusals_tap() {
 		${QEMU_NOGUEST#-accel tcg} -accel kvm -device virtio-net-pcix
 }
 
+# l2_qemu N QUEUES: how this mode starts guest N's QEMU (sets L2_QEMU)
+l2_qemu() {
+	if [ "$MODE" = tap ]; then
+		L2_QEMU="kvs-launch -s sw0 -m $(mac "$1") -q $2 -N -- qemu-system-x86_64"
+	else
+		L2_QEMU=qemu-kvs
+	fi
+}
+# nic_args NAME N QUEUES: the NIC of guest N (on QEMU NAME) with QUEUES
+# queue pairs; in tap mode also a QMP socket, /tmp/NAME.qmp.sock, for
+# kvs-launch -Q to pass files over
+nic_args() {
+	local mq=
+	[ "$3" -gt 1 ] && mq=",mq=on,vectors=$((2 * $3 + 2))"
+	if [ "$MODE" = tap ]; then
+		rm -f /tmp/"$1".qmp.sock
+		echo "-device virtio-net-pci,netdev=kvs0,romfile=,mac=$(mac "$2")$mq" \
+			"-chardev socket,id=qmps,path=/tmp/$1.qmp.sock,server=on,wait=off" \
+			"-mon chardev=qmps,mode=control"
+	else
+		echo "-netdev vhost-kvs,id=n0,switch=sw0,queues=$3" \
+			"-device virtio-net-pci,netdev=n0,romfile=,mac=$(mac "$2")$mq"
+	fi
+}
 # start N [QUEUES]: guest vmN on sw0 by this mode's way in, its NIC with
 # QUEUES queue pairs (default 1)
 start() {
-	local i=$1 q=${2:-1} mq=
-	[ "$q" -gt 1 ] && mq=",mq=on,vectors=$((2 * q + 2))"
-	if [ "$MODE" = tap ]; then
-		L2_QEMU="kvs-launch -s sw0 -m $(mac "$i") -q $q -N -- qemu-system-x86_64"
-		# shellcheck disable=SC2046
-		guest_start vm$i 10.10.0.$i/24 \
-			-device virtio-net-pci,netdev=kvs0,romfile=,mac="$(mac "$i")$mq" $(qmp_args vm$i)
-	else
-		L2_QEMU=qemu-kvs
-		# shellcheck disable=SC2046
-		guest_start vm$i 10.10.0.$i/24 -netdev vhost-kvs,id=n0,switch=sw0,queues="$q" \
-			-device virtio-net-pci,netdev=n0,romfile=,mac="$(mac "$i")$mq" $(qmp_args vm$i)
-	fi
+	l2_qemu "$1" "${2:-1}"
+	# shellcheck disable=SC2046
+	guest_start vm"$1" 10.10.0."$1"/24 $(nic_args vm"$1" "$1" "${2:-1}") $(qmp_args vm"$1")
 }
 
 # A first run that stalled (see once_more_if_stalled) may have left sw0.
@@ -154,6 +177,10 @@ rxq() { # N: interrupts of vm1's receive queue N
 many_flows() { # DESC: 16 TCP flows vm2 -> vm1, then vm1's rx0/rx1 growth
 	local r0 r1
 	r0=$(rxq 0) r1=$(rxq 1)
+	[ -n "$r0" ] && [ -n "$r1" ] || {
+		echo "# no per-queue interrupt lines in vm1's /proc/interrupts:"
+		guest_run vm1 10 cat /proc/interrupts | sed 's/^/#   /'
+	}
 	iperf "$1" -P 16 -t 2
 	D0=$(($(rxq 0) - ${r0:-0})) D1=$(($(rxq 1) - ${r1:-0}))
 	echo "# vm1's receive interrupts: queue 0 +$D0, queue 1 +$D1"
@@ -209,14 +236,24 @@ vm1_pinged() {
 	[ -n "$n" ] && [ "$n" -ge "$2" ]
 }
 
-# Hot-plug and migration: through qemu-kvs's own netdev (kvs mode).
-native_only() {
+# hp_netdev: netdev hp1 in vm3's QEMU, a new port of sw0: QMP netdev_add
+# vhost-kvs, or (tap mode) kvs-launch -Q passing the port's files over
+# vm3's QMP socket (getfd, then netdev_add tap), as libvirt does for a tap
+hp_netdev() {
+	if [ "$MODE" = tap ]; then
+		kvs-launch -s sw0 -m 52:54:00:00:02:03 -i hp1 -Q /tmp/vm3.qmp.sock
+	else
+		qmp vm3 '{"execute": "netdev_add", "arguments": {"type": "vhost-kvs", "id": "hp1", "switch": "sw0"}}'
+	fi
+}
+
+# Hot-plug and migration, both ways in.
+hotplug_and_migration() {
 	# Hot-plug through QMP on vm3 while vm1 and vm2 keep pinging each other:
 	# a second NIC on sw0 comes, carries frames, and goes.
 	check "vm1 pings vm2 in the background" guest_run vm1 10 \
 		'ping -c 60 -i 0.25 10.10.0.2 >/tmp/bgping 2>&1 &'
-	check "QMP netdev_add vhost-kvs (vm3)" qmp vm3 \
-		'{"execute": "netdev_add", "arguments": {"type": "vhost-kvs", "id": "hp1", "switch": "sw0"}}'
+	check "netdev_add of a vhost-kvs port into running vm3 ($MODE)" hp_netdev
 	check "QMP device_add virtio-net-pci on it (vm3)" qmp vm3 \
 		'{"execute": "device_add", "arguments": {"driver": "virtio-net-pci", "id": "hpnic", "netdev": "hp1", "mac": "52:54:00:00:02:03", "romfile": ""}}'
 	check "sw0 has four ports" retry 10 ports_now 4
@@ -262,8 +299,9 @@ native_only() {
 	old_port=$(port_ids)
 	rm -f /tmp/mig.fifo && mkfifo /tmp/mig.fifo
 	GUESTS="$GUESTS vm3b"
+	l2_qemu 3 1
 	# shellcheck disable=SC2046
-	guest_launch vm3b 10.10.0.3/24 $(nic_kvs 3 sw0) $(qmp_args vm3b) \
+	guest_launch vm3b 10.10.0.3/24 $(nic_args vm3b 3 1) $(qmp_args vm3b) \
 		-incoming 'exec:cat</tmp/mig.fifo'
 	inmigrate() { qmp vm3b '{"execute": "query-status"}' | grep -q '"inmigrate"'; }
 	check "destination QEMU waits for the guest (QMP answers)" inmigrate
@@ -291,7 +329,7 @@ native_only() {
 	check "vm3's MAC still goes to the new port" at_new
 
 }
-[ "$MODE" = kvs ] && native_only
+hotplug_and_migration
 
 # The switch's own account.
 kvsctl port show sw0 | sed 's/^/# /'

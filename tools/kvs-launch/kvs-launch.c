@@ -3,6 +3,7 @@
  * kvs-launch: run an unmodified QEMU on a vhost-kvs switch.
  *
  *   kvs-launch -s SWITCH -m MAC [-i ID] [-q N] [-N] -- QEMU [ARGS...]
+ *   kvs-launch -s SWITCH -m MAC [-i ID] [-q N] -Q QMP-SOCKET
  *
  * Opens /dev/vhost-kvs, attaches it to SWITCH (a switch of this network
  * namespace) with MAC, asks it for its tap file (VHOST_KVS_TAP_FD), and
@@ -18,6 +19,9 @@
  * with VHOST_KVS_ADD_QUEUE, each with its tap file, given to QEMU as
  * fds=T0:T1:...,vhostfds=V0:V1:... with mq=on on the device. Errors name
  * their cause and exit 1 before QEMU runs.
+ *
+ * With -Q, no QEMU is started: the port is hot-plugged into the QEMU
+ * listening on QMP-SOCKET as netdev ID (see qmp.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,10 +32,13 @@
 #include <unistd.h>
 #include <linux/vhost_kvs.h>
 
+#include "qmp.h"
+
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: kvs-launch -s SWITCH -m MAC [-i ID] [-q QUEUES] [-N] -- QEMU [ARGS...]\n");
+		"usage: kvs-launch -s SWITCH -m MAC [-i ID] [-q QUEUES] [-N] -- QEMU [ARGS...]\n"
+		"       kvs-launch -s SWITCH -m MAC [-i ID] [-q QUEUES] -Q QMP-SOCKET\n");
 	exit(2);
 }
 
@@ -148,12 +155,12 @@ static void fd_args(char *buf, size_t size, const int *vfd, const int *tfd,
 int main(int argc, char **argv)
 {
 	int vfd[VHOST_KVS_QUEUES_MAX], tfd[VHOST_KVS_QUEUES_MAX];
-	const char *sw = NULL, *mac = NULL, *id = "kvs0";
+	const char *sw = NULL, *mac = NULL, *id = "kvs0", *qmp = NULL;
 	int opt, no_device = 0, queues = 1, n = 0, i;
 	char netdev[512], device[160], fds[400];
 	char **qargv, *end;
 
-	while ((opt = getopt(argc, argv, "+s:m:i:q:N")) != -1) {
+	while ((opt = getopt(argc, argv, "+s:m:i:q:NQ:")) != -1) {
 		switch (opt) {
 		case 's': sw = optarg; break;
 		case 'm': mac = optarg; break;
@@ -167,14 +174,17 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'N': no_device = 1; break;
+		case 'Q': qmp = optarg; break;
 		default: usage();
 		}
 	}
-	if (!sw || !mac || optind >= argc)
+	if (!sw || !mac || (qmp ? optind != argc : optind >= argc))
 		usage();
 	open_port(sw, mac, &vfd[0], &tfd[0]);
 	for (i = 1; i < queues; i++)
 		add_queue(vfd[0], &vfd[i], &tfd[i]);
+	if (qmp)
+		return qmp_hotplug(qmp, id, vfd, tfd, queues);
 
 	fd_args(fds, sizeof(fds), vfd, tfd, queues);
 	snprintf(netdev, sizeof(netdev), "tap,id=%s,%s", id, fds);

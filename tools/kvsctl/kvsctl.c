@@ -7,6 +7,7 @@
  *   kvsctl [-j] switch del NAME
  *   kvsctl [-j] switch show [NAME]
  *   kvsctl [-j] port show SWITCH [ID]
+ *   kvsctl [-j] monitor
  *
  * Exit status: 0 done, 1 the kernel refused (its message is printed),
  * 2 bad command line or no vhost-kvs in this kernel.
@@ -27,6 +28,7 @@ static struct mnl_socket *nl;
 static unsigned int seq, portid;
 static int json, first = 1;
 static uint16_t family;
+static uint32_t events_grp;	/* multicast group "events", 0: none */
 
 static void usage(void)
 {
@@ -38,7 +40,8 @@ static void usage(void)
 		"       kvsctl [-j] fdb show SWITCH\n"
 		"       kvsctl fdb add SWITCH MAC port ID [vlan VID]   (static)\n"
 		"       kvsctl fdb del SWITCH MAC [vlan VID]\n"
-		"       kvsctl fdb flush SWITCH [port ID]              (learned ones)\n");
+		"       kvsctl fdb flush SWITCH [port ID]              (learned ones)\n"
+		"       kvsctl [-j] monitor                            (events, until killed)\n");
 	exit(2);
 }
 
@@ -124,14 +127,37 @@ static int talk(struct nlmsghdr *nlh, mnl_cb_t cb, const char *what)
 	return n < 0 ? -1 : 0;
 }
 
+/* The id of multicast group "events" in a CTRL_ATTR_MCAST_GROUPS nest. */
+static void find_events_group(const struct nlattr *groups)
+{
+	const struct nlattr *g, *a;
+
+	mnl_attr_for_each_nested(g, groups) {
+		const char *name = NULL;
+		uint32_t id = 0;
+
+		mnl_attr_for_each_nested(a, g) {
+			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME)
+				name = mnl_attr_get_str(a);
+			else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID)
+				id = mnl_attr_get_u32(a);
+		}
+		if (name && !strcmp(name, VHOST_KVS_MCGRP_EVENTS))
+			events_grp = id;
+	}
+}
+
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nlattr *a;
 
 	(void)data;
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
 			family = mnl_attr_get_u16(a);
+		else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GROUPS)
+			find_events_group(a);
+	}
 	return MNL_CB_OK;
 }
 
@@ -441,6 +467,83 @@ static int cmd_fdb(int argc, char **argv)
 	return 2;
 }
 
+static const char *const event_names[] = {
+	[VHOST_KVS_CMD_PORT_ADD_NTF] = "port-add",
+	[VHOST_KVS_CMD_PORT_DEL_NTF] = "port-del",
+	[VHOST_KVS_CMD_FDB_LEARN_NTF] = "fdb-learn",
+	[VHOST_KVS_CMD_FDB_MOVE_NTF] = "fdb-move",
+	[VHOST_KVS_CMD_FDB_AGE_NTF] = "fdb-age",
+};
+
+/* One line per event: its name, then the port or the MAC table entry. */
+static int event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct nlattr *tb[17] = { 0 };
+	const char *name;
+	char mac[18];
+
+	if (g->cmd >= sizeof(event_names) / sizeof(event_names[0]) ||
+	    !event_names[g->cmd])
+		return MNL_CB_OK;
+	name = event_names[g->cmd];
+	if (g->cmd == VHOST_KVS_CMD_PORT_ADD_NTF ||
+	    g->cmd == VHOST_KVS_CMD_PORT_DEL_NTF) {
+		printf(json ? "{\"event\":\"%s\",\"port\":" : "%s ", name);
+		first = 1;
+		port_cb(nlh, data);
+		printf(json ? "}\n" : "");
+	} else {
+		mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect, tb);
+		mac_str(tb[VHOST_KVS_A_FDB_MAC], mac);
+		printf(json ? "{\"event\":\"%s\",\"switch\":\"%s\",\"mac\":\"%s\",\"vid\":%u,\"port\":%u}\n"
+			    : "%s %s %s vid %u port %u\n", name,
+		       tb[VHOST_KVS_A_FDB_SWITCH] ?
+		       mnl_attr_get_str(tb[VHOST_KVS_A_FDB_SWITCH]) : "?", mac,
+		       tb[VHOST_KVS_A_FDB_VID] ? mnl_attr_get_u16(tb[VHOST_KVS_A_FDB_VID]) : 0,
+		       attr_u32(tb, VHOST_KVS_A_FDB_PORT));
+	}
+	fflush(stdout);
+	return MNL_CB_OK;
+}
+
+/* monitor: the events of this namespace's switches, until killed. */
+static int cmd_monitor(int argc)
+{
+	char buf[32768];
+	int n;
+
+	if (argc)
+		usage();
+	if (!events_grp) {
+		fprintf(stderr, "kvsctl: this kernel's vhost-kvs sends no events\n");
+		return 2;
+	}
+	if (mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &events_grp,
+				  sizeof(events_grp)) < 0) {
+		perror("kvsctl: joining the events group");
+		return 1;
+	}
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO,
+		   &(struct timeval){ 0 }, sizeof(struct timeval));
+	/* On stderr: a reader of stdout sees events only. */
+	fprintf(stderr, "kvsctl: monitoring vhost-kvs events\n");
+	for (;;) {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ENOBUFS) {
+			fprintf(stderr, "kvsctl: events were lost (receive buffer full)\n");
+			continue;
+		}
+		if (n < 0) {
+			perror("kvsctl: monitor");
+			return 1;
+		}
+		mnl_cb_run(buf, n, 0, 0, event_cb, NULL);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -458,6 +561,8 @@ int main(int argc, char **argv)
 		return cmd_port(argc - i - 1, argv + i + 1);
 	if (!strcmp(argv[i], "fdb"))
 		return cmd_fdb(argc - i - 1, argv + i + 1);
+	if (!strcmp(argv[i], "monitor"))
+		return cmd_monitor(argc - i - 1);
 	usage();
 	return 2;
 }

@@ -118,6 +118,13 @@ held_stop
 # Ageing 4 s: entries live 4 to 6 s after the last frame (the table is
 # aged every 2 s), long enough to see them on the slow debug kernel.
 check "switch kvsage with ageing 4 s" kvsctl switch add kvsage ageing 4
+# Events of it all, as text and as JSON lines.
+kvsctl monitor >/tmp/mon.out 2>/tmp/mon.err &
+mon=$!
+kvsctl -j monitor >/tmp/monj.out 2>/tmp/monj.err &
+monj=$!
+check "kvsctl monitor joins the events group" \
+	retry 20 grep -q 'monitoring' /tmp/mon.err /tmp/monj.err
 held_start -S kvsage -p 2 -s 60 -n 100
 check "both MACs learned while the ports talk" test "$(fdb_count kvsage)" = 2
 kvsctl fdb show kvsage | sed 's/^/# /'
@@ -148,6 +155,25 @@ check "fdb del removes it" kvsctl fdb del kvsage 52:54:00:00:00:99
 check "fdb del of a missing entry: ENOENT with a reason" sh -c \
 	"! kvsctl fdb del kvsage 52:54:00:00:00:99 2>/tmp/err && grep -q 'no entry' /tmp/err"
 held_stop
+saw() { retry 10 grep -q "$1" "${2:-/tmp/mon.out}"; }
+check "monitor: both ports joined (port-add)" sh -c \
+	"grep -q '^port-add port kvsage/[0-9]* mac 02:6b:76:73:00:00 queues 1 ' /tmp/mon.out &&
+	 grep -q '^port-add port kvsage/[0-9]* mac 02:6b:76:73:00:01 queues 1 ' /tmp/mon.out"
+check "monitor: both MACs learned (fdb-learn)" sh -c \
+	"grep -q '^fdb-learn kvsage 02:6b:76:73:00:00 vid 0 port [0-9]' /tmp/mon.out &&
+	 grep -q '^fdb-learn kvsage 02:6b:76:73:00:01 vid 0 port [0-9]' /tmp/mon.out"
+check "monitor: both aged out (fdb-age)" sh -c \
+	"grep -q '^fdb-age kvsage 02:6b:76:73:00:00 ' /tmp/mon.out &&
+	 grep -q '^fdb-age kvsage 02:6b:76:73:00:01 ' /tmp/mon.out"
+check "monitor: no learn or age event for the static entry" sh -c \
+	"! grep -q '52:54:00:00:00:99' /tmp/mon.out"
+check "monitor: both ports left, with their counters (port-del)" saw \
+	'^port-del port kvsage/[0-9]* mac 02:6b:76:73:00:01 queues 1 tx-frames [1-9]'
+check "monitor -j: one JSON object per event" sh -c \
+	"grep -q '^{\"event\":\"fdb-age\",\"switch\":\"kvsage\",\"mac\":\"02:6b:76:73:00:01\",\"vid\":0,\"port\":[0-9]*}\$' /tmp/monj.out &&
+	 grep -q '^{\"event\":\"port-del\",\"port\":{\"switch\":\"kvsage\"' /tmp/monj.out"
+sed 's/^/# /' /tmp/mon.out
+kill "$mon" "$monj"
 kvsctl switch del kvsage
 
 # 5. A receiver without buffers: the sender is never held, drops counted.
