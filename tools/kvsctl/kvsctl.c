@@ -7,6 +7,7 @@
  *   kvsctl [-j] switch del NAME
  *   kvsctl [-j] switch show [NAME]
  *   kvsctl [-j] port show SWITCH [ID]
+ *   kvsctl [-j] stats [SWITCH]
  *   kvsctl [-j] monitor
  *
  * Exit status: 0 done, 1 the kernel refused (its message is printed),
@@ -41,6 +42,7 @@ static void usage(void)
 		"       kvsctl fdb add SWITCH MAC port ID [vlan VID]   (static)\n"
 		"       kvsctl fdb del SWITCH MAC [vlan VID]\n"
 		"       kvsctl fdb flush SWITCH [port ID]              (learned ones)\n"
+		"       kvsctl [-j] stats [SWITCH]                     (traffic and drops per port)\n"
 		"       kvsctl [-j] monitor                            (events, until killed)\n");
 	exit(2);
 }
@@ -467,6 +469,93 @@ static int cmd_fdb(int argc, char **argv)
 	return 2;
 }
 
+/* stats: a port's traffic, then only the drop reasons that happened. */
+static int stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	static const int traffic[] = {
+		VHOST_KVS_A_PORT_STATS_TX_FRAMES, VHOST_KVS_A_PORT_STATS_TX_BYTES,
+		VHOST_KVS_A_PORT_STATS_RX_FRAMES, VHOST_KVS_A_PORT_STATS_RX_BYTES,
+	};
+	uint64_t v[VHOST_KVS_A_PORT_STATS_MAX + 1] = { 0 }, drops = 0;
+	struct nlattr *tb[17] = { 0 };
+	const struct nlattr *a;
+	unsigned int t, i, n = 0;
+
+	(void)data;
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect, tb);
+	if (tb[VHOST_KVS_A_PORT_STATS])
+		mnl_attr_for_each_nested(a, tb[VHOST_KVS_A_PORT_STATS])
+			if (mnl_attr_get_type(a) <= VHOST_KVS_A_PORT_STATS_MAX)
+				v[mnl_attr_get_type(a)] = attr_uint(a);
+	printf(json ? "%s{\"switch\":\"%s\",\"id\":%u" : "port %s%s/%u",
+	       json && !first ? "," : "",
+	       tb[VHOST_KVS_A_PORT_SWITCH] ?
+	       mnl_attr_get_str(tb[VHOST_KVS_A_PORT_SWITCH]) : "?",
+	       attr_u32(tb, VHOST_KVS_A_PORT_ID));
+	for (i = 0; i < sizeof(traffic) / sizeof(traffic[0]); i++)
+		printf(json ? ",\"%s\":%llu" : " %s %llu", stat_names[traffic[i]],
+		       (unsigned long long)v[traffic[i]]);
+	for (t = 0; t <= VHOST_KVS_A_PORT_STATS_MAX; t++)
+		if (stat_names[t] && strstr(stat_names[t], "-drop-"))
+			drops += v[t];
+	printf(json ? ",\"drops\":%llu,\"by_reason\":{" : " drops %llu",
+	       (unsigned long long)drops);
+	for (t = 0; t <= VHOST_KVS_A_PORT_STATS_MAX; t++)
+		if (stat_names[t] && strstr(stat_names[t], "-drop-") && v[t])
+			printf(json ? "%s\"%s\":%llu" : " %s%s %llu",
+			       json && n++ ? "," : "", stat_names[t],
+			       (unsigned long long)v[t]);
+	printf(json ? "}}" : "\n");
+	first = 0;
+	return MNL_CB_OK;
+}
+
+/* The names of the namespace's switches, for stats without a switch. */
+static char switch_names[256][VHOST_KVS_NAME_LEN];
+static unsigned int nswitches;
+
+static int name_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *tb[17] = { 0 };
+
+	(void)data;
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect, tb);
+	if (tb[VHOST_KVS_A_SWITCH_NAME] &&
+	    nswitches < sizeof(switch_names) / sizeof(switch_names[0]))
+		snprintf(switch_names[nswitches++], VHOST_KVS_NAME_LEN, "%s",
+			 mnl_attr_get_str(tb[VHOST_KVS_A_SWITCH_NAME]));
+	return MNL_CB_OK;
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	unsigned int i;
+	int r = 0;
+
+	if (argc > 1)
+		usage();
+	if (argc == 1) {
+		snprintf(switch_names[0], VHOST_KVS_NAME_LEN, "%s", argv[0]);
+		nswitches = 1;
+	} else {
+		nlh = msg_start(buf, family, VHOST_KVS_CMD_SWITCH_GET, NLM_F_DUMP);
+		if (talk(nlh, name_cb, "stats"))
+			return 1;
+	}
+	if (json)
+		putchar('[');
+	for (i = 0; i < nswitches && !r; i++) {
+		nlh = msg_start(buf, family, VHOST_KVS_CMD_PORT_GET, NLM_F_DUMP);
+		mnl_attr_put_strz(nlh, VHOST_KVS_A_PORT_SWITCH, switch_names[i]);
+		r = talk(nlh, stats_cb, "stats");
+	}
+	if (json)
+		puts("]");
+	return r ? 1 : 0;
+}
+
 static const char *const event_names[] = {
 	[VHOST_KVS_CMD_PORT_ADD_NTF] = "port-add",
 	[VHOST_KVS_CMD_PORT_DEL_NTF] = "port-del",
@@ -563,6 +652,8 @@ int main(int argc, char **argv)
 		return cmd_fdb(argc - i - 1, argv + i + 1);
 	if (!strcmp(argv[i], "monitor"))
 		return cmd_monitor(argc - i - 1);
+	if (!strcmp(argv[i], "stats"))
+		return cmd_stats(argc - i - 1, argv + i + 1);
 	usage();
 	return 2;
 }

@@ -187,6 +187,13 @@ check "sender counts tx-drop-dest-full = 5000 - 1024 queued ($full)" \
 	test "$full" = $((5000 - 1024))
 check "receiver counts the same as rx-drop-full" \
 	test "$(stat kvst0 "$p1" rx-drop-full)" = "$full"
+kvsctl stats kvst0 | sed 's/^/# /'
+check "kvsctl stats: the sender's drops are all tx-drop-dest-full" sh -c \
+	"kvsctl stats kvst0 | grep -q '^port kvst0/$p0 tx-frames 5000 .* drops $full tx-drop-dest-full $full\$'"
+check "kvsctl stats (every switch) shows the receiver's rx-drop-full" sh -c \
+	"kvsctl stats | grep -q '^port kvst0/$p1 .* rx-drop-full $full\$'"
+check "kvsctl -j stats: drops by reason as JSON" sh -c \
+	"kvsctl -j stats kvst0 | grep -q '\"id\":$p0,.*\"drops\":$full,\"by_reason\":{\"tx-drop-dest-full\":$full}'"
 check "sender's tx-frames = 5000, tx-bytes = 300000" sh -c \
 	"[ '$(stat kvst0 "$p0" tx-frames)' = 5000 ] && [ '$(stat kvst0 "$p0" tx-bytes)' = 300000 ]"
 held_stop
