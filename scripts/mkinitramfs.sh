@@ -35,6 +35,28 @@ add_bin() {
 	done
 }
 
+# Debian's Python (standard library without tests and tools) and PyYAML,
+# and the kernel's YNL client (tools/net/ynl/cli.py) with the family's
+# spec in /kvs/ynl: what the ynl test drives the family with.
+add_ynl() {
+	local py v
+	py=$(readlink -f /usr/bin/python3)
+	v=$(basename "$py")
+	add_bin "$py"
+	ln -sf "$v" "$stage/usr/bin/python3"
+	mkdir -p "$stage/usr/lib/$v" "$stage/usr/lib/python3/dist-packages"
+	rsync -a --exclude test --exclude tests --exclude __pycache__ \
+		--exclude idlelib --exclude tkinter --exclude ensurepip \
+		--exclude lib2to3 --exclude pydoc_data --exclude turtledemo \
+		--exclude 'config-*' /usr/lib/"$v"/ "$stage/usr/lib/$v/"
+	for so in "$stage/usr/lib/$v"/lib-dynload/*.so; do add_libs "$so"; done
+	cp -a /usr/lib/python3/dist-packages/yaml "$stage/usr/lib/python3/dist-packages/"
+	"$TOP/scripts/kernel-tree.sh"
+	mkdir -p "$stage/kvs/ynl"
+	cp -a "$KSRC/tools/net/ynl/cli.py" "$KSRC/tools/net/ynl/lib" "$stage/kvs/ynl/"
+	install -m 0644 "$TOP/Documentation/netlink/specs/vhost_kvs.yaml" "$stage/kvs/ynl/"
+}
+
 mkdir -p "$stage"/{bin,dev,proc,sys,tmp,run,etc,kvs}
 install -m 0755 /bin/busybox "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
@@ -73,6 +95,7 @@ l1)
 	make -s -C "$TOP/tools/kvsctl" O="$stage/kvs/bin"
 	make -s -C "$TOP/tools/kvs-launch" O="$stage/kvs/bin"
 	add_libs "$stage/kvs/bin/kvsctl"
+	add_ynl
 	install -m 0644 "$bzimage" "$stage/kvs/bzImage"
 	"$0" l2 "$stage/kvs/l2.cpio.gz"
 	;;

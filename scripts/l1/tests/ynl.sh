@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-2.0
+# The family through the kernel's own YNL client, tools/net/ynl/cli.py,
+# reading Documentation/netlink/specs/vhost_kvs.yaml: the spec alone is
+# enough to drive every operation, read the replies and errors, and
+# receive the events.
+. /kvs/lib.sh
+
+YNL="python3 /kvs/ynl/cli.py --spec /kvs/ynl/vhost_kvs.yaml --no-schema --output-json"
+ynl() { # ARGS...: cli.py; its output (JSON, or the error) in /tmp/ynl.out
+	# shellcheck disable=SC2086
+	$YNL "$@" >/tmp/ynl.out 2>&1
+}
+has() { grep -q -- "$1" /tmp/ynl.out; }
+refused() { # PATTERN ARGS...: cli.py fails and says PATTERN
+	local pat=$1
+	shift
+	! ynl "$@" && has "$pat"
+}
+gives() { # PATTERN... -- ARGS...: cli.py works and prints every PATTERN
+	local p
+	: >/tmp/ynl.want
+	while [ "$1" != -- ]; do echo "$1" >>/tmp/ynl.want; shift; done
+	shift
+	ynl "$@" || return 1
+	while read -r p; do
+		has "$p" || { echo "# missing: $p"; return 1; }
+	done </tmp/ynl.want
+}
+
+check "cli.py lists the family's operations from the spec" \
+	gives '^switch-new' '^fdb-flush' -- --list-ops
+check "switch-new y0 (ageing-time 60, max-fdb-entries 128)" \
+	ynl --do switch-new --json '{"name": "y0", "ageing-time": 60, "max-fdb-entries": 128}'
+check "switch-get y0 gives them back" gives '"ageing-time": 60' '"max-fdb-entries": 128' -- \
+	--do switch-get --json '{"name": "y0"}'
+check "switch-get dump lists y0" gives '"name": "y0"' -- --dump switch-get
+check "a second y0: EEXIST with the kernel's reason" \
+	refused "a switch of that name exists" --do switch-new --json '{"name": "y0"}'
+check "a 16-character name: refused by the policy (EINVAL)" \
+	refused "Invalid argument" --do switch-new --json '{"name": "0123456789abcdef"}'
+check "switch-new without a name: EINVAL" \
+	refused "Invalid argument" --do switch-new --json '{}'
+check "switch-get of a missing switch: ENOENT" \
+	refused "No such file or directory" --do switch-get --json '{"name": "nope"}'
+
+kvs-devtest -H y0 52:54:00:bb:00:01 >/tmp/yh.out 2>&1 &
+holder=$!
+check "a port attaches to y0" retry 20 grep -q attached /tmp/yh.out
+check "port-get dump: the port, its MAC, queues and counters" \
+	gives '"mac": "525400bb0001"' '"queues": 1' '"tx-frames": 0' -- \
+	--dump port-get --json '{"switch": "y0"}'
+id=$(sed -n 's/.*"id": \([0-9]*\).*/\1/p' /tmp/ynl.out | head -n 1)
+check "fdb-add: a static entry on port ${id:-?}" \
+	ynl --do fdb-add --json "{\"switch\": \"y0\", \"mac\": \"525400bb00ff\", \"port\": ${id:-0}}"
+check "fdb-get dump shows it, static" gives '"mac": "525400bb00ff"' '"static": true' -- \
+	--dump fdb-get --json '{"switch": "y0"}'
+check "fdb-add to a missing port: ENOENT with the reason" \
+	refused "no such port" --do fdb-add --json '{"switch": "y0", "mac": "525400bb00fe", "port": 999}'
+check "fdb-del removes it" ynl --do fdb-del --json '{"switch": "y0", "mac": "525400bb00ff"}'
+check "fdb-del again: ENOENT" \
+	refused "No such file or directory" --do fdb-del --json '{"switch": "y0", "mac": "525400bb00ff"}'
+check "fdb-flush" ynl --do fdb-flush --json '{"switch": "y0"}'
+unpriv() { # an unprivileged user namespace, same network namespace
+	# shellcheck disable=SC2086
+	! unshare -U -r $YNL --do switch-new --json '{"name": "y9"}' >/tmp/ynl.out 2>&1 &&
+		has "Operation not permitted"
+}
+check "an unprivileged user namespace may not add switches (EPERM)" unpriv
+# Subscribed to "events", delete y0 with the port in it: the reply to
+# switch-del comes with the port's port-del-ntf.
+check "subscribed to events, switch-del y0: a port-del-ntf for its port" \
+	gives '"name": "port-del-ntf"' '"switch": "y0"' -- \
+	--subscribe events --do switch-del --json '{"name": "y0"}'
+sed 's/^/# /' /tmp/ynl.out | head -n 20
+kill "$holder"
+none_left() { ynl --dump switch-get && ! has '"name": "y'; }
+check "no switch y* left" none_left
+exit $((FAILS > 0))
