@@ -19,7 +19,8 @@ trap 'rm -rf "$stage"' EXIT
 # Copy the shared libraries a binary links to, keeping their paths.
 add_libs() {
 	local lib
-	ldd "$1" 2>/dev/null | grep -oE '/[^ ]+' | while read -r lib; do
+	# (A module linking nothing has no paths: not an error.)
+	ldd "$1" 2>/dev/null | { grep -oE '/[^ ]+' || true; } | while read -r lib; do
 		[ -e "$stage$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$stage$lib"
 	done
 }
