@@ -241,7 +241,7 @@ vm1_pinged() {
 # vm3's QMP socket (getfd, then netdev_add tap), as libvirt does for a tap
 hp_netdev() {
 	if [ "$MODE" = tap ]; then
-		kvs-launch -s sw0 -m 52:54:00:00:02:03 -i hp1 -Q /tmp/vm3.qmp.sock
+		timeout 60 kvs-launch -s sw0 -m 52:54:00:00:02:03 -i hp1 -Q /tmp/vm3.qmp.sock
 	else
 		qmp vm3 '{"execute": "netdev_add", "arguments": {"type": "vhost-kvs", "id": "hp1", "switch": "sw0"}}'
 	fi

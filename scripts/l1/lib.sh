@@ -157,22 +157,24 @@ guest_run() {
 	return 124
 }
 
-# once_more_if_stalled CMD...: run a whole test script (its TAP output
-# comes at its end). When it failed and a nested guest stalled in it (its
-# agent stopped answering: guest_run timed out), that run is shown as
-# comments and the script runs once more; its second result counts. Under
-# TCG, nested guests now and then stall whole on either backend, with no
-# kernel report (Documentation/testbed.rst). A failure without a stall, or
-# a second stall, counts at once.
+# once_more_if_stalled CMD...: run a whole test script. Its output shows
+# as it runs, with its TAP lines as comments ("# (as it runs) ok - ..."),
+# and its results come at its end. When it failed and a nested guest
+# stalled in it (its agent stopped answering: guest_run timed out), those
+# results stay comments and the script runs once more; its second result
+# counts. Under TCG, nested guests now and then stall whole on either
+# backend, with no kernel report (Documentation/testbed.rst). A failure
+# without a stall, or a second stall, counts at once.
 once_more_if_stalled() {
-	local log=/tmp/first-run.log rc=0
-	rm -f /tmp/kvs-stalled
-	"$@" >"$log" 2>&1 || rc=$?
+	local log=/tmp/first-run.log rc
+	rm -f /tmp/kvs-stalled /tmp/first-run.rc
+	{ "$@"; echo $? >/tmp/first-run.rc; } 2>&1 | tee "$log" |
+		sed -e 's/^ok /# (as it runs) ok /' -e 's/^not ok /# (as it runs) not ok /'
+	rc=$(cat /tmp/first-run.rc 2>/dev/null || echo 1)
 	if [ "$rc" -eq 0 ] || [ ! -s /tmp/kvs-stalled ]; then
-		cat "$log"
+		grep -E '^(not )?ok ' "$log"
 		return "$rc"
 	fi
-	sed 's/^/# (first run) /' "$log"
 	echo "# nested guest $(sort -u /tmp/kvs-stalled | tr '\n' ' ')stalled in the run above: running the test once more"
 	rm -f /tmp/kvs-stalled
 	"$@"

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -35,6 +36,9 @@ static int qmp_connect(const char *path)
 			close(s);
 		return -1;
 	}
+	/* A QEMU that stops answering must not hold us forever. */
+	setsockopt(s, SOL_SOCKET, SO_RCVTIMEO,
+		   &(struct timeval){ .tv_sec = 30 }, sizeof(struct timeval));
 	return s;
 }
 
@@ -75,8 +79,8 @@ static int qmp_answer(FILE *in, const char *what)
 			return -1;
 		}
 	}
-	fprintf(stderr, "kvs-launch: QMP connection closed before %s was answered\n",
-		what);
+	fprintf(stderr, "kvs-launch: no answer from QEMU to %s (%s)\n", what,
+		errno == EAGAIN ? "30 s passed" : "connection closed");
 	return -1;
 }
 
