@@ -149,22 +149,30 @@ guest_run() {
 			tail -n +$((n0 + 1)) /tmp/"$name".agent | grep -v '^KVS_AGENT_DONE'
 			return "$rc"
 		fi
+		guest_alive "$name" || break
 		sleep 0.2
 	done
-	echo "# $name: '$*' gave no answer in $secs s; agent and console tails:"
-	tail -n 5 /tmp/"$name".agent /tmp/"$name".log 2>/dev/null | sed 's/^/#   /'
+	# Its QEMU gone, or no answer: either way the guest is lost to the
+	# test (once_more_if_stalled may run it again); show why.
+	if guest_alive "$name"; then
+		echo "# $name: '$*' gave no answer in $secs s; agent, console and QEMU tails:"
+	else
+		echo "# $name: its QEMU exited during '$*'; agent, console and QEMU tails:"
+	fi
+	tail -n 8 /tmp/"$name".agent /tmp/"$name".log /tmp/"$name".err 2>/dev/null | sed 's/^/#   /'
 	echo "$name" >>/tmp/kvs-stalled
 	return 124
 }
 
 # once_more_if_stalled CMD...: run a whole test script. Its output shows
 # as it runs, with its TAP lines as comments ("# (as it runs) ok - ..."),
-# and its results come at its end. When it failed and a nested guest
-# stalled in it (its agent stopped answering: guest_run timed out), those
-# results stay comments and the script runs once more; its second result
-# counts. Under TCG, nested guests now and then stall whole on either
-# backend, with no kernel report (Documentation/testbed.rst). A failure
-# without a stall, or a second stall, counts at once.
+# and its results come at its end. When it failed and a nested guest was
+# lost in it (its agent stopped answering, or its QEMU exited, during a
+# guest_run; the console and QEMU tails are printed), those results stay
+# comments and the script runs once more; its second result counts. Under
+# TCG, nested guests now and then stall whole on either backend, with no
+# kernel report (Documentation/testbed.rst). A failure without a lost
+# guest, or a second one, counts at once.
 once_more_if_stalled() {
 	local log=/tmp/first-run.log rc
 	rm -f /tmp/kvs-stalled /tmp/first-run.rc
