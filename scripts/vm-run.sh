@@ -5,6 +5,8 @@
 #       has its own limit, KVS_TEST_TIMEOUT (default 600 s)
 #   KVS_L1_APPEND: more for L1's kernel command line (e.g. "panic=10" to
 #       keep an oops on the console before L1 powers off)
+#   KVS_L1_SILENCE: seconds without a line from L1 (whose init writes a
+#       heartbeat every 15 s) after which L1 counts as frozen (default 240)
 #   KVS_BENCH_REPS, KVS_BENCH_GUEST_REPS, KVS_DEMO_SECS: passed on to the
 #       L1 scripts that read them (bench.sh, demo.sh)
 #
@@ -22,6 +24,7 @@ set -euo pipefail
 args=("$@")
 flavor=normal limit=${KVS_VM_TIMEOUT:-1500} outdir=
 test_limit=${KVS_TEST_TIMEOUT:-600}
+silence=${KVS_L1_SILENCE:-240}
 while getopts k:t:o: o; do
 	case $o in
 	k) flavor=$OPTARG ;;
@@ -44,24 +47,126 @@ initrd=$outdir/l1.cpio.gz
 "$TOP/scripts/qemu-build.sh" # nested guests' qemu-kvs; instant when built
 "$TOP/scripts/mkinitramfs.sh" l1 "$initrd" "$kimg"
 
+envargs=""
 # KVM for L1 only where the CPU really offers it; this project's build
 # machines expose a /dev/kvm that cannot run guests.
 if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	accel=(-accel kvm -cpu host)
 else
 	accel=(-accel tcg,thread=multi -cpu max)
+	# Under TCG, L1's TSC is the host's. L1 calibrating it itself against
+	# the emulated PIT now and then fails and the HPET fallback lands 0.1%
+	# low; the refinement a second later then moves tsc_khz past KVM's
+	# 250 ppm tolerance, and KVM, unable to scale, gives the nested guests
+	# a kvmclock rate off from their TSC ("user requested TSC rate below
+	# hardware speed"). In the boots where that happened, guests stalled.
+	# A host without APERF/MPERF reports its TSC rate as "cpu MHz".
+	if grep -qw constant_tsc /proc/cpuinfo && ! grep -qw aperfmperf /proc/cpuinfo; then
+		khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
+		[ "${khz:-0}" -gt 0 ] && envargs+=" tsc_early_khz=$khz"
+	fi
 fi
 
 # Knobs of the L1 scripts reach them as init's environment: the kernel
 # hands NAME=VALUE words of its command line it does not know to init.
-envargs=""
 for v in KVS_BENCH_REPS KVS_BENCH_GUEST_REPS KVS_DEMO_SECS; do
 	[ -n "${!v:-}" ] && envargs+=" $v=${!v}"
 done
 
+# mon CMD: one command to QEMU's monitor; prints what it answers within 3 s.
+mon() {
+	local line
+	echo "$1" >"$mon.in"
+	while IFS= read -r -t 3 line <&8; do
+		printf '%s\n' "${line//$'\r'/}"
+	done
+}
+
+# symbolize: each kernel text address read on stdin as NAME+OFFSET, from
+# the kernel's System.map (the kernel is built without modules).
+symbolize() {
+	awk -v map="$BUILD/kernel-$flavor/System.map" '
+	BEGIN {
+		while ((getline l < map) > 0) {
+			split(l, f, " ")
+			if (f[2] ~ /^[tTwW]$/) { n++; a[n] = hex(f[1]); s[n] = f[3] }
+		}
+	}
+	# Kernel text is in ffffffff8xxxxxxx: its low 32 bits tell it apart,
+	# and awk computes in doubles, exact only to 53 bits.
+	function hex(h,   i, v) {
+		v = 0; h = tolower(substr(h, length(h) > 8 ? length(h) - 7 : 1))
+		for (i = 1; i <= length(h); i++)
+			v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+		return v
+	}
+	{
+		v = hex($1); lo = 1; hi = n
+		if (n == 0 || v < a[1]) next
+		while (lo < hi) { m = int((lo + hi + 1) / 2); if (a[m] <= v) lo = m; else hi = m - 1 }
+		# Past the end of the nearest function: data, not text.
+		if (v - a[lo] >= 65536) next
+		printf "  %s %s+0x%x\n", $1, s[lo], v - a[lo]
+	}'
+}
+
+# l1_frozen: what each vCPU of a silent L1 is doing: its registers, the
+# kernel text addresses found on its stack (as an oops shows "? sym"),
+# then an NMI, which L1 (unknown_nmi_panic) answers with a panic and the
+# backtrace of every CPU (panic_print=0x40), if its CPUs still run at all.
+l1_frozen() {
+	local cpu rsp
+	exec 8<>"$mon.out"
+	while IFS= read -r -t 1 _ <&8; do :; done	# the monitor's banner
+	for cpu in 0 1; do
+		mon "cpu $cpu" >/dev/null
+		echo "== vCPU $cpu"
+		mon "info registers" | tee /tmp/kvs-regs.$$ | grep -E '^(RAX|RSI|R8 |R12|RIP|CS |CR0)'
+		grep -o 'RIP=[0-9a-f]*' /tmp/kvs-regs.$$ | cut -d= -f2 | symbolize
+		rsp=$(grep -o 'RSP=[0-9a-f]*' /tmp/kvs-regs.$$ | cut -d= -f2)
+		echo "-- kernel text on its stack (from RSP $rsp):"
+		[ -n "$rsp" ] && mon "x/96gx 0x$rsp" | grep -oE '0x[0-9a-f]{16}' |
+			sed 's/^0x//' | grep '^ffffffff8' | symbolize
+	done
+	rm -f /tmp/kvs-regs.$$
+	echo "== NMI to all vCPUs; L1's console for the next 30 s:"
+	local n0
+	n0=$(wc -l <"$console")
+	mon nmi >/dev/null
+	sleep 30
+	tail -n +"$((n0 + 1))" "$console" | head -n 200
+}
+
+# watch_l1: L1's init writes a heartbeat line every 15 s. Output that stops
+# for $silence s means L1 no longer runs its processes (a kernel hang with
+# interrupts off, or the emulator's vCPUs stuck): look at it, then stop it
+# rather than wait for the run's whole limit.
+watch_l1() {
+	local size last=-1 quiet=0
+	while kill -0 "$qpid" 2>/dev/null; do
+		sleep 10
+		size=$(stat -c %s "$results")
+		if [ "$size" != "$last" ]; then
+			last=$size quiet=0
+			continue
+		fi
+		quiet=$((quiet + 10))
+		[ "$quiet" -ge "$silence" ] || continue
+		log "L1 has been silent for $quiet s: looking at its vCPUs, then stopping it"
+		l1_frozen >"$outdir/frozen.log" 2>&1
+		kill "$qpid" 2>/dev/null
+		return
+	done
+}
+
 console=$outdir/console.log results=$outdir/results.log
 : >"$console"
 : >"$results"
+rm -f "$outdir/frozen.log"
+# QEMU's human monitor on two FIFOs: a frozen L1 is looked at through it.
+mon=$outdir/monitor
+rm -f "$mon.in" "$mon.out"
+mkfifo "$mon.in" "$mon.out"
 log "booting L1 ($flavor kernel, ${accel[1]}) for: $*; limit ${limit} s"
 t0=$SECONDS
 # tsc=reliable: under TCG the clocksource watchdog now and then finds the
@@ -69,8 +174,8 @@ t0=$SECONDS
 # the nested guests' clocks (kvmclock, from L1's TSC) stall after that.
 timeout "$limit" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 4096 \
 	-kernel "$kimg" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=6 tsc=reliable kvs.tests=\"$*\" kvs.timeout=$test_limit${envargs} ${KVS_L1_APPEND:-}" \
-	-display none -monitor none -no-reboot -net none \
+	-append "console=ttyS0 panic=-1 oops=panic unknown_nmi_panic panic_print=0x40 loglevel=6 tsc=reliable kvs.tests=\"$*\" kvs.timeout=$test_limit${envargs} ${KVS_L1_APPEND:-}" \
+	-display none -monitor pipe:"$mon" -no-reboot -net none \
 	-serial file:"$console" -serial file:"$results" </dev/null &
 qpid=$!
 
@@ -78,11 +183,13 @@ qpid=$!
 # --pid: tail ends with QEMU, even when this script is killed.
 tail -n +1 -F --pid="$qpid" "$results" 2>/dev/null | sed -u -e 's/\r$//' -e '/^KVS_/d' &
 tpid=$!
+watch_l1 &
+wpid=$!
 rc=0
 wait $qpid || rc=$?
 sleep 0.5
-kill $tpid 2>/dev/null || true
-wait $tpid 2>/dev/null || true
+kill $tpid $wpid 2>/dev/null || true
+wait $tpid $wpid 2>/dev/null || true
 log "L1 ran for $((SECONDS - t0)) s (qemu rc=$rc)"
 
 tr -d '\r' <"$results" >"$results.clean"
@@ -100,7 +207,11 @@ for t; do
 		problems+=("test $t: ${end#KVS_TEST_END }")
 	fi
 done
-grep -q '^KVS_L1_DONE' "$results.clean" || problems+=("L1 did not complete (qemu rc=$rc)")
+if [ -s "$outdir/frozen.log" ]; then
+	problems+=("L1 froze: no output for $silence s")
+elif ! grep -q '^KVS_L1_DONE' "$results.clean"; then
+	problems+=("L1 did not complete (qemu rc=$rc)")
+fi
 kpat='BUG:|WARNING:|Oops|Kernel panic|KASAN|UBSAN|possible circular|possible recursive|inconsistent lock state|suspicious RCU|kmemleak: [0-9]+ new'
 if grep -nE "$kpat" "$console" "$outdir/dmesg.log" >"$outdir/kernel-problems.log"; then
 	problems+=("kernel log reports problems (see below)")
@@ -134,6 +245,20 @@ emulator_fault() {
 			grep -A 3 'stack guard page was hit' "$console" |
 			grep -qE 'Comm: CPU [0-9]+/KVM'; }
 }
+# A frozen L1 (see watch_l1): its vCPUs' state and L1's answer to an NMI
+# are printed. Seen once in CI, in the guests test, with nothing on the
+# console; L1 is booted once more, as for the fault above, and a second
+# freeze fails the run.
+if [ -s "$outdir/frozen.log" ]; then
+	echo "# vm-run($flavor): L1 froze (no output for $silence s); its vCPUs:"
+	sed 's/^/#   /' "$outdir/frozen.log"
+	if [ -z "${KVS_VM_RETRIED:-}" ]; then
+		cp "$console" "$outdir/console.first.log"
+		cp "$outdir/frozen.log" "$outdir/frozen.first.log"
+		echo "# vm-run($flavor): booting L1 again, once (first console: $outdir/console.first.log)"
+		KVS_VM_RETRIED=1 exec "$0" "${args[@]}"
+	fi
+fi
 if [ "$fail" -gt 0 ] && [ -z "${KVS_VM_RETRIED:-}" ] && emulator_fault; then
 	echo "# vm-run($flavor): L1 hit the emulator's nested-SVM interrupt fault" \
 		"(stack overflow from an interrupt inside KVM's VMRUN window):"

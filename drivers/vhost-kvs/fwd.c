@@ -149,6 +149,10 @@ static void kvs_fwd_enqueue(struct kvs_port *port, struct kvs_switch *sw,
 		kvs_fwd_enqueue_ring(port, sw, dst, dst, NULL, n);
 		return;
 	}
+	/* Hash the flows before any ring's producer lock is taken. */
+	for (k = 0; k < n; k++)
+		if (kvs_fwd_wants(dst, port->tx_dst[k]))
+			kvs_fwd_queue(port, sw->net, map, k);
 	for (k = 0; k < map->n; k++)
 		kvs_fwd_enqueue_ring(port, sw, dst, map->q[k], map, n);
 }

@@ -73,7 +73,7 @@ l2_accel() {
 guest_launch() {
 	local name=$1 ip=$2
 	shift 2
-	rm -f /tmp/"$name".log /tmp/"$name".agent /tmp/"$name".seq
+	rm -f /tmp/"$name".log /tmp/"$name".agent /tmp/"$name".seq /tmp/"$name".lost
 	rm -f /tmp/"$name".in /tmp/"$name".out
 	mkfifo /tmp/"$name".in /tmp/"$name".out
 	# shellcheck disable=SC2046
@@ -134,33 +134,79 @@ guest_start() {
 	return 1
 }
 
+# guest_threads NAME: what the threads of a lost guest's QEMU do: state,
+# CPU time over two seconds, and the kernel stack of its vCPU thread (a
+# halted vCPU waits in kvm_vcpu_block; a running one is in the guest).
+guest_threads() {
+	local pid t
+	pid=$(cat /tmp/"$1".pid 2>/dev/null) && [ -d /proc/"$pid" ] || return 0
+	echo "# $1's QEMU threads: state and CPU ticks, then 2 s later:"
+	cpu_ticks() { sed 's/.*) //' "$1"/stat 2>/dev/null | cut -d' ' -f1,12,13; }
+	kvm_exits() {
+		local f
+		for f in /sys/kernel/debug/kvm/"$pid"-*/*exits \
+			/sys/kernel/debug/kvm/"$pid"-*/*injections; do
+			[ -f "$f" ] && echo "${f##*/} $(cat "$f")"
+		done
+	}
+	for t in /proc/"$pid"/task/*; do
+		echo "${t##*/} $(cpu_ticks "$t")"
+	done >/tmp/kvs-threads.1
+	kvm_exits >/tmp/kvs-exits.1
+	sleep 2
+	kvm_exits >/tmp/kvs-exits.2
+	# What a spinning guest makes KVM do: exits by kind over the 2 s.
+	echo "#   KVM in those 2 s: $(awk 'NR == FNR { a[$1] = $2; next }
+		$2 != a[$1] { printf "%s +%d ", $1, $2 - a[$1] }' \
+		/tmp/kvs-exits.1 /tmp/kvs-exits.2)"
+	for t in /proc/"$pid"/task/*; do
+		printf '#   %s (%s): %s / %s\n' "$(cat "$t"/comm 2>/dev/null)" \
+			"${t##*/}" "$(sed -n "s/^${t##*/} //p" /tmp/kvs-threads.1)" \
+			"$(cpu_ticks "$t")"
+		case $(cat "$t"/comm 2>/dev/null) in
+		*KVM*) sed 's/^/#     /' "$t"/stack 2>/dev/null ;;
+		esac
+	done
+}
+
 guest_run() {
 	local name=$1 secs=$2 id n0 i rc
 	shift 2
 	id=$(($(cat /tmp/"$name".seq 2>/dev/null || echo 0) + 1))
 	echo "$id" >/tmp/"$name".seq
 	n0=$(wc -l </tmp/"$name".agent)
-	guest_alive "$name" || return 125
-	timeout 5 sh -c 'printf "%s\n" "$1" >"$2"' _ "$id $*" /tmp/"$name".in ||
-		return 125
-	for i in $(seq $((secs * 5))); do
-		rc=$(sed -n "s/^KVS_AGENT_DONE $id \([0-9]*\).*/\1/p" /tmp/"$name".agent)
-		if [ -n "$rc" ]; then
-			tail -n +$((n0 + 1)) /tmp/"$name".agent | grep -v '^KVS_AGENT_DONE'
-			return "$rc"
-		fi
-		guest_alive "$name" || break
-		sleep 0.2
-	done
-	# Its QEMU gone, or no answer: either way the guest is lost to the
-	# test (once_more_if_stalled may run it again); show why.
-	if guest_alive "$name"; then
-		echo "# $name: '$*' gave no answer in $secs s; agent, console and QEMU tails:"
-	else
-		echo "# $name: its QEMU exited during '$*'; agent, console and QEMU tails:"
+	# A guest lost once stays lost: no waiting out each later command.
+	if [ -e /tmp/"$name".lost ]; then
+		echo "# $name was lost earlier; not asked '$*'" >&2
+		return 124
 	fi
-	tail -n 8 /tmp/"$name".agent /tmp/"$name".log /tmp/"$name".err 2>/dev/null | sed 's/^/#   /'
+	if guest_alive "$name" &&
+		timeout 5 sh -c 'printf "%s\n" "$1" >"$2"' _ "$id $*" /tmp/"$name".in; then
+		for i in $(seq $((secs * 5))); do
+			rc=$(sed -n "s/^KVS_AGENT_DONE $id \([0-9]*\).*/\1/p" /tmp/"$name".agent)
+			if [ -n "$rc" ]; then
+				tail -n +$((n0 + 1)) /tmp/"$name".agent | grep -v '^KVS_AGENT_DONE'
+				return "$rc"
+			fi
+			guest_alive "$name" || break
+			sleep 0.2
+		done
+	fi
+	# Its QEMU gone, or no answer: either way the guest is lost to the
+	# test (once_more_if_stalled may run it again); show why, on stderr:
+	# a caller reading the command's output must not find the agent's
+	# earlier answers in it.
+	{
+		if guest_alive "$name"; then
+			echo "# $name: '$*' gave no answer in $secs s; agent, console and QEMU tails:"
+		else
+			echo "# $name: its QEMU has exited ('$*'); agent, console and QEMU tails:"
+		fi
+		tail -n 8 /tmp/"$name".agent /tmp/"$name".log /tmp/"$name".err 2>/dev/null | sed 's/^/#   /'
+		guest_threads "$name"
+	} >&2
 	echo "$name" >>/tmp/kvs-stalled
+	: >/tmp/"$name".lost
 	return 124
 }
 
@@ -174,7 +220,7 @@ guest_run() {
 # kernel report (Documentation/testbed.rst). A failure without a lost
 # guest, or a second one, counts at once.
 once_more_if_stalled() {
-	local log=/tmp/first-run.log rc
+	local log=/tmp/first-run.log rc g
 	rm -f /tmp/kvs-stalled /tmp/first-run.rc
 	{ "$@"; echo $? >/tmp/first-run.rc; } 2>&1 | tee "$log" |
 		sed -e 's/^ok /# (as it runs) ok /' -e 's/^not ok /# (as it runs) not ok /'
@@ -184,6 +230,13 @@ once_more_if_stalled() {
 		return "$rc"
 	fi
 	echo "# nested guest $(sort -u /tmp/kvs-stalled | tr '\n' ' ')stalled in the run above: running the test once more"
+	# A stalled guest's kernel may have said why after the test gave up on
+	# it (an RCU stall report takes 21 s): its console, before the next
+	# run's guests overwrite it.
+	for g in $(sort -u /tmp/kvs-stalled); do
+		echo "# $g's console at the end of that run:"
+		tail -n 40 /tmp/"$g".log 2>/dev/null | sed 's/^/#   /'
+	done
 	rm -f /tmp/kvs-stalled
 	"$@"
 }
