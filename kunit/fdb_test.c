@@ -233,8 +233,9 @@ static void fdb_closed_dst_test(struct kunit *test)
 			KVS_FDB_NEW);
 }
 
-static struct kvs_fdb_dst *fwd(struct fdb_ctx *c, const u8 *dst,
-			       const u8 *src, struct kvs_fdb_dst *from)
+static struct kvs_fdb_dst *fwd_learn(struct fdb_ctx *c, const u8 *dst,
+				     const u8 *src, struct kvs_fdb_dst *from,
+				     bool learn)
 {
 	struct kvs_fdb_dst *d;
 	struct ethhdr eth;
@@ -242,15 +243,22 @@ static struct kvs_fdb_dst *fwd(struct fdb_ctx *c, const u8 *dst,
 	ether_addr_copy(eth.h_dest, dst);
 	ether_addr_copy(eth.h_source, src);
 	rcu_read_lock();
-	d = kvs_fwd_lookup(&c->fdb, &eth, from, NULL);
+	d = kvs_fwd_lookup(&c->fdb, &eth, from, learn, NULL);
 	rcu_read_unlock();
 	return d;
+}
+
+static struct kvs_fdb_dst *fwd(struct fdb_ctx *c, const u8 *dst,
+			       const u8 *src, struct kvs_fdb_dst *from)
+{
+	return fwd_learn(c, dst, src, from, true);
 }
 
 /* Forwarding decisions (fwd.c): flood, unicast, never back out. */
 static void fwd_classify_test(struct kunit *test)
 {
 	static const u8 mac3[ETH_ALEN] = { 0x52, 0x54, 0, 0, 0, 3 };
+	static const u8 mac4[ETH_ALEN] = { 0x52, 0x54, 0, 0, 0, 4 };
 	static const u8 mcast[ETH_ALEN] = { 0x01, 0, 0x5e, 0, 0, 1 };
 	struct fdb_ctx *c = test->priv;
 	u8 bcast[ETH_ALEN];
@@ -271,6 +279,13 @@ static void fwd_classify_test(struct kunit *test)
 	/* A group source address is never learned. */
 	KUNIT_EXPECT_PTR_EQ(test, fwd(c, mac3, mcast, &c->b), &c->a);
 	KUNIT_EXPECT_NULL(test, lookup(c, mcast, 0));
+	/* Learning off (port-set learning 0): forwarded, not learned, so
+	 * frames to the source keep flooding.
+	 */
+	KUNIT_EXPECT_PTR_EQ(test, fwd_learn(c, mac3, mac4, &c->b, false),
+			    &c->a);
+	KUNIT_EXPECT_NULL(test, lookup(c, mac4, 0));
+	KUNIT_EXPECT_NULL(test, fwd(c, mac4, mac3, &c->a));
 }
 
 static struct kunit_case fdb_test_cases[] = {

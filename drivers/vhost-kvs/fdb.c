@@ -77,8 +77,10 @@ static void kvs_fdb_unlink(struct kvs_fdb *fdb, struct kvs_fdb_entry *e)
 
 static bool kvs_fdb_dst_full(const struct kvs_fdb_dst *dst)
 {
-	return dst->max_learned &&
-	       atomic_read(&dst->learned) >= dst->max_learned;
+	/* port-set changes the cap without the FDB lock */
+	unsigned int max = READ_ONCE(dst->max_learned);
+
+	return max && atomic_read(&dst->learned) >= max;
 }
 
 /* Point an existing learned entry at a new destination. */

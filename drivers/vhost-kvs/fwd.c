@@ -18,15 +18,18 @@
 
 #include "kvs.h"
 
-/* tx_dst[] marks: flood, or already dropped and counted. */
-#define KVS_FWD_FLOOD	NULL
-#define KVS_FWD_DROP	ERR_PTR(-ENOENT)
+/* tx_dst[] marks: flood, or dropped (the reason is counted later). */
+#define KVS_FWD_FLOOD		NULL
+#define KVS_FWD_DROP		ERR_PTR(-ENOENT)
+#define KVS_FWD_SPOOF		ERR_PTR(-EPERM)
+#define KVS_FWD_ISOLATED	ERR_PTR(-EACCES)
 
 /**
  * kvs_fwd_lookup() - learn a frame's source, find where it goes
  * @fdb: the switch's table
  * @eth: the frame's Ethernet header
  * @from: the destination entry of the port the frame came in on
+ * @learn: learn the source (false: the port's learning is off)
  * @learned: if not NULL, what learning the source did
  *
  * Context: rcu_read_lock() held; the result is valid until it is dropped.
@@ -35,13 +38,14 @@
  */
 struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 				   const struct ethhdr *eth,
-				   struct kvs_fdb_dst *from,
+				   struct kvs_fdb_dst *from, bool learn,
 				   enum kvs_fdb_learn *learned)
 {
-	enum kvs_fdb_learn l = kvs_fdb_learn(fdb, eth->h_source, 0, from,
-					     jiffies);
+	enum kvs_fdb_learn l = KVS_FDB_KNOWN;
 	struct kvs_fdb_dst *d;
 
+	if (learn)
+		l = kvs_fdb_learn(fdb, eth->h_source, 0, from, jiffies);
 	if (learned)
 		*learned = l;
 	if (!is_unicast_ether_addr(eth->h_dest))
@@ -66,13 +70,19 @@ static struct kvs_port *kvs_fwd_classify(struct kvs_port *lead,
 {
 	const struct ethhdr *eth = (const struct ethhdr *)buf->data;
 	const struct ethhdr *peth = prev ? (const void *)prev->data : NULL;
+	unsigned long pol = READ_ONCE(lead->pol);
 	enum kvs_fdb_learn learned;
+	struct kvs_port *to;
 	struct kvs_fdb_dst *d;
 
 	if (peth && ether_addr_equal(eth->h_source, peth->h_source) &&
 	    ether_addr_equal(eth->h_dest, peth->h_dest))
 		return prev_to;
-	d = kvs_fwd_lookup(&sw->fdb, eth, &lead->fdb_dst, &learned);
+	/* Checked before learning: a spoofed source is never learned. */
+	if ((pol & KVS_POL_SPOOFCHK) && !kvs_pol_src_ok(lead, eth->h_source))
+		return KVS_FWD_SPOOF;
+	d = kvs_fwd_lookup(&sw->fdb, eth, &lead->fdb_dst,
+			   !(pol & KVS_POL_NO_LEARN), &learned);
 	if (unlikely(learned == KVS_FDB_NEW || learned == KVS_FDB_MOVED))
 		kvs_nl_fdb_event(sw, eth->h_source, 0, lead->id,
 				 learned == KVS_FDB_NEW ?
@@ -80,12 +90,43 @@ static struct kvs_port *kvs_fwd_classify(struct kvs_port *lead,
 				 VHOST_KVS_CMD_FDB_MOVE_NTF);
 	if (IS_ERR(d))
 		return KVS_FWD_DROP;
-	return d ? container_of(d, struct kvs_port, fdb_dst) : KVS_FWD_FLOOD;
+	if (!d)
+		return KVS_FWD_FLOOD;
+	to = container_of(d, struct kvs_port, fdb_dst);
+	if (pol & READ_ONCE(to->pol) & KVS_POL_ISOLATED)
+		return KVS_FWD_ISOLATED;
+	return to;
 }
 
-static bool kvs_fwd_wants(struct kvs_port *dst, struct kvs_port *to)
+/* The counter of a frame classified as dropped. */
+static enum kvs_drop kvs_fwd_reason(const struct kvs_port *to)
 {
-	return to == dst || to == KVS_FWD_FLOOD;
+	if (to == KVS_FWD_SPOOF)
+		return KVS_DROP_SPOOF;
+	if (to == KVS_FWD_ISOLATED)
+		return KVS_DROP_ISOLATED;
+	return KVS_DROP_NO_DEST;
+}
+
+/*
+ * Whether frame @i of the batch goes to port @dst: sent to it, or flooded
+ * and the kind of flood (unknown unicast, or multicast and broadcast) is
+ * one @dst takes.
+ */
+static bool kvs_fwd_wants(struct kvs_port *port, struct kvs_port *dst,
+			  unsigned int i)
+{
+	const struct ethhdr *eth;
+	unsigned long pol;
+
+	if (port->tx_dst[i] != KVS_FWD_FLOOD)
+		return port->tx_dst[i] == dst;
+	pol = READ_ONCE(dst->pol);
+	if (likely(!(pol & (KVS_POL_NO_FLOOD | KVS_POL_NO_MCAST_FLOOD))))
+		return true;
+	eth = (const struct ethhdr *)port->tx_bufs[i]->data;
+	return !(pol & (is_multicast_ether_addr(eth->h_dest) ?
+			KVS_POL_NO_MCAST_FLOOD : KVS_POL_NO_FLOOD));
 }
 
 /* Which of @map's queue pairs frame @i goes to: by its flow's hash. */
@@ -116,7 +157,7 @@ static void kvs_fwd_enqueue_ring(struct kvs_port *port, struct kvs_switch *sw,
 	for (i = 0; i < n; i++) {
 		struct kvs_buf *buf = port->tx_bufs[i];
 
-		if (!kvs_fwd_wants(dst, port->tx_dst[i]) ||
+		if (!kvs_fwd_wants(port, dst, i) ||
 		    (map && kvs_fwd_queue(port, sw->net, map, i) != q))
 			continue;
 		refcount_inc(&buf->refs);
@@ -151,7 +192,7 @@ static void kvs_fwd_enqueue(struct kvs_port *port, struct kvs_switch *sw,
 	}
 	/* Hash the flows before any ring's producer lock is taken. */
 	for (k = 0; k < n; k++)
-		if (kvs_fwd_wants(dst, port->tx_dst[k]))
+		if (kvs_fwd_wants(port, dst, k))
 			kvs_fwd_queue(port, sw->net, map, k);
 	for (k = 0; k < map->n; k++)
 		kvs_fwd_enqueue_ring(port, sw, dst, map->q[k], map, n);
@@ -171,11 +212,12 @@ static bool kvs_fwd_done_before(struct kvs_port *port, unsigned int i)
 static void kvs_fwd_flood(struct kvs_port *port, struct kvs_port *lead,
 			  struct kvs_switch *sw, unsigned int n)
 {
+	unsigned long isolated = READ_ONCE(lead->pol) & KVS_POL_ISOLATED;
 	unsigned int i, others = 0;
 	struct kvs_port *dst;
 
 	list_for_each_entry_rcu(dst, &sw->ports, sw_node) {
-		if (dst == lead)
+		if (dst == lead || (isolated & READ_ONCE(dst->pol)))
 			continue;
 		kvs_fwd_enqueue(port, sw, dst, n);
 		others++;
@@ -240,7 +282,7 @@ void kvs_forward(struct kvs_port *port, unsigned int n)
 		if (to == KVS_FWD_FLOOD)
 			flood = true;
 		else if (IS_ERR(to))
-			kvs_count(port, VHOST_KVS_VQ_TX, sw ? KVS_DROP_NO_DEST :
+			kvs_count(port, VHOST_KVS_VQ_TX, sw ? kvs_fwd_reason(to) :
 				  KVS_DROP_NO_SWITCH, 0);
 	}
 	if (sw)

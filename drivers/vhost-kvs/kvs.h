@@ -71,6 +71,8 @@ enum kvs_drop {
 	KVS_DROP_DEST_FULL,	/* TX: a destination's inbound ring was full */
 	KVS_DROP_NO_ROOM,	/* RX: larger than the guest's buffer */
 	KVS_DROP_BAD_GSO,	/* RX: must be segmented, headers unusable */
+	KVS_DROP_SPOOF,		/* TX: a source address it may not use */
+	KVS_DROP_ISOLATED,	/* TX: unicast between two isolated ports */
 	KVS_DROP_MAX,
 };
 
@@ -202,6 +204,26 @@ struct kvs_port {
 	struct kvs_qmap __rcu *qmap;	/* lead only; NULL: all to the lead */
 	bool q_disabled;		/* the guest turned it off */
 	bool rx_running;		/* its RX queue has a backend */
+
+	/* Policy of the port (lead only); see policy.c */
+	unsigned long pol;		/* KVS_POL_*, written under kvs_lock */
+	struct kvs_allowed __rcu *allowed;	/* kvs_lock; NULL: none */
+};
+
+/* port->pol bits: set by port-set, read by the datapath with READ_ONCE() */
+#define KVS_POL_ISOLATED	BIT(0)
+#define KVS_POL_NO_LEARN	BIT(1)
+#define KVS_POL_NO_FLOOD	BIT(2)	/* unknown unicast */
+#define KVS_POL_NO_MCAST_FLOOD	BIT(3)	/* multicast and broadcast */
+#define KVS_POL_SPOOFCHK	BIT(4)
+
+#define KVS_ALLOWED_MAX		16
+
+/* Source addresses a port may use besides its own (spoofchk). */
+struct kvs_allowed {
+	struct rcu_head rcu;
+	unsigned int n;
+	u8 mac[KVS_ALLOWED_MAX][ETH_ALEN];
 };
 
 struct kvs_switch {
@@ -246,7 +268,7 @@ void kvs_buf_put(struct kvs_buf *buf);
 /* fwd.c */
 struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 				   const struct ethhdr *eth,
-				   struct kvs_fdb_dst *from,
+				   struct kvs_fdb_dst *from, bool learn,
 				   enum kvs_fdb_learn *learned);
 void kvs_forward(struct kvs_port *port, unsigned int n);
 
@@ -314,6 +336,13 @@ extern struct miscdevice kvs_misc;
 void kvs_count(struct kvs_port *port, int qi, enum kvs_drop reason,
 	       size_t bytes);
 long kvs_port_set_offloads(struct kvs_port *port, u32 offloads);
+
+/* policy.c */
+struct genl_info;
+bool kvs_pol_src_ok(const struct kvs_port *lead, const u8 *src);
+void kvs_pol_reset(struct kvs_port *port);
+int kvs_pol_set(struct kvs_port *port, struct genl_info *info);
+int kvs_pol_fill(struct sk_buff *msg, const struct kvs_port *port);
 
 /* tapfile.c */
 long kvs_tap_open(struct kvs_port *port, struct file *vhost_file);

@@ -203,6 +203,8 @@ static const u16 kvs_nl_drop_attr[VHOST_KVS_VQ_MAX][KVS_DROP_MAX] = {
 		[KVS_DROP_NOMEM] = VHOST_KVS_A_PORT_STATS_TX_DROP_NOMEM,
 		[KVS_DROP_NO_DEST] = VHOST_KVS_A_PORT_STATS_TX_DROP_NO_DEST,
 		[KVS_DROP_DEST_FULL] = VHOST_KVS_A_PORT_STATS_TX_DROP_DEST_FULL,
+		[KVS_DROP_SPOOF] = VHOST_KVS_A_PORT_STATS_TX_DROP_SPOOF,
+		[KVS_DROP_ISOLATED] = VHOST_KVS_A_PORT_STATS_TX_DROP_ISOLATED,
 	},
 	[VHOST_KVS_VQ_RX] = {
 		[KVS_DROP_NO_SWITCH] = VHOST_KVS_A_PORT_STATS_RX_DROP_NO_SWITCH,
@@ -307,7 +309,7 @@ static int kvs_nl_port_fill(struct sk_buff *msg, struct kvs_switch *sw,
 	    nla_put_u32(msg, VHOST_KVS_A_PORT_ID, port->id) ||
 	    nla_put(msg, VHOST_KVS_A_PORT_MAC, ETH_ALEN, port->mac) ||
 	    nla_put_u32(msg, VHOST_KVS_A_PORT_QUEUES, 1 + port->nmembers) ||
-	    kvs_nl_put_stats(msg, port)) {
+	    kvs_nl_put_stats(msg, port) || kvs_pol_fill(msg, port)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}
@@ -343,6 +345,30 @@ int vhost_kvs_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
 out:
 	mutex_unlock(&kvs_lock);
 	return kvs_nl_reply(msg, info, err);
+}
+
+int vhost_kvs_nl_port_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kvs_switch *sw;
+	struct kvs_port *port;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_PORT_ID))
+		return -EINVAL;
+	err = kvs_nl_admin(skb, info);
+	if (err)
+		return err;
+	mutex_lock(&kvs_lock);
+	sw = kvs_nl_switch(info, VHOST_KVS_A_PORT_SWITCH);
+	if (IS_ERR(sw)) {
+		err = PTR_ERR(sw);
+		goto out;
+	}
+	port = kvs_nl_port(info, sw, VHOST_KVS_A_PORT_ID);
+	err = port ? kvs_pol_set(port, info) : -ENOENT;
+out:
+	mutex_unlock(&kvs_lock);
+	return err;
 }
 
 /* cb->args[0]: id of the last port dumped (ids only grow). */

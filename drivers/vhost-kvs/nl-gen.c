@@ -21,6 +21,15 @@ static const struct netlink_range_validation vhost_kvs_a_switch_max_fdb_entries_
 	.max	= 1048576ULL,
 };
 
+static const struct netlink_range_validation vhost_kvs_a_port_max_learned_range = {
+	.min	= 1ULL,
+	.max	= 65536ULL,
+};
+
+static const struct netlink_range_validation vhost_kvs_a_port_coalesce_usecs_range = {
+	.max	= 100000ULL,
+};
+
 /* VHOST_KVS_CMD_SWITCH_NEW - do */
 static const struct nla_policy vhost_kvs_switch_new_nl_policy[VHOST_KVS_A_SWITCH_MAX_FDB_ENTRIES + 1] = {
 	[VHOST_KVS_A_SWITCH_NAME] = { .type = NLA_NUL_STRING, .len = 15, },
@@ -73,6 +82,21 @@ static const struct nla_policy vhost_kvs_fdb_del_nl_policy[VHOST_KVS_A_FDB_VID +
 static const struct nla_policy vhost_kvs_fdb_flush_nl_policy[VHOST_KVS_A_FDB_PORT + 1] = {
 	[VHOST_KVS_A_FDB_SWITCH] = { .type = NLA_NUL_STRING, .len = 15, },
 	[VHOST_KVS_A_FDB_PORT] = { .type = NLA_U32, },
+};
+
+/* VHOST_KVS_CMD_PORT_SET - do */
+static const struct nla_policy vhost_kvs_port_set_nl_policy[VHOST_KVS_A_PORT_COALESCE_USECS + 1] = {
+	[VHOST_KVS_A_PORT_SWITCH] = { .type = NLA_NUL_STRING, .len = 15, },
+	[VHOST_KVS_A_PORT_ID] = { .type = NLA_U32, },
+	[VHOST_KVS_A_PORT_ISOLATED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VHOST_KVS_A_PORT_LEARNING] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VHOST_KVS_A_PORT_FLOOD] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VHOST_KVS_A_PORT_MCAST_FLOOD] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VHOST_KVS_A_PORT_MAX_LEARNED] = NLA_POLICY_FULL_RANGE(NLA_U32, &vhost_kvs_a_port_max_learned_range),
+	[VHOST_KVS_A_PORT_SPOOFCHK] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VHOST_KVS_A_PORT_ALLOWED_MAC] = NLA_POLICY_EXACT_LEN(6),
+	[VHOST_KVS_A_PORT_COALESCE_FRAMES] = NLA_POLICY_RANGE(NLA_U32, 1, 1024),
+	[VHOST_KVS_A_PORT_COALESCE_USECS] = NLA_POLICY_FULL_RANGE(NLA_U32, &vhost_kvs_a_port_coalesce_usecs_range),
 };
 
 /* Ops table for vhost_kvs */
@@ -143,6 +167,13 @@ static const struct genl_split_ops vhost_kvs_nl_ops[] = {
 		.doit		= vhost_kvs_nl_fdb_flush_doit,
 		.policy		= vhost_kvs_fdb_flush_nl_policy,
 		.maxattr	= VHOST_KVS_A_FDB_PORT,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VHOST_KVS_CMD_PORT_SET,
+		.doit		= vhost_kvs_nl_port_set_doit,
+		.policy		= vhost_kvs_port_set_nl_policy,
+		.maxattr	= VHOST_KVS_A_PORT_COALESCE_USECS,
 		.flags		= GENL_CMD_CAP_DO,
 	},
 };

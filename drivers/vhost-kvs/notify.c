@@ -73,12 +73,15 @@ void kvs_rx_notify(struct kvs_port *port, struct vhost_virtqueue *vq,
 		   unsigned int frames)
 {
 	struct kvs_coalesce *c = &port->coalesce;
+	u32 usecs;
 
 	lockdep_assert_held(&vq->mutex);
 	c->pending += frames;
 	if (!c->pending)
 		return;
-	if (!c->max_usecs || c->pending >= c->max_frames) {
+	/* Also set by netlink's port-set, without this mutex. */
+	usecs = READ_ONCE(c->max_usecs);
+	if (!usecs || c->pending >= READ_ONCE(c->max_frames)) {
 		c->pending = 0;
 		hrtimer_try_to_cancel(&c->timer);
 		vhost_signal(&port->dev, vq);
@@ -86,7 +89,7 @@ void kvs_rx_notify(struct kvs_port *port, struct vhost_virtqueue *vq,
 	}
 	if (!hrtimer_active(&c->timer))
 		hrtimer_start(&c->timer,
-			      ns_to_ktime((u64)c->max_usecs * NSEC_PER_USEC),
+			      ns_to_ktime((u64)usecs * NSEC_PER_USEC),
 			      HRTIMER_MODE_REL);
 }
 
@@ -102,8 +105,8 @@ long kvs_set_coalesce(struct kvs_port *port,
 	    arg.max_usecs > KVS_COALESCE_USECS_MAX)
 		return -EINVAL;
 	mutex_lock(&vq->mutex);
-	port->coalesce.max_frames = arg.max_frames;
-	port->coalesce.max_usecs = arg.max_usecs;
+	WRITE_ONCE(port->coalesce.max_frames, arg.max_frames);
+	WRITE_ONCE(port->coalesce.max_usecs, arg.max_usecs);
 	mutex_unlock(&vq->mutex);
 	/* Whatever was held back goes out under the new rules. */
 	vhost_vq_work_queue(vq, &port->coalesce.work);

@@ -177,19 +177,20 @@ int kvs_port_attach(struct kvs_port *port, struct net *net,
 	if (!is_valid_ether_addr(mac))
 		return -EINVAL;
 	mutex_lock(&kvs_lock);
+	/* Attached is attached, whatever switch is named. */
+	if (rcu_access_pointer(port->sw)) {
+		mutex_unlock(&kvs_lock);
+		return -EISCONN;
+	}
 	sw = kvs_switch_find(net, name);
 	if (!sw) {
 		mutex_unlock(&kvs_lock);
 		return -ENOENT;
 	}
-	if (rcu_access_pointer(port->sw)) {
-		mutex_unlock(&kvs_lock);
-		return -EISCONN;
-	}
 	ether_addr_copy(port->mac, mac);
 	/* No learner from an earlier membership is left (see detach). */
 	WRITE_ONCE(port->fdb_dst.closed, false);
-	port->fdb_dst.max_learned = KVS_PORT_MAX_LEARNED;
+	kvs_pol_reset(port);
 	port->id = ++sw->last_id;
 	sw->nports++;
 	list_add_tail_rcu(&port->sw_node, &sw->ports);

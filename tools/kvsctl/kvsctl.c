@@ -38,6 +38,9 @@ static void usage(void)
 		"       kvsctl [-j] switch del NAME\n"
 		"       kvsctl [-j] switch show [NAME]\n"
 		"       kvsctl [-j] port show SWITCH [ID]\n"
+		"       kvsctl port set SWITCH/ID|SWITCH ID [isolated on|off] [learning on|off]\n"
+		"              [flood on|off] [mcast-flood on|off] [max-learned N] [spoofchk on|off]\n"
+		"              [allow MAC[,MAC...]|none] [coalesce-frames N] [coalesce-usecs N]\n"
 		"       kvsctl [-j] fdb show SWITCH\n"
 		"       kvsctl fdb add SWITCH MAC port ID [vlan VID]   (static)\n"
 		"       kvsctl fdb del SWITCH MAC [vlan VID]\n"
@@ -247,6 +250,8 @@ static const char *const stat_names[VHOST_KVS_A_PORT_STATS_MAX + 1] = {
 	[VHOST_KVS_A_PORT_STATS_TX_DROP_NOMEM] = "tx-drop-nomem",
 	[VHOST_KVS_A_PORT_STATS_TX_DROP_NO_DEST] = "tx-drop-no-dest",
 	[VHOST_KVS_A_PORT_STATS_TX_DROP_DEST_FULL] = "tx-drop-dest-full",
+	[VHOST_KVS_A_PORT_STATS_TX_DROP_SPOOF] = "tx-drop-spoof",
+	[VHOST_KVS_A_PORT_STATS_TX_DROP_ISOLATED] = "tx-drop-isolated",
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_NO_SWITCH] = "rx-drop-no-switch",
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_BAD_DESC] = "rx-drop-bad-desc",
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_NO_ROOM] = "rx-drop-no-room",
@@ -278,6 +283,53 @@ static void print_stats(const struct nlattr *nest)
 	printf(json ? "}" : "");
 }
 
+/* On/off policy attributes of a port, by name as in the spec. */
+static const struct {
+	int attr;
+	const char *name, *key;
+} port_flags[] = {
+	{ VHOST_KVS_A_PORT_ISOLATED, "isolated", "isolated" },
+	{ VHOST_KVS_A_PORT_LEARNING, "learning", "learning" },
+	{ VHOST_KVS_A_PORT_FLOOD, "flood", "flood" },
+	{ VHOST_KVS_A_PORT_MCAST_FLOOD, "mcast-flood", "mcast_flood" },
+	{ VHOST_KVS_A_PORT_SPOOFCHK, "spoofchk", "spoofchk" },
+};
+
+static void print_policy(const struct nlmsghdr *nlh, struct nlattr **tb)
+{
+	const struct nlattr *a;
+	unsigned int i, n = 0;
+	char mac[18];
+
+	for (i = 0; i < sizeof(port_flags) / sizeof(port_flags[0]); i++) {
+		const struct nlattr *f = tb[port_flags[i].attr];
+
+		if (!f)
+			continue;
+		printf(json ? ",\"%s\":%s" : " %s %s",
+		       json ? port_flags[i].key : port_flags[i].name,
+		       mnl_attr_get_u8(f) ? (json ? "true" : "on") :
+					    (json ? "false" : "off"));
+	}
+	if (tb[VHOST_KVS_A_PORT_MAX_LEARNED])
+		printf(json ? ",\"max_learned\":%u" : " max-learned %u",
+		       attr_u32(tb, VHOST_KVS_A_PORT_MAX_LEARNED));
+	printf(json ? ",\"allowed_macs\":[" : "");
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != VHOST_KVS_A_PORT_ALLOWED_MAC)
+			continue;
+		mac_str(a, mac);
+		printf(json ? "%s\"%s\"" : "%s%s", n++ ? "," : (json ? "" : " allow "),
+		       mac);
+	}
+	printf(json ? "]" : "");
+	if (tb[VHOST_KVS_A_PORT_COALESCE_FRAMES])
+		printf(json ? ",\"coalesce_frames\":%u,\"coalesce_usecs\":%u"
+			    : " coalesce-frames %u coalesce-usecs %u",
+		       attr_u32(tb, VHOST_KVS_A_PORT_COALESCE_FRAMES),
+		       attr_u32(tb, VHOST_KVS_A_PORT_COALESCE_USECS));
+}
+
 static int port_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nlattr *tb[17] = { 0 };
@@ -295,6 +347,7 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 	if (tb[VHOST_KVS_A_PORT_QUEUES])
 		printf(json ? ",\"queues\":%u" : " queues %u",
 		       attr_u32(tb, VHOST_KVS_A_PORT_QUEUES));
+	print_policy(nlh, tb);
 	if (tb[VHOST_KVS_A_PORT_STATS])
 		print_stats(tb[VHOST_KVS_A_PORT_STATS]);
 	printf(json ? "}" : "\n");
@@ -391,11 +444,92 @@ static int cmd_switch(int argc, char **argv)
 	return 2;
 }
 
+static int on_off(const char *s)
+{
+	if (!strcmp(s, "on"))
+		return 1;
+	if (!strcmp(s, "off"))
+		return 0;
+	fprintf(stderr, "kvsctl: '%s': on or off\n", s);
+	exit(2);
+}
+
+static void put_mac_attr(struct nlmsghdr *nlh, int attr, const char *s)
+{
+	uint8_t mac[6];
+	char end;
+
+	if (sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx%c", &mac[0], &mac[1],
+		   &mac[2], &mac[3], &mac[4], &mac[5], &end) != 6) {
+		fprintf(stderr, "kvsctl: '%s' is not a MAC address\n", s);
+		exit(2);
+	}
+	mnl_attr_put(nlh, attr, 6, mac);
+}
+
+/* allow MAC[,MAC...] | none: the list replaces the port's old one. */
+static void put_allowed(struct nlmsghdr *nlh, char *list)
+{
+	char *mac;
+
+	if (!strcmp(list, "none")) {
+		put_mac_attr(nlh, VHOST_KVS_A_PORT_ALLOWED_MAC, "0:0:0:0:0:0");
+		return;
+	}
+	for (mac = strtok(list, ","); mac; mac = strtok(NULL, ","))
+		put_mac_attr(nlh, VHOST_KVS_A_PORT_ALLOWED_MAC, mac);
+}
+
+/* port set SWITCH/ID|SWITCH ID SETTING VALUE... */
+static int port_set(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], *slash;
+	struct nlmsghdr *nlh;
+	int i = 2;
+	size_t k;
+
+	nlh = msg_start(buf, family, VHOST_KVS_CMD_PORT_SET, 0);
+	slash = strchr(argv[1], '/');
+	if (slash) {
+		*slash = 0;
+		mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_ID, number(slash + 1));
+	} else if (argc > 2) {
+		mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_ID, number(argv[i++]));
+	} else {
+		usage();
+	}
+	mnl_attr_put_strz(nlh, VHOST_KVS_A_PORT_SWITCH, argv[1]);
+	if (i >= argc)
+		usage();
+	for (; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			usage();
+		for (k = 0; k < sizeof(port_flags) / sizeof(port_flags[0]); k++)
+			if (!strcmp(argv[i], port_flags[k].name))
+				break;
+		if (k < sizeof(port_flags) / sizeof(port_flags[0]))
+			mnl_attr_put_u8(nlh, port_flags[k].attr, on_off(argv[i + 1]));
+		else if (!strcmp(argv[i], "max-learned"))
+			mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_MAX_LEARNED, number(argv[i + 1]));
+		else if (!strcmp(argv[i], "allow"))
+			put_allowed(nlh, argv[i + 1]);
+		else if (!strcmp(argv[i], "coalesce-frames"))
+			mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_COALESCE_FRAMES, number(argv[i + 1]));
+		else if (!strcmp(argv[i], "coalesce-usecs"))
+			mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_COALESCE_USECS, number(argv[i + 1]));
+		else
+			usage();
+	}
+	return talk(nlh, NULL, "port set") ? 1 : 0;
+}
+
 static int cmd_port(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 
+	if (argc >= 2 && !strcmp(argv[0], "set"))
+		return port_set(argc, argv);
 	if (argc < 2 || argc > 3 || strcmp(argv[0], "show"))
 		usage();
 	nlh = msg_start(buf, family, VHOST_KVS_CMD_PORT_GET,

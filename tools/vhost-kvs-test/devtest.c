@@ -10,10 +10,14 @@
  * -s SWITCH  also test VHOST_KVS_ATTACH/DETACH against an existing switch
  * -H         attach one port to SWITCH with MAC, print "attached", and hold
  *            it until killed (for tests of port listing, close and switch
- *            deletion)
+ *            deletion); with KVS_ATTACH_NETNS=/run/netns/NAME set, the
+ *            attach happens in that network namespace
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -396,6 +400,8 @@ static void test_attach(const char *sw)
 	expect(xioctl(g.fd, VHOST_KVS_DETACH, NULL), -ENOTCONN);
 	expect(attach(g.fd, sw, mac, 0, 0), 0);
 	expect(attach(g.fd, sw, mac, 0, 0), -EISCONN);
+	/* ... whatever switch it names, even none that exists */
+	expect(attach(g.fd, "no-such-switch", mac, 0, 0), -EISCONN);
 	expect(attach(h.fd, sw, mac2, 0, 0), 0);
 	expect(xioctl(g.fd, VHOST_KVS_DETACH, NULL), 0);
 	expect(xioctl(g.fd, VHOST_KVS_DETACH, NULL), -ENOTCONN);
@@ -473,9 +479,41 @@ static int parse_mac(const char *s, uint8_t *mac)
 		      &mac[2], &mac[3], &mac[4], &mac[5]) == 6;
 }
 
-/* -H: attach one port and keep it until killed. */
+/*
+ * With KVS_ATTACH_NETNS=/run/netns/NAME, attach in that network namespace
+ * and come back: the port then outlives the namespace, which holds no
+ * reference to it (a test deletes the namespace under its ports).
+ */
+static int attach_in(const char *netns, int fd, const char *sw,
+		     const uint8_t *mac)
+{
+	int home = open("/proc/self/ns/net", O_RDONLY), there, r;
+
+	there = open(netns, O_RDONLY);
+	if (home < 0 || there < 0 || setns(there, CLONE_NEWNET))
+		return -errno;
+	r = attach(fd, sw, mac, 0, 0);
+	if (setns(home, CLONE_NEWNET))
+		r = -errno;
+	close(there);
+	close(home);
+	return r;
+}
+
+static volatile sig_atomic_t probe;
+
+static void probe_signal(int sig)
+{
+	(void)sig;
+	probe = 1;
+}
+
+/* -H: attach one port and keep it until killed; SIGUSR1 prints whether
+ * it is still attached ("probe: attached" or "probe: detached").
+ */
 static int hold(const char *sw, const char *mac_s)
 {
+	const char *netns = getenv("KVS_ATTACH_NETNS");
 	uint8_t mac[6];
 	int fd = open(dev, O_RDWR), r;
 
@@ -483,15 +521,27 @@ static int hold(const char *sw, const char *mac_s)
 		fprintf(stderr, "kvs-devtest: cannot open %s or bad MAC %s\n", dev, mac_s);
 		return 2;
 	}
-	r = attach(fd, sw, mac, 0, 0);
+	r = netns ? attach_in(netns, fd, sw, mac) : attach(fd, sw, mac, 0, 0);
 	if (r) {
 		fprintf(stderr, "kvs-devtest: attach to %s: %s\n", sw, strerror(-r));
 		return 1;
 	}
 	printf("attached\n");
 	fflush(stdout);
-	for (;;)
+	signal(SIGUSR1, probe_signal);
+	for (;;) {
 		pause();
+		if (!probe)
+			continue;
+		probe = 0;
+		/* Attached, EISCONN; else ENOENT (no such switch here): a
+		 * question that changes nothing either way.
+		 */
+		r = attach(fd, sw, mac, 0, 0);
+		printf("probe: %s\n", r == -EISCONN ? "attached" :
+		       r == -ENOENT ? "detached" : strerror(-r));
+		fflush(stdout);
+	}
 }
 
 int main(int argc, char **argv)

@@ -60,12 +60,27 @@ check "fdb-del removes it" ynl --do fdb-del --json '{"switch": "y0", "mac": "525
 check "fdb-del again: ENOENT" \
 	refused "No such file or directory" --do fdb-del --json '{"switch": "y0", "mac": "525400bb00ff"}'
 check "fdb-flush" ynl --do fdb-flush --json '{"switch": "y0"}'
+check "port-set: isolated, learning off, a cap, anti-spoofing with two more MACs" \
+	ynl --do port-set --json "{\"switch\": \"y0\", \"id\": ${id:-0}, \"isolated\": 1, \"learning\": 0, \"max-learned\": 32, \"spoofchk\": 1, \"allowed-mac\": [\"020000000001\", \"020000000002\"]}"
+check "port-get shows the policy" \
+	gives '"isolated": 1' '"learning": 0' '"max-learned": 32' '"spoofchk": 1' '"020000000002"' -- \
+	--do port-get --json "{\"switch\": \"y0\", \"id\": ${id:-0}}"
+check "port-set isolated 2: EINVAL (range 0..1)" \
+	refused "Invalid argument" --do port-set --json "{\"switch\": \"y0\", \"id\": ${id:-0}, \"isolated\": 2}"
+check "port-set of a missing port: ENOENT with the reason" \
+	refused "no such port" --do port-set --json '{"switch": "y0", "id": 999, "flood": 0}'
 unpriv() { # an unprivileged user namespace, same network namespace
 	# shellcheck disable=SC2086
 	! unshare -U -r $YNL --do switch-new --json '{"name": "y9"}' >/tmp/ynl.out 2>&1 &&
 		has "Operation not permitted"
 }
 check "an unprivileged user namespace may not add switches (EPERM)" unpriv
+unpriv_set() {
+	# shellcheck disable=SC2086
+	! unshare -U -r $YNL --do port-set --json "{\"switch\": \"y0\", \"id\": ${id:-0}, \"flood\": 0}" \
+		>/tmp/ynl.out 2>&1 && has "Operation not permitted"
+}
+check "...nor change a port's policy (EPERM)" unpriv_set
 check "switch-del y0 with its port in it" ynl --do switch-del --json '{"name": "y0"}'
 kill "$holder"
 
