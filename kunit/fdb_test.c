@@ -243,7 +243,7 @@ static struct kvs_fdb_dst *fwd_learn(struct fdb_ctx *c, const u8 *dst,
 	ether_addr_copy(eth.h_dest, dst);
 	ether_addr_copy(eth.h_source, src);
 	rcu_read_lock();
-	d = kvs_fwd_lookup(&c->fdb, &eth, from, learn, NULL);
+	d = kvs_fwd_lookup(&c->fdb, &eth, from, 0, learn, NULL);
 	rcu_read_unlock();
 	return d;
 }

@@ -132,7 +132,8 @@ static struct kvs_buf *kvs_pool_pop(struct kvs_pool *pool,
  * Context: the owner's TX worker; may sleep. Return: a buffer with one
  * reference, or NULL when memory is short.
  */
-struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len)
+static struct kvs_buf *__kvs_pool_get(struct kvs_pool *pool, size_t len,
+				      gfp_t gfp)
 {
 	enum kvs_buf_class c = kvs_buf_class_of(len);
 	struct kvs_buf *buf;
@@ -143,8 +144,8 @@ struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len)
 		buf = kvs_pool_pop(pool, c);
 	}
 	if (!buf) {
-		buf = kvmalloc(kvs_buf_alloc_size[c],
-			       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		/* kvmalloc() without GFP_KERNEL is kmalloc() */
+		buf = kvmalloc(kvs_buf_alloc_size[c], gfp | __GFP_NOWARN);
 		if (!buf)
 			return NULL;
 		buf->pool = pool;
@@ -154,6 +155,17 @@ struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len)
 	refcount_set(&buf->refs, 1);
 	buf->len = len;
 	return buf;
+}
+
+struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len)
+{
+	return __kvs_pool_get(pool, len, GFP_KERNEL_ACCOUNT);
+}
+
+/* From the forwarding path, under rcu_read_lock(): may not sleep. */
+struct kvs_buf *kvs_pool_get_atomic(struct kvs_pool *pool, size_t len)
+{
+	return __kvs_pool_get(pool, len, GFP_ATOMIC | __GFP_ACCOUNT);
 }
 
 /* Drop one reference; the last one gives the buffer back to its pool. */

@@ -23,12 +23,14 @@
 #define KVS_FWD_DROP		ERR_PTR(-ENOENT)
 #define KVS_FWD_SPOOF		ERR_PTR(-EPERM)
 #define KVS_FWD_ISOLATED	ERR_PTR(-EACCES)
+#define KVS_FWD_VLAN		ERR_PTR(-EXDEV)
 
 /**
  * kvs_fwd_lookup() - learn a frame's source, find where it goes
  * @fdb: the switch's table
  * @eth: the frame's Ethernet header
  * @from: the destination entry of the port the frame came in on
+ * @vid: the frame's VLAN (0: none)
  * @learn: learn the source (false: the port's learning is off)
  * @learned: if not NULL, what learning the source did
  *
@@ -38,53 +40,67 @@
  */
 struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 				   const struct ethhdr *eth,
-				   struct kvs_fdb_dst *from, bool learn,
-				   enum kvs_fdb_learn *learned)
+				   struct kvs_fdb_dst *from, u16 vid,
+				   bool learn, enum kvs_fdb_learn *learned)
 {
 	enum kvs_fdb_learn l = KVS_FDB_KNOWN;
 	struct kvs_fdb_dst *d;
 
 	if (learn)
-		l = kvs_fdb_learn(fdb, eth->h_source, 0, from, jiffies);
+		l = kvs_fdb_learn(fdb, eth->h_source, vid, from, jiffies);
 	if (learned)
 		*learned = l;
 	if (!is_unicast_ether_addr(eth->h_dest))
 		return NULL;
-	d = kvs_fdb_lookup(fdb, eth->h_dest, 0);
+	d = kvs_fdb_lookup(fdb, eth->h_dest, vid);
 	/* Never back out of the port it came in on. */
 	return d == from ? ERR_PTR(-ELOOP) : d;
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_fwd_lookup);
 
-/*
- * The destination port, KVS_FWD_FLOOD or KVS_FWD_DROP, of a frame sent by
- * a queue pair of port @lead. @prev is the
- * batch's previous frame: a guest's frames mostly share their source and
- * destination, so its answer saves the table lookups.
- */
-static struct kvs_port *kvs_fwd_classify(struct kvs_port *lead,
-					 struct kvs_switch *sw,
-					 const struct kvs_buf *buf,
-					 const struct kvs_buf *prev,
-					 struct kvs_port *prev_to)
+/* Frame @i has the addresses and VLAN of frame @i - 1. */
+static bool kvs_fwd_same_as_prev(struct kvs_port *port, unsigned int i)
 {
-	const struct ethhdr *eth = (const struct ethhdr *)buf->data;
-	const struct ethhdr *peth = prev ? (const void *)prev->data : NULL;
+	const struct ethhdr *eth = (const void *)port->tx_bufs[i]->data;
+	const struct ethhdr *peth;
+
+	if (!i || port->tx_vid[i] != port->tx_vid[i - 1])
+		return false;
+	peth = (const void *)port->tx_bufs[i - 1]->data;
+	return ether_addr_equal(eth->h_source, peth->h_source) &&
+	       ether_addr_equal(eth->h_dest, peth->h_dest);
+}
+
+/*
+ * The destination port, KVS_FWD_FLOOD or a KVS_FWD_ drop mark, of frame
+ * @i of a batch of queue pair @port of port @lead; its VLAN goes to
+ * port->tx_vid[i]. A guest's frames mostly share their addresses, so the
+ * previous frame's answer saves the table lookups.
+ */
+static struct kvs_port *kvs_fwd_classify(struct kvs_port *port,
+					 struct kvs_port *lead,
+					 struct kvs_switch *sw, unsigned int i)
+{
+	const struct ethhdr *eth = (const void *)port->tx_bufs[i]->data;
 	unsigned long pol = READ_ONCE(lead->pol);
 	enum kvs_fdb_learn learned;
 	struct kvs_port *to;
 	struct kvs_fdb_dst *d;
+	u16 vid;
 
-	if (peth && ether_addr_equal(eth->h_source, peth->h_source) &&
-	    ether_addr_equal(eth->h_dest, peth->h_dest))
-		return prev_to;
+	vid = kvs_vlan_in(lead, port->tx_bufs[i]);
+	if (vid == KVS_VLAN_REFUSED)
+		return KVS_FWD_VLAN;
+	port->tx_vid[i] = vid;
+	if (kvs_fwd_same_as_prev(port, i))
+		return port->tx_dst[i - 1];
 	/* Checked before learning: a spoofed source is never learned. */
 	if ((pol & KVS_POL_SPOOFCHK) && !kvs_pol_src_ok(lead, eth->h_source))
 		return KVS_FWD_SPOOF;
-	d = kvs_fwd_lookup(&sw->fdb, eth, &lead->fdb_dst,
+	d = kvs_fwd_lookup(&sw->fdb, eth, &lead->fdb_dst, vid,
 			   !(pol & KVS_POL_NO_LEARN), &learned);
 	if (unlikely(learned == KVS_FDB_NEW || learned == KVS_FDB_MOVED))
-		kvs_nl_fdb_event(sw, eth->h_source, 0, lead->id,
+		kvs_nl_fdb_event(sw, eth->h_source, vid, lead->id,
 				 learned == KVS_FDB_NEW ?
 				 VHOST_KVS_CMD_FDB_LEARN_NTF :
 				 VHOST_KVS_CMD_FDB_MOVE_NTF);
@@ -95,6 +111,9 @@ static struct kvs_port *kvs_fwd_classify(struct kvs_port *lead,
 	to = container_of(d, struct kvs_port, fdb_dst);
 	if (pol & READ_ONCE(to->pol) & KVS_POL_ISOLATED)
 		return KVS_FWD_ISOLATED;
+	/* A static entry may name a port outside the VLAN. */
+	if (!kvs_vlan_member(to, vid))
+		return KVS_FWD_VLAN;
 	return to;
 }
 
@@ -105,6 +124,8 @@ static enum kvs_drop kvs_fwd_reason(const struct kvs_port *to)
 		return KVS_DROP_SPOOF;
 	if (to == KVS_FWD_ISOLATED)
 		return KVS_DROP_ISOLATED;
+	if (to == KVS_FWD_VLAN)
+		return KVS_DROP_VLAN;
 	return KVS_DROP_NO_DEST;
 }
 
@@ -121,6 +142,8 @@ static bool kvs_fwd_wants(struct kvs_port *port, struct kvs_port *dst,
 
 	if (port->tx_dst[i] != KVS_FWD_FLOOD)
 		return port->tx_dst[i] == dst;
+	if (!kvs_vlan_member(dst, port->tx_vid[i]))
+		return false;
 	pol = READ_ONCE(dst->pol);
 	if (likely(!(pol & (KVS_POL_NO_FLOOD | KVS_POL_NO_MCAST_FLOOD))))
 		return true;
@@ -141,6 +164,51 @@ static struct kvs_port *kvs_fwd_queue(struct kvs_port *port,
 	return map->q[reciprocal_scale(port->tx_hash[i], map->n)];
 }
 
+/* Does @dst take frame @i in the form other than the one it was sent in? */
+static bool kvs_fwd_other_form(struct kvs_port *port, struct kvs_port *dst,
+			       unsigned int i)
+{
+	u16 vid = port->tx_vid[i];
+
+	return vid && kvs_vlan_tagged_out(dst, vid) !=
+		      kvs_vlan_tagged(port->tx_bufs[i]);
+}
+
+/* Frame @i as @dst takes it; NULL when its other form could not be made. */
+static struct kvs_buf *kvs_fwd_buf(struct kvs_port *port,
+				   struct kvs_port *dst, unsigned int i)
+{
+	if (likely(!kvs_fwd_other_form(port, dst, i)))
+		return port->tx_bufs[i];
+	return IS_ERR_OR_NULL(port->tx_alt[i]) ? NULL : port->tx_alt[i];
+}
+
+/*
+ * Before any ring's lock: the other form (802.1Q tag added or removed) of
+ * the frames @dst takes that way, made once per batch, shared by all such
+ * destinations. One that cannot be made is counted per destination.
+ */
+static void kvs_fwd_prepare(struct kvs_port *port, struct kvs_port *dst,
+			    unsigned int n)
+{
+	unsigned int i;
+
+	if (likely(!port->tx_vlan))
+		return;
+	for (i = 0; i < n; i++) {
+		if (!kvs_fwd_wants(port, dst, i) ||
+		    !kvs_fwd_other_form(port, dst, i))
+			continue;
+		if (!port->tx_alt[i])
+			port->tx_alt[i] = kvs_vlan_alt(port, port->tx_bufs[i],
+						       port->tx_vid[i]);
+		if (IS_ERR(port->tx_alt[i]))
+			kvs_count(port, VHOST_KVS_VQ_TX,
+				  PTR_ERR(port->tx_alt[i]) == -ENOMEM ?
+				  KVS_DROP_NOMEM : KVS_DROP_BAD_HDR, 0);
+	}
+}
+
 /*
  * Append to the ring of @q, port @dst or one of its queue pairs, every
  * frame of the batch that goes there. A reference is taken before a
@@ -155,11 +223,14 @@ static void kvs_fwd_enqueue_ring(struct kvs_port *port, struct kvs_switch *sw,
 
 	spin_lock(&r->producer_lock);
 	for (i = 0; i < n; i++) {
-		struct kvs_buf *buf = port->tx_bufs[i];
+		struct kvs_buf *buf;
 
 		if (!kvs_fwd_wants(port, dst, i) ||
 		    (map && kvs_fwd_queue(port, sw->net, map, i) != q))
 			continue;
+		buf = kvs_fwd_buf(port, dst, i);
+		if (unlikely(!buf))
+			continue;	/* no other form: counted already */
 		refcount_inc(&buf->refs);
 		if (unlikely(__ptr_ring_produce(r, buf))) {
 			refcount_dec(&buf->refs);	/* ours remains */
@@ -186,6 +257,7 @@ static void kvs_fwd_enqueue(struct kvs_port *port, struct kvs_switch *sw,
 	struct kvs_qmap *map = rcu_dereference(dst->qmap);
 	unsigned int k;
 
+	kvs_fwd_prepare(port, dst, n);
 	if (likely(!map)) {
 		kvs_fwd_enqueue_ring(port, sw, dst, dst, NULL, n);
 		return;
@@ -270,14 +342,15 @@ void kvs_forward(struct kvs_port *port, unsigned int n)
 	lead = rcu_dereference(port->lead);
 	if (!lead)
 		sw = NULL;
+	port->tx_vlan = false;
 	for (i = 0; i < n; i++) {
 		struct kvs_port *to = KVS_FWD_DROP;
 
+		port->tx_alt[i] = NULL;
+		port->tx_vid[i] = 0;
 		if (sw)
-			to = kvs_fwd_classify(lead, sw, port->tx_bufs[i],
-					      i ? port->tx_bufs[i - 1] : NULL,
-					      i ? port->tx_dst[i - 1] : NULL);
-
+			to = kvs_fwd_classify(port, lead, sw, i);
+		port->tx_vlan |= port->tx_vid[i] != 0;
 		port->tx_dst[i] = to;
 		if (to == KVS_FWD_FLOOD)
 			flood = true;
@@ -289,6 +362,9 @@ void kvs_forward(struct kvs_port *port, unsigned int n)
 		kvs_fwd_deliver(port, lead, sw, n, flood);
 	rcu_read_unlock();
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		kvs_buf_put(port->tx_bufs[i]);
+		if (!IS_ERR_OR_NULL(port->tx_alt[i]))
+			kvs_buf_put(port->tx_alt[i]);
+	}
 }

@@ -73,6 +73,7 @@ enum kvs_drop {
 	KVS_DROP_BAD_GSO,	/* RX: must be segmented, headers unusable */
 	KVS_DROP_SPOOF,		/* TX: a source address it may not use */
 	KVS_DROP_ISOLATED,	/* TX: unicast between two isolated ports */
+	KVS_DROP_VLAN,		/* TX: not allowed on, or not in, its VLAN */
 	KVS_DROP_MAX,
 };
 
@@ -186,6 +187,12 @@ struct kvs_port {
 	struct ptr_ring inbound;	/* kvs_buf *, consumed under RX mutex */
 	struct kvs_buf *tx_bufs[KVS_TX_BATCH];		/* TX mutex */
 	struct kvs_port *tx_dst[KVS_TX_BATCH];		/* TX mutex */
+	/* The other form of a frame (802.1Q tag added or removed) for
+	 * destinations that want it; NULL until one does. TX mutex.
+	 */
+	struct kvs_buf *tx_alt[KVS_TX_BATCH];
+	u16 tx_vid[KVS_TX_BATCH];	/* VLAN of each frame; 0: none */
+	bool tx_vlan;			/* some frame of the batch has one */
 	u32 tx_hash[KVS_TX_BATCH];	/* flow hashes, TX mutex ... */
 	u64 tx_hashed;			/* ... valid for these bits */
 
@@ -208,6 +215,20 @@ struct kvs_port {
 	/* Policy of the port (lead only); see policy.c */
 	unsigned long pol;		/* KVS_POL_*, written under kvs_lock */
 	struct kvs_allowed __rcu *allowed;	/* kvs_lock; NULL: none */
+	struct kvs_vlans __rcu *vlans;	/* kvs_lock; NULL: VLAN-unaware */
+};
+
+/*
+ * 802.1Q membership of a port. Untagged frames are in VLAN pvid (none
+ * when 0: then they are dropped) and leave it untagged; frames tagged
+ * with a VLAN of tagged[] are in it and leave it tagged. A port without
+ * this (the default) is VLAN-unaware: its frames pass as they are, in
+ * VLAN 0, among VLAN-unaware ports only.
+ */
+struct kvs_vlans {
+	struct rcu_head rcu;
+	u16 pvid;
+	DECLARE_BITMAP(tagged, VLAN_N_VID);
 };
 
 /* port->pol bits: set by port-set, read by the datapath with READ_ONCE() */
@@ -263,13 +284,14 @@ static inline void kvs_vhdr_from(struct kvs_vhdr *vh,
 struct kvs_pool *kvs_pool_create(void);
 void kvs_pool_release(struct kvs_pool *pool);
 struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len);
+struct kvs_buf *kvs_pool_get_atomic(struct kvs_pool *pool, size_t len);
 void kvs_buf_put(struct kvs_buf *buf);
 
 /* fwd.c */
 struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 				   const struct ethhdr *eth,
-				   struct kvs_fdb_dst *from, bool learn,
-				   enum kvs_fdb_learn *learned);
+				   struct kvs_fdb_dst *from, u16 vid,
+				   bool learn, enum kvs_fdb_learn *learned);
 void kvs_forward(struct kvs_port *port, unsigned int n);
 
 /* seg.c */
@@ -337,11 +359,24 @@ void kvs_count(struct kvs_port *port, int qi, enum kvs_drop reason,
 	       size_t bytes);
 long kvs_port_set_offloads(struct kvs_port *port, u32 offloads);
 
-/* policy.c */
+/* policy.c, vlan.c */
 struct genl_info;
 bool kvs_pol_src_ok(const struct kvs_port *lead, const u8 *src);
+/* kvs_vlan_in(): the port may not send this frame */
+#define KVS_VLAN_REFUSED	0xffff
+u16 kvs_vlan_in(const struct kvs_port *lead, const struct kvs_buf *buf);
+bool kvs_vlan_tagged(const struct kvs_buf *buf);
+bool kvs_vlan_member(const struct kvs_port *port, u16 vid);
+bool kvs_vlan_tagged_out(const struct kvs_port *port, u16 vid);
+struct kvs_buf *kvs_vlan_alt(struct kvs_port *port, const struct kvs_buf *buf,
+			     u16 vid);
+void kvs_vlan_reset(struct kvs_port *port);
+int kvs_vlan_set(struct kvs_port *port, struct kvs_switch *sw,
+		 struct genl_info *info);
+int kvs_vlan_fill(struct sk_buff *msg, const struct kvs_port *port);
 void kvs_pol_reset(struct kvs_port *port);
-int kvs_pol_set(struct kvs_port *port, struct genl_info *info);
+int kvs_pol_set(struct kvs_port *port, struct kvs_switch *sw,
+		struct genl_info *info);
 int kvs_pol_fill(struct sk_buff *msg, const struct kvs_port *port);
 
 /* tapfile.c */

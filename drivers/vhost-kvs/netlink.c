@@ -205,6 +205,7 @@ static const u16 kvs_nl_drop_attr[VHOST_KVS_VQ_MAX][KVS_DROP_MAX] = {
 		[KVS_DROP_DEST_FULL] = VHOST_KVS_A_PORT_STATS_TX_DROP_DEST_FULL,
 		[KVS_DROP_SPOOF] = VHOST_KVS_A_PORT_STATS_TX_DROP_SPOOF,
 		[KVS_DROP_ISOLATED] = VHOST_KVS_A_PORT_STATS_TX_DROP_ISOLATED,
+		[KVS_DROP_VLAN] = VHOST_KVS_A_PORT_STATS_TX_DROP_VLAN,
 	},
 	[VHOST_KVS_VQ_RX] = {
 		[KVS_DROP_NO_SWITCH] = VHOST_KVS_A_PORT_STATS_RX_DROP_NO_SWITCH,
@@ -365,7 +366,7 @@ int vhost_kvs_nl_port_set_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	port = kvs_nl_port(info, sw, VHOST_KVS_A_PORT_ID);
-	err = port ? kvs_pol_set(port, info) : -ENOENT;
+	err = port ? kvs_pol_set(port, sw, info) : -ENOENT;
 out:
 	mutex_unlock(&kvs_lock);
 	return err;

@@ -9,6 +9,7 @@
  * - flood, mcast-flood: whether floods of unknown unicast, and of
  *   multicast and broadcast, reach the port;
  * - max-learned: the port's share of the switch's table (fdb_dst);
+ * - pvid, vid: its 802.1Q VLANs (vlan.c);
  * - coalesce-frames/-usecs: interrupt coalescing of its queue pairs.
  *
  * LOCKING
@@ -60,6 +61,7 @@ void kvs_pol_reset(struct kvs_port *port)
 	WRITE_ONCE(port->pol, 0);
 	WRITE_ONCE(port->fdb_dst.max_learned, KVS_PORT_MAX_LEARNED);
 	kvs_pol_set_allowed(port, NULL);
+	kvs_vlan_reset(port);
 }
 
 /*
@@ -148,14 +150,16 @@ static void kvs_pol_set_coalesce(struct kvs_port *port, struct genl_info *info)
 
 /**
  * kvs_pol_set() - apply a port-set request to a port
- * @port: the port (lead), in a switch
+ * @port: the port (lead), in switch @sw
+ * @sw: its switch
  * @info: the request, its attributes already checked against the policy
  *
  * All or nothing: nothing changes when an attribute is refused.
  * Context: kvs_lock held.
  * Return: 0, -EINVAL (with extack) or -ENOMEM.
  */
-int kvs_pol_set(struct kvs_port *port, struct genl_info *info)
+int kvs_pol_set(struct kvs_port *port, struct kvs_switch *sw,
+		struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
 	unsigned long pol = port->pol;
@@ -167,6 +171,12 @@ int kvs_pol_set(struct kvs_port *port, struct genl_info *info)
 	a = kvs_pol_parse_allowed(info, &clear, &err);
 	if (err)
 		return err;
+	/* The last step that may fail */
+	err = kvs_vlan_set(port, sw, info);
+	if (err) {
+		kfree(a);
+		return err;
+	}
 	kvs_pol_flag(info, VHOST_KVS_A_PORT_ISOLATED, &pol, KVS_POL_ISOLATED,
 		     false);
 	kvs_pol_flag(info, VHOST_KVS_A_PORT_LEARNING, &pol, KVS_POL_NO_LEARN,
@@ -221,7 +231,7 @@ int kvs_pol_fill(struct sk_buff *msg, const struct kvs_port *port)
 			port->fdb_dst.max_learned) ||
 	    nla_put_u8(msg, VHOST_KVS_A_PORT_SPOOFCHK,
 		       !!(pol & KVS_POL_SPOOFCHK)) ||
-	    kvs_pol_fill_allowed(msg, port) ||
+	    kvs_pol_fill_allowed(msg, port) || kvs_vlan_fill(msg, port) ||
 	    nla_put_u32(msg, VHOST_KVS_A_PORT_COALESCE_FRAMES,
 			READ_ONCE(port->coalesce.max_frames)) ||
 	    nla_put_u32(msg, VHOST_KVS_A_PORT_COALESCE_USECS,

@@ -54,6 +54,7 @@ static void kvs_port_free(struct kvs_port *port)
 		kvs_pool_release(port->pool);
 	/* Out of any switch, a grace period ago: nobody reads the list. */
 	kfree(rcu_dereference_protected(port->allowed, true));
+	kfree(rcu_dereference_protected(port->vlans, true));
 	kfree(port->dev.vqs);
 	kvfree(port);
 }

@@ -40,7 +40,8 @@ static void usage(void)
 		"       kvsctl [-j] port show SWITCH [ID]\n"
 		"       kvsctl port set SWITCH/ID|SWITCH ID [isolated on|off] [learning on|off]\n"
 		"              [flood on|off] [mcast-flood on|off] [max-learned N] [spoofchk on|off]\n"
-		"              [allow MAC[,MAC...]|none] [coalesce-frames N] [coalesce-usecs N]\n"
+		"              [allow MAC[,MAC...]|none] [vlan VID|none] [trunk VID[,VID...]|none]\n"
+		"              [native VID|none] [coalesce-frames N] [coalesce-usecs N]\n"
 		"       kvsctl [-j] fdb show SWITCH\n"
 		"       kvsctl fdb add SWITCH MAC port ID [vlan VID]   (static)\n"
 		"       kvsctl fdb del SWITCH MAC [vlan VID]\n"
@@ -197,18 +198,21 @@ static uint32_t attr_u32(struct nlattr **tb, int t)
 	return tb[t] ? mnl_attr_get_u32(tb[t]) : 0;
 }
 
+/* Highest attribute type kept by collect() */
+#define ATTR_MAX 32
+
 static int collect(const struct nlattr *a, void *data)
 {
 	struct nlattr **tb = data;
 
-	if (mnl_attr_get_type(a) <= 16)
+	if (mnl_attr_get_type(a) <= ATTR_MAX)
 		tb[mnl_attr_get_type(a)] = (struct nlattr *)a;
 	return MNL_CB_OK;
 }
 
 static int switch_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct nlattr *tb[17] = { 0 };
+	struct nlattr *tb[ATTR_MAX + 1] = { 0 };
 	const char *name;
 
 	(void)data;
@@ -252,6 +256,7 @@ static const char *const stat_names[VHOST_KVS_A_PORT_STATS_MAX + 1] = {
 	[VHOST_KVS_A_PORT_STATS_TX_DROP_DEST_FULL] = "tx-drop-dest-full",
 	[VHOST_KVS_A_PORT_STATS_TX_DROP_SPOOF] = "tx-drop-spoof",
 	[VHOST_KVS_A_PORT_STATS_TX_DROP_ISOLATED] = "tx-drop-isolated",
+	[VHOST_KVS_A_PORT_STATS_TX_DROP_VLAN] = "tx-drop-vlan",
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_NO_SWITCH] = "rx-drop-no-switch",
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_BAD_DESC] = "rx-drop-bad-desc",
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_NO_ROOM] = "rx-drop-no-room",
@@ -323,6 +328,18 @@ static void print_policy(const struct nlmsghdr *nlh, struct nlattr **tb)
 		       mac);
 	}
 	printf(json ? "]" : "");
+	if (tb[VHOST_KVS_A_PORT_PVID])
+		printf(json ? ",\"pvid\":%u" : " pvid %u",
+		       mnl_attr_get_u16(tb[VHOST_KVS_A_PORT_PVID]));
+	n = 0;
+	printf(json ? ",\"trunk\":[" : "");
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != VHOST_KVS_A_PORT_VID)
+			continue;
+		printf("%s%u", n++ ? "," : (json ? "" : " trunk "),
+		       mnl_attr_get_u16(a));
+	}
+	printf(json ? "]" : "");
 	if (tb[VHOST_KVS_A_PORT_COALESCE_FRAMES])
 		printf(json ? ",\"coalesce_frames\":%u,\"coalesce_usecs\":%u"
 			    : " coalesce-frames %u coalesce-usecs %u",
@@ -332,7 +349,7 @@ static void print_policy(const struct nlmsghdr *nlh, struct nlattr **tb)
 
 static int port_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct nlattr *tb[17] = { 0 };
+	struct nlattr *tb[ATTR_MAX + 1] = { 0 };
 	char mac[18];
 
 	(void)data;
@@ -357,7 +374,7 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 
 static int fdb_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct nlattr *tb[17] = { 0 };
+	struct nlattr *tb[ATTR_MAX + 1] = { 0 };
 	char mac[18];
 
 	(void)data;
@@ -444,6 +461,17 @@ static int cmd_switch(int argc, char **argv)
 	return 2;
 }
 
+static uint16_t vlan_id(const char *s)
+{
+	uint32_t v = number(s);
+
+	if (v < 1 || v > 4094) {
+		fprintf(stderr, "kvsctl: VLAN '%s': 1 to 4094\n", s);
+		exit(2);
+	}
+	return v;
+}
+
 static int on_off(const char *s)
 {
 	if (!strcmp(s, "on"))
@@ -480,12 +508,25 @@ static void put_allowed(struct nlmsghdr *nlh, char *list)
 		put_mac_attr(nlh, VHOST_KVS_A_PORT_ALLOWED_MAC, mac);
 }
 
+/* trunk VID[,VID...] | none: the list replaces the port's old one. */
+static void put_trunk(struct nlmsghdr *nlh, char *list)
+{
+	char *vid;
+
+	if (!strcmp(list, "none")) {
+		mnl_attr_put_u16(nlh, VHOST_KVS_A_PORT_VID, 0);
+		return;
+	}
+	for (vid = strtok(list, ","); vid; vid = strtok(NULL, ","))
+		mnl_attr_put_u16(nlh, VHOST_KVS_A_PORT_VID, vlan_id(vid));
+}
+
 /* port set SWITCH/ID|SWITCH ID SETTING VALUE... */
 static int port_set(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE], *slash;
 	struct nlmsghdr *nlh;
-	int i = 2;
+	int i = 2, has_trunk = 0;
 	size_t k;
 
 	nlh = msg_start(buf, family, VHOST_KVS_CMD_PORT_SET, 0);
@@ -501,6 +542,8 @@ static int port_set(int argc, char **argv)
 	mnl_attr_put_strz(nlh, VHOST_KVS_A_PORT_SWITCH, argv[1]);
 	if (i >= argc)
 		usage();
+	for (int k = i; k < argc; k += 2)
+		has_trunk |= !strcmp(argv[k], "trunk");
 	for (; i < argc; i += 2) {
 		if (i + 1 >= argc)
 			usage();
@@ -513,6 +556,22 @@ static int port_set(int argc, char **argv)
 			mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_MAX_LEARNED, number(argv[i + 1]));
 		else if (!strcmp(argv[i], "allow"))
 			put_allowed(nlh, argv[i + 1]);
+		else if (!strcmp(argv[i], "vlan") && !strcmp(argv[i + 1], "none")) {
+			/* VLAN-unaware again */
+			mnl_attr_put_u16(nlh, VHOST_KVS_A_PORT_PVID, 0);
+			mnl_attr_put_u16(nlh, VHOST_KVS_A_PORT_VID, 0);
+		} else if (!strcmp(argv[i], "vlan")) {
+			/* An access port: this VLAN untagged, no trunk (unless
+			 * one is given too: then it is the trunk's native VLAN)
+			 */
+			mnl_attr_put_u16(nlh, VHOST_KVS_A_PORT_PVID, vlan_id(argv[i + 1]));
+			if (!has_trunk)
+				mnl_attr_put_u16(nlh, VHOST_KVS_A_PORT_VID, 0);
+		} else if (!strcmp(argv[i], "trunk"))
+			put_trunk(nlh, argv[i + 1]);
+		else if (!strcmp(argv[i], "native"))
+			mnl_attr_put_u16(nlh, VHOST_KVS_A_PORT_PVID,
+					 strcmp(argv[i + 1], "none") ? vlan_id(argv[i + 1]) : 0);
 		else if (!strcmp(argv[i], "coalesce-frames"))
 			mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_COALESCE_FRAMES, number(argv[i + 1]));
 		else if (!strcmp(argv[i], "coalesce-usecs"))
@@ -611,7 +670,7 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 		VHOST_KVS_A_PORT_STATS_RX_FRAMES, VHOST_KVS_A_PORT_STATS_RX_BYTES,
 	};
 	uint64_t v[VHOST_KVS_A_PORT_STATS_MAX + 1] = { 0 }, drops = 0;
-	struct nlattr *tb[17] = { 0 };
+	struct nlattr *tb[ATTR_MAX + 1] = { 0 };
 	const struct nlattr *a;
 	unsigned int t, i, n = 0;
 
@@ -650,7 +709,7 @@ static unsigned int nswitches;
 
 static int name_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct nlattr *tb[17] = { 0 };
+	struct nlattr *tb[ATTR_MAX + 1] = { 0 };
 
 	(void)data;
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect, tb);
@@ -702,7 +761,7 @@ static const char *const event_names[] = {
 static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
-	struct nlattr *tb[17] = { 0 };
+	struct nlattr *tb[ATTR_MAX + 1] = { 0 };
 	const char *name;
 	char mac[18];
 

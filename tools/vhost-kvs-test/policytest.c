@@ -41,6 +41,8 @@
 static const char *dev = "/dev/vhost-kvs";
 static const char *sw;
 static struct guest port[NPORTS];
+/* The last frame each port received (from its Ethernet header on). */
+static uint8_t last[NPORTS][64];
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 static void mac_of(unsigned int p, uint8_t *mac)
@@ -90,6 +92,62 @@ static int send_from(unsigned int p, const uint8_t *src, const uint8_t *dst)
 	return guest_wait_used(g, TX, WAIT_MS, &id, &len);
 }
 
+/* Port @p sends a frame tagged with VLAN @vid from its own MAC. */
+static int send_tagged(unsigned int p, const uint8_t *dst, uint16_t vid)
+{
+	struct guest *g = &port[p];
+	uint8_t *f = gpa(g, TXBUF);
+	uint32_t len = HL + 68, id;
+	uint64_t at = TXBUF;
+	uint16_t flags = 0;
+
+	memset(f, 0, HL + 68);
+	memcpy(f + HL, dst, 6);
+	mac_of(p, f + HL + 6);
+	f[HL + 12] = 0x81;
+	f[HL + 13] = 0x00;
+	f[HL + 14] = vid >> 8;
+	f[HL + 15] = vid & 0xff;
+	f[HL + 16] = 0x88;
+	f[HL + 17] = 0xb5;
+	guest_post(g, TX, 1, &at, &len, &flags);
+	guest_kick(g, TX);
+	return guest_wait_used(g, TX, WAIT_MS, &id, &len);
+}
+
+/* Port @p broadcasts an untagged frame of @len bytes from its own MAC. */
+static int send_big(unsigned int p, uint32_t len)
+{
+	struct guest *g = &port[p];
+	uint8_t *f = gpa(g, TXBUF);
+	uint32_t blen = HL + len, id;
+	uint64_t at = TXBUF;
+	uint16_t flags = 0;
+
+	memset(f, 0, blen);
+	memcpy(f + HL, bcast, 6);
+	mac_of(p, f + HL + 6);
+	f[HL + 12] = 0x88;
+	f[HL + 13] = 0xb5;
+	guest_post(g, TX, 1, &at, &blen, &flags);
+	guest_kick(g, TX);
+	return guest_wait_used(g, TX, WAIT_MS, &id, &blen);
+}
+
+/* The last frame port @p received carried an 802.1Q tag of @vid (0: no
+ * tag), and the test's EtherType behind it.
+ */
+static int last_tag(unsigned int p, uint16_t vid)
+{
+	const uint8_t *f = last[p];
+
+	if (!vid)
+		return f[12] == 0x88 && f[13] == 0xb5;
+	return f[12] == 0x81 && f[13] == 0 &&
+	       ((f[14] << 8 | f[15]) & 0xfff) == vid &&
+	       f[16] == 0x88 && f[17] == 0xb5;
+}
+
 static int send_own(unsigned int p, const uint8_t *dst)
 {
 	uint8_t src[6];
@@ -114,6 +172,9 @@ static unsigned int rx_take(unsigned int p)
 	uint32_t id, len;
 
 	while (guest_used_next(g, RX, &id, &len)) {
+		if (id < NRX && len > HL)
+			memcpy(last[p], gpa(g, RXBUF + id * RXLEN + HL),
+			       len - HL < 64 ? len - HL : 64);
 		guest_add_buf(g, RX, id, RXBUF + id * RXLEN, RXLEN,
 			      VRING_DESC_F_WRITE);
 		n++;
@@ -246,7 +307,7 @@ static void test_defaults(void)
 	char out[4096];
 
 	check(kvsctl(out, sizeof(out), "kvsctl port show %s 1", sw) == 0 &&
-	      strstr(out, " isolated off learning on flood on mcast-flood on spoofchk off max-learned 1024 coalesce-frames 64 coalesce-usecs 0 "),
+	      strstr(out, " isolated off learning on flood on mcast-flood on spoofchk off max-learned 1024 pvid 0 coalesce-frames 64 coalesce-usecs 0 "),
 	      "a new port has the default policy: %s", out);
 	/* Everyone is learned, and everyone received the three others. */
 	for (unsigned int p = 0; p < NPORTS; p++)
@@ -386,6 +447,98 @@ static void test_max_learned(void)
 	      "flush A's learned entries");
 }
 
+/* Port @p received one frame, tagged with @vid (0: untagged). */
+static void expect_form(unsigned int p, uint16_t vid, const char *what)
+{
+	unsigned int n = rx_wait(p, 1);
+
+	check(n == 1 && last_tag(p, vid), "%s: port %c received %u, %s%u", what,
+	      'A' + p, n, vid ? "tagged " : "untagged", vid ? vid : 0);
+}
+
+/*
+ * A, B access ports of VLAN 10, C of VLAN 20, D a trunk of both; then D
+ * with native VLAN 10; then B and C VLAN-unaware again.
+ */
+static void test_vlans(void)
+{
+	const unsigned int A = 0, B = 1, C = 2, D = 3;
+	char out[4096];
+	uint8_t cmac[6];
+	long long d0 = counter(4, "tx-drop-vlan"), a0 = counter(1, "tx-drop-vlan");
+
+	mac_of(C, cmac);
+	set("access VLAN 10", "1 vlan 10");
+	set("access VLAN 10", "2 vlan 10");
+	set("access VLAN 20", "3 vlan 20");
+	set("trunk of 10 and 20", "4 trunk 10,20");
+	check(counter(4, "pvid") == 0, "a trunk without native VLAN: pvid 0");
+
+	check(send_own(A, bcast), "VLAN 10: A broadcasts");
+	expect_form(B, 0, "VLAN 10: access port B gets A's broadcast");
+	expect_form(D, 10, "VLAN 10: trunk D gets it");
+	check(send_tagged(D, cmac, 20), "VLAN 20: D sends tagged 20 to C");
+	expect_form(C, 0, "VLAN 20: C gets D's frame untagged, and nothing from VLAN 10 before it");
+
+	check(send_own(C, bcast), "VLAN 20: C broadcasts");
+	expect_form(D, 20, "VLAN 20: trunk D gets C's broadcast tagged 20");
+	expect_none(A, B, "VLAN 20: C's broadcast does not reach VLAN 10 (A)");
+	expect_none(B, A, "VLAN 20: C's broadcast does not reach VLAN 10 (B)");
+
+	check(send_tagged(D, bcast, 10), "trunk D broadcasts tagged 10");
+	expect_form(A, 0, "A gets D's VLAN 10 broadcast untagged");
+	expect_form(B, 0, "B gets D's VLAN 10 broadcast untagged");
+	check(send_tagged(D, cmac, 20), "VLAN 20: D sends tagged 20 to C");
+	expect_form(C, 0, "C got nothing of VLAN 10 before D's VLAN 20 frame");
+
+	check(send_tagged(D, bcast, 30), "D sends tagged 30 (not its VLAN)");
+	check(send_own(D, bcast), "D sends untagged (no native VLAN)");
+	check(send_tagged(A, bcast, 10), "access port A sends a tagged frame");
+	check(counter(4, "tx-drop-vlan") == d0 + 2 && counter(1, "tx-drop-vlan") == a0 + 1,
+	      "tx-drop-vlan: 2 on D, 1 on A");
+	expect_none(B, A, "nothing of those reached B");
+
+	check(fdb_has("52:54:00:aa:00:01 vid 10 port 1"),
+	      "A's MAC is learned in VLAN 10");
+	check(kvsctl(NULL, 0, "kvsctl fdb add %s 52:54:00:aa:00:03 port 3 vlan 10", sw) == 0,
+	      "a static entry sends C's MAC in VLAN 10 to C (not in VLAN 10)");
+	check(send_to(A, C), "A sends to C's MAC");
+	check(counter(1, "tx-drop-vlan") == a0 + 2,
+	      "dropped as tx-drop-vlan, not delivered across VLANs");
+	check(kvsctl(NULL, 0, "kvsctl fdb del %s 52:54:00:aa:00:03 vlan 10", sw) == 0,
+	      "fdb del of that entry");
+
+	/* The longest untagged frame has no room left for a tag. */
+	a0 = counter(1, "tx-drop-bad-hdr");
+	check(send_big(A, 18 + 65535), "A broadcasts a frame of the longest size");
+	/* 12 + 65553 bytes in 2 KiB buffers: 33 of B's, merged */
+	check(rx_wait(B, 33) == 33, "B (access, no tag to add) gets it whole");
+	check(counter(1, "tx-drop-bad-hdr") == a0 + 1,
+	      "no tagged copy for trunk D: counted as tx-drop-bad-hdr");
+	check(send_to(A, D), "A sends a small frame to D");
+	expect_form(D, 10, "D got that one, tagged, and nothing before it");
+
+	set("native VLAN 10 on the trunk", "4 native 10");
+	check(send_own(D, bcast), "D sends untagged: native VLAN 10");
+	expect_form(A, 0, "A gets D's untagged frame");
+	expect_form(B, 0, "B gets D's untagged frame");
+	check(send_own(A, bcast), "A broadcasts");
+	expect_form(D, 0, "VLAN 10 is D's native one: untagged to D");
+	expect_rx(B, 1, "B gets A's broadcast too");
+
+	set("B VLAN-unaware", "2 vlan none");
+	set("C VLAN-unaware", "3 vlan none");
+	check(send_own(A, bcast), "A broadcasts in VLAN 10");
+	expect_rx(D, 1, "D gets it");
+	expect_none(B, C, "VLAN-unaware B gets nothing of VLAN 10");
+	expect_none(C, B, "VLAN-unaware C gets nothing of VLAN 10");
+	set("A VLAN-unaware", "1 vlan none");
+	set("D VLAN-unaware", "4 vlan none");
+	check(kvsctl(out, sizeof(out), "kvsctl port show %s 4", sw) == 0 &&
+	      strstr(out, " pvid 0 ") && !strstr(out, " trunk "),
+	      "vlan none clears pvid and trunk: %s", out);
+}
+
 static void test_coalesce(void)
 {
 	struct vhost_kvs_coalesce c = { 0 };
@@ -461,6 +614,7 @@ int main(int argc, char **argv)
 	test_flood();
 	test_learning();
 	test_max_learned();
+	test_vlans();
 	test_coalesce();
 	test_refusals();
 	for (unsigned int p = 0; p < NPORTS; p++)

@@ -33,7 +33,7 @@ check "port show has them" shows \
 	" isolated on learning on flood on mcast-flood on spoofchk on max-learned 16 allow 02:00:00:00:00:07,02:00:00:00:00:08 " \
 	port show pol0 5
 check "JSON port show has them" shows \
-	'"isolated":true,"learning":true,"flood":true,"mcast_flood":true,"spoofchk":true,"max_learned":16,"allowed_macs":\["02:00:00:00:00:07","02:00:00:00:00:08"\],"coalesce_frames":64,"coalesce_usecs":0' \
+	'"isolated":true,"learning":true,"flood":true,"mcast_flood":true,"spoofchk":true,"max_learned":16,"allowed_macs":\["02:00:00:00:00:07","02:00:00:00:00:08"\],"pvid":0,"trunk":\[\],"coalesce_frames":64,"coalesce_usecs":0' \
 	-j port show pol0 5
 check "a user namespace may not change port policy" \
 	fails unshare -U -r kvsctl port set pol0/5 isolated off
