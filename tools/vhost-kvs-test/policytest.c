@@ -347,7 +347,11 @@ static void test_spoofchk(void)
 	expect_rx(B, 1, "spoofchk off: any source passes");
 	check(counter(1, "tx-drop-spoof") == before + 6,
 	      "spoofchk: 6 drops counted in all");
-	/* The foreign MAC was learned behind A just now: forget it. */
+	/* The foreign MAC, learned behind A just now, moves to B. */
+	send_from(B, fake, (uint8_t[6]){ 0x52, 0x54, 0, 0xaa, 0, 1 });
+	expect_rx(A, 1, "B sends from the same foreign MAC");
+	check(fdb_has("02:00:00:00:00:01 vid 0 port 2"),
+	      "the foreign MAC moved to B");
 	check(kvsctl(NULL, 0, "kvsctl fdb del %s 02:00:00:00:00:01", sw) == 0,
 	      "fdb del of the foreign MAC");
 }
@@ -424,7 +428,7 @@ static void test_learning(void)
 static void test_max_learned(void)
 {
 	const unsigned int A = 0, B = 1;
-	uint8_t src[6] = { 0x02, 0, 0, 0, 0, 0 }, dst[6];
+	uint8_t src[6] = { 0x02, 0, 0, 0x01, 0, 0 }, dst[6];
 	unsigned int got = 0;
 
 	mac_of(B, dst);

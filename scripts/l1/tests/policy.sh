@@ -16,10 +16,23 @@ shows() { # PATTERN KVSCTL-ARGS...
 }
 
 check "switch add pol0" kvsctl switch add pol0
+kvsctl monitor >/tmp/pmon.out 2>/tmp/pmon.err &
+mon=$!
+check "kvsctl monitor joins the events group" retry 20 grep -q monitoring /tmp/pmon.err
 kvs-policytest pol0 >/tmp/pol.out 2>&1
 rc=$?
 cat /tmp/pol.out
 check "kvs-policytest finished cleanly" test $rc -eq 0
+saw() { retry 10 grep -q "$1" /tmp/pmon.out; }
+check "monitor: the foreign MAC moved from A to B (fdb-move)" \
+	saw '^fdb-move pol0 02:00:00:00:00:01 vid 0 port 2$'
+check "monitor: A's MAC learned in VLAN 10 (fdb-learn with its VLAN)" \
+	saw '^fdb-learn pol0 52:54:00:aa:00:01 vid 10 port 1$'
+# Learned once, when it was allowed: the spoofed frames before taught
+# the switch nothing.
+check "monitor: one fdb-learn for the foreign MAC on A, while allowed" \
+	sh -c "test \$(grep -c '^fdb-learn pol0 02:00:00:00:00:01 vid 0 port 1$' /tmp/pmon.out) -eq 1"
+kill $mon
 check "its ports left with it" shows "ports 0" switch show pol0
 
 # One more port (id 5: ids are never reused), held by another process.

@@ -69,10 +69,10 @@ check "port-set: a trunk of VLANs 20 and 30, native 10" \
 	ynl --do port-set --json "{\"switch\": \"y0\", \"id\": ${id:-0}, \"pvid\": 10, \"vid\": [20, 30]}"
 check "port-get shows the VLANs" gives '"pvid": 10' '"vid": \[20, 30\]' -- \
 	--do port-get --json "{\"switch\": \"y0\", \"id\": ${id:-0}}"
-check "port-set vid 4095: EINVAL (range 0..4094)" \
-	refused "Invalid argument" --do port-set --json "{\"switch\": \"y0\", \"id\": ${id:-0}, \"vid\": [4095]}"
-check "port-set isolated 2: EINVAL (range 0..1)" \
-	refused "Invalid argument" --do port-set --json "{\"switch\": \"y0\", \"id\": ${id:-0}, \"isolated\": 2}"
+check "port-set vid 4095: ERANGE (0..4094)" \
+	refused "out of range" --do port-set --json "{\"switch\": \"y0\", \"id\": ${id:-0}, \"vid\": [4095]}"
+check "port-set isolated 2: ERANGE (0..1)" \
+	refused "out of range" --do port-set --json "{\"switch\": \"y0\", \"id\": ${id:-0}, \"isolated\": 2}"
 check "port-set of a missing port: ENOENT with the reason" \
 	refused "no such port" --do port-set --json '{"switch": "y0", "id": 999, "flood": 0}'
 unpriv() { # an unprivileged user namespace, same network namespace
