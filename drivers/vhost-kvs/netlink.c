@@ -296,10 +296,14 @@ static int kvs_nl_put_stats(struct sk_buff *msg, struct kvs_port *port)
 	return 0;
 }
 
+/* port-get and its notifications carry the whole port; stats-get only
+ * the counters, so a monitoring loop does not pay for the policy.
+ */
 static int kvs_nl_port_fill(struct sk_buff *msg, struct kvs_switch *sw,
 			    struct kvs_port *port, u32 portid, u32 seq,
 			    int flags, u8 cmd)
 {
+	bool all = cmd != VHOST_KVS_CMD_STATS_GET;
 	void *hdr;
 
 	lockdep_assert_held(&kvs_lock);
@@ -308,9 +312,10 @@ static int kvs_nl_port_fill(struct sk_buff *msg, struct kvs_switch *sw,
 		return -EMSGSIZE;
 	if (nla_put_string(msg, VHOST_KVS_A_PORT_SWITCH, sw->name) ||
 	    nla_put_u32(msg, VHOST_KVS_A_PORT_ID, port->id) ||
-	    nla_put(msg, VHOST_KVS_A_PORT_MAC, ETH_ALEN, port->mac) ||
-	    nla_put_u32(msg, VHOST_KVS_A_PORT_QUEUES, 1 + port->nmembers) ||
-	    kvs_nl_put_stats(msg, port) || kvs_pol_fill(msg, port)) {
+	    (all && nla_put(msg, VHOST_KVS_A_PORT_MAC, ETH_ALEN, port->mac)) ||
+	    (all && nla_put_u32(msg, VHOST_KVS_A_PORT_QUEUES,
+				1 + port->nmembers)) ||
+	    kvs_nl_put_stats(msg, port) || (all && kvs_pol_fill(msg, port))) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}
@@ -318,7 +323,8 @@ static int kvs_nl_port_fill(struct sk_buff *msg, struct kvs_switch *sw,
 	return 0;
 }
 
-int vhost_kvs_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
+/* port-get and stats-get of one port: @cmd says which. */
+static int kvs_nl_port_do(struct genl_info *info, u8 cmd)
 {
 	struct kvs_switch *sw;
 	struct kvs_port *port;
@@ -342,10 +348,20 @@ int vhost_kvs_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	err = kvs_nl_port_fill(msg, sw, port, info->snd_portid, info->snd_seq,
-			       0, VHOST_KVS_CMD_PORT_GET);
+			       0, cmd);
 out:
 	mutex_unlock(&kvs_lock);
 	return kvs_nl_reply(msg, info, err);
+}
+
+int vhost_kvs_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return kvs_nl_port_do(info, VHOST_KVS_CMD_PORT_GET);
+}
+
+int vhost_kvs_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return kvs_nl_port_do(info, VHOST_KVS_CMD_STATS_GET);
 }
 
 int vhost_kvs_nl_port_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -372,9 +388,11 @@ out:
 	return err;
 }
 
-/* cb->args[0]: id of the last port dumped (ids only grow). */
-int vhost_kvs_nl_port_get_dumpit(struct sk_buff *skb,
-				 struct netlink_callback *cb)
+/* A switch's ports for port-get or stats-get (@cmd).
+ * cb->args[0]: id of the last port dumped (ids only grow).
+ */
+static int kvs_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			    u8 cmd)
 {
 	const struct genl_info *info = genl_info_dump(cb);
 	struct kvs_switch *sw;
@@ -397,14 +415,25 @@ int vhost_kvs_nl_port_get_dumpit(struct sk_buff *skb,
 		if (port->id <= cb->args[0])
 			continue;
 		err = kvs_nl_port_fill(skb, sw, port, NETLINK_CB(cb->skb).portid,
-				       cb->nlh->nlmsg_seq, NLM_F_MULTI,
-				       VHOST_KVS_CMD_PORT_GET);
+				       cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd);
 		if (err)
 			break;
 		cb->args[0] = port->id;
 	}
 	mutex_unlock(&kvs_lock);
 	return err == -EMSGSIZE && skb->len ? skb->len : err;
+}
+
+int vhost_kvs_nl_port_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	return kvs_nl_port_dump(skb, cb, VHOST_KVS_CMD_PORT_GET);
+}
+
+int vhost_kvs_nl_stats_get_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	return kvs_nl_port_dump(skb, cb, VHOST_KVS_CMD_STATS_GET);
 }
 
 struct kvs_nl_fdb_ctx {

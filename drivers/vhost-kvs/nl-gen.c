@@ -101,6 +101,17 @@ static const struct nla_policy vhost_kvs_port_set_nl_policy[VHOST_KVS_A_PORT_COA
 	[VHOST_KVS_A_PORT_COALESCE_USECS] = NLA_POLICY_FULL_RANGE(NLA_U32, &vhost_kvs_a_port_coalesce_usecs_range),
 };
 
+/* VHOST_KVS_CMD_STATS_GET - do */
+static const struct nla_policy vhost_kvs_stats_get_do_nl_policy[VHOST_KVS_A_PORT_ID + 1] = {
+	[VHOST_KVS_A_PORT_SWITCH] = { .type = NLA_NUL_STRING, .len = 15, },
+	[VHOST_KVS_A_PORT_ID] = { .type = NLA_U32, },
+};
+
+/* VHOST_KVS_CMD_STATS_GET - dump */
+static const struct nla_policy vhost_kvs_stats_get_dump_nl_policy[VHOST_KVS_A_PORT_SWITCH + 1] = {
+	[VHOST_KVS_A_PORT_SWITCH] = { .type = NLA_NUL_STRING, .len = 15, },
+};
+
 /* Ops table for vhost_kvs */
 static const struct genl_split_ops vhost_kvs_nl_ops[] = {
 	{
@@ -177,6 +188,20 @@ static const struct genl_split_ops vhost_kvs_nl_ops[] = {
 		.policy		= vhost_kvs_port_set_nl_policy,
 		.maxattr	= VHOST_KVS_A_PORT_COALESCE_USECS,
 		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VHOST_KVS_CMD_STATS_GET,
+		.doit		= vhost_kvs_nl_stats_get_doit,
+		.policy		= vhost_kvs_stats_get_do_nl_policy,
+		.maxattr	= VHOST_KVS_A_PORT_ID,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= VHOST_KVS_CMD_STATS_GET,
+		.dumpit		= vhost_kvs_nl_stats_get_dumpit,
+		.policy		= vhost_kvs_stats_get_dump_nl_policy,
+		.maxattr	= VHOST_KVS_A_PORT_SWITCH,
+		.flags		= GENL_CMD_CAP_DUMP,
 	},
 };
 

@@ -25,6 +25,9 @@ int vhost_kvs_nl_fdb_add_doit(struct sk_buff *skb, struct genl_info *info);
 int vhost_kvs_nl_fdb_del_doit(struct sk_buff *skb, struct genl_info *info);
 int vhost_kvs_nl_fdb_flush_doit(struct sk_buff *skb, struct genl_info *info);
 int vhost_kvs_nl_port_set_doit(struct sk_buff *skb, struct genl_info *info);
+int vhost_kvs_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
+int vhost_kvs_nl_stats_get_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb);
 
 enum {
 	VHOST_KVS_NLGRP_EVENTS,

@@ -7,7 +7,7 @@
  *   kvsctl [-j] switch del NAME
  *   kvsctl [-j] switch show [NAME]
  *   kvsctl [-j] port show SWITCH [ID]
- *   kvsctl [-j] stats [SWITCH]
+ *   kvsctl [-j] stats [SWITCH[/ID]]
  *   kvsctl [-j] monitor
  *
  * Exit status: 0 done, 1 the kernel refused (its message is printed),
@@ -46,7 +46,7 @@ static void usage(void)
 		"       kvsctl fdb add SWITCH MAC port ID [vlan VID]   (static)\n"
 		"       kvsctl fdb del SWITCH MAC [vlan VID]\n"
 		"       kvsctl fdb flush SWITCH [port ID]              (learned ones)\n"
-		"       kvsctl [-j] stats [SWITCH]                     (traffic and drops per port)\n"
+		"       kvsctl [-j] stats [SWITCH[/ID]]                (traffic and drops per port)\n"
 		"       kvsctl [-j] monitor                            (events, until killed)\n");
 	exit(2);
 }
@@ -720,9 +720,10 @@ static int name_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* stats [SWITCH[/ID]]: stats-get of one port, or dumps of switches. */
 static int cmd_stats(int argc, char **argv)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[MNL_SOCKET_BUFFER_SIZE], *slash = NULL;
 	struct nlmsghdr *nlh;
 	unsigned int i;
 	int r = 0;
@@ -730,6 +731,9 @@ static int cmd_stats(int argc, char **argv)
 	if (argc > 1)
 		usage();
 	if (argc == 1) {
+		slash = strchr(argv[0], '/');
+		if (slash)
+			*slash++ = 0;
 		snprintf(switch_names[0], VHOST_KVS_NAME_LEN, "%s", argv[0]);
 		nswitches = 1;
 	} else {
@@ -740,8 +744,11 @@ static int cmd_stats(int argc, char **argv)
 	if (json)
 		putchar('[');
 	for (i = 0; i < nswitches && !r; i++) {
-		nlh = msg_start(buf, family, VHOST_KVS_CMD_PORT_GET, NLM_F_DUMP);
+		nlh = msg_start(buf, family, VHOST_KVS_CMD_STATS_GET,
+				slash ? 0 : NLM_F_DUMP);
 		mnl_attr_put_strz(nlh, VHOST_KVS_A_PORT_SWITCH, switch_names[i]);
+		if (slash)
+			mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_ID, number(slash));
 		r = talk(nlh, stats_cb, "stats");
 	}
 	if (json)

@@ -168,7 +168,7 @@ check "monitor: both aged out (fdb-age)" sh -c \
 check "monitor: no learn or age event for the static entry" sh -c \
 	"! grep -q '52:54:00:00:00:99' /tmp/mon.out"
 check "monitor: both ports left, with their counters (port-del)" saw \
-	'^port-del port kvsage/[0-9]* mac 02:6b:76:73:00:01 queues 1 tx-frames [1-9]'
+	'^port-del port kvsage/[0-9]* mac 02:6b:76:73:00:01 queues 1 .* tx-frames [1-9]'
 check "monitor -j: one JSON object per event" sh -c \
 	"grep -q '^{\"event\":\"fdb-age\",\"switch\":\"kvsage\",\"mac\":\"02:6b:76:73:00:01\",\"vid\":0,\"port\":[0-9]*}\$' /tmp/monj.out &&
 	 grep -q '^{\"event\":\"port-del\",\"port\":{\"switch\":\"kvsage\"' /tmp/monj.out"
@@ -192,6 +192,11 @@ check "kvsctl stats: the sender's drops are all tx-drop-dest-full" sh -c \
 	"kvsctl stats kvst0 | grep -q '^port kvst0/$p0 tx-frames 5000 .* drops $full tx-drop-dest-full $full\$'"
 check "kvsctl stats (every switch) shows the receiver's rx-drop-full" sh -c \
 	"kvsctl stats | grep -q '^port kvst0/$p1 .* rx-drop-full $full\$'"
+check "kvsctl stats SWITCH/ID: the receiver alone" sh -c \
+	"kvsctl stats kvst0/$p1 | grep -q '^port kvst0/$p1 .* rx-drop-full $full\$' &&
+	 [ \$(kvsctl stats kvst0/$p1 | wc -l) = 1 ]"
+check "kvsctl stats of a missing port: fails and says why" \
+	sh -c "! kvsctl stats kvst0/999 >/tmp/st.err 2>&1 && grep -q 'No such file' /tmp/st.err"
 check "kvsctl -j stats: drops by reason as JSON" sh -c \
 	"kvsctl -j stats kvst0 | grep -q '\"id\":$p0,.*\"drops\":$full,\"by_reason\":{\"tx-drop-dest-full\":$full}'"
 check "sender's tx-frames = 5000, tx-bytes = 300000" sh -c \

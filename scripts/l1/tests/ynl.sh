@@ -50,6 +50,14 @@ check "port-get dump: the port, its MAC, queues and counters" \
 	gives '"mac": "525400bb0001"' '"queues": 1' '"tx-frames": 0' -- \
 	--dump port-get --json '{"switch": "y0"}'
 id=$(sed -n 's/.*"id": \([0-9]*\).*/\1/p' /tmp/ynl.out | head -n 1)
+check "stats-get: the port's counters alone" \
+	gives '"tx-drop-spoof": 0' '"rx-frames": 0' -- \
+	--do stats-get --json "{\"switch\": \"y0\", \"id\": ${id:-0}}"
+check "...without its MAC or policy" sh -c '! grep -q "\"mac\"\|\"learning\"" /tmp/ynl.out'
+check "stats-get dump: every port of the switch" \
+	gives "\"id\": ${id:-0}" '"tx-frames": 0' -- --dump stats-get --json '{"switch": "y0"}'
+check "stats-get of a missing port: ENOENT" \
+	refused "No such file or directory" --do stats-get --json '{"switch": "y0", "id": 999}'
 check "fdb-add: a static entry on port ${id:-?}" \
 	ynl --do fdb-add --json "{\"switch\": \"y0\", \"mac\": \"525400bb00ff\", \"port\": ${id:-0}}"
 check "fdb-get dump shows it, static" gives '"mac": "525400bb00ff"' '"static": true' -- \
