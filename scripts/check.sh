@@ -64,10 +64,10 @@ step ynl-generated "$TOP/scripts/ynl-gen.sh" --check
 # once_more_if_stalled in scripts/l1/lib.sh): room for that.
 export KVS_TEST_TIMEOUT=900
 suite l1-normal "$TOP/scripts/vm-run.sh" -k normal -t 2700 \
-	devtest switch policy ynl traffic-net traffic-kvs baseline guests-kvs guests-tap
+	devtest switch policy ynl dumps traffic-net traffic-kvs baseline guests-kvs guests-tap
 # The KUnit suites run inside the debug kernel (kunit test), not on UML:
 # one kernel build less.
-suite l1-debug "$TOP/scripts/vm-run.sh" -k debug kunit devtest switch policy traffic-kvs
+suite l1-debug "$TOP/scripts/vm-run.sh" -k debug kunit devtest switch policy dumps traffic-kvs
 
 log "make check took $((SECONDS - t_start)) s; logs in $logs"
 echo "$passed passed, $failed failed"

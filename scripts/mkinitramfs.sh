@@ -98,6 +98,8 @@ l1)
 	add_libs "$stage/kvs/bin/kvsctl"
 	add_ynl
 	install -m 0644 "$bzimage" "$stage/kvs/bzImage"
+	# To name where a lost nested guest (this kernel) is (guest_cpu).
+	install -m 0644 "$(dirname "$bzimage")/../../../System.map" "$stage/kvs/System.map"
 	"$0" l2 "$stage/kvs/l2.cpio.gz"
 	;;
 *) die "unknown role $role" ;;

@@ -256,9 +256,20 @@ struct kvs_switch {
 	u32 nports;
 	u32 last_id;
 	u32 ageing_secs;
+	unsigned int gen;		/* kvs_lock: see kvs_gen_bump() */
 	struct delayed_work gc;		/* ages the FDB */
 	struct rcu_head rcu;
 };
+
+/* Dump generations: bumped by every change of what a dump walks (a
+ * namespace's switches; a switch's ports and their policy), never 0, so
+ * that a dump in several parts can tell (NLM_F_DUMP_INTR) it was changed
+ * between them.
+ */
+static inline void kvs_gen_bump(unsigned int *gen)
+{
+	*gen = *gen + 1 ?: 1;
+}
 
 /* hdr.c */
 size_t kvs_vnet_hdr_len(u64 features);
@@ -336,6 +347,7 @@ extern struct mutex kvs_lock;
 int kvs_switch_init(void);
 void kvs_switch_exit(void);
 struct kvs_switch *kvs_switch_find(struct net *net, const char *name);
+unsigned int kvs_switches_gen(struct net *net);
 struct kvs_switch *kvs_switch_nth(struct net *net, unsigned long n);
 int kvs_switch_new(struct net *net, const char *name, u32 ageing_secs,
 		   u32 max_fdb);

@@ -172,19 +172,33 @@ int vhost_kvs_nl_switch_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return kvs_nl_reply(msg, info, err);
 }
 
+/* A dump's message just put at @off: marked NLM_F_DUMP_INTR when @gen,
+ * the generation of what is dumped, moved since the previous part.
+ */
+static void kvs_nl_dump_check(struct netlink_callback *cb, struct sk_buff *skb,
+			      int off, unsigned int gen)
+{
+	lockdep_assert_held(&kvs_lock);
+	cb->seq = gen;
+	nl_dump_check_consistent(cb, (struct nlmsghdr *)(skb->data + off));
+}
+
 /* cb->args[0]: index of the next switch to dump. */
 int vhost_kvs_nl_switch_get_dumpit(struct sk_buff *skb,
 				   struct netlink_callback *cb)
 {
+	struct net *net = sock_net(skb->sk);
 	struct kvs_switch *sw;
-	int err = 0;
+	int err = 0, off;
 
 	mutex_lock(&kvs_lock);
-	while ((sw = kvs_switch_nth(sock_net(skb->sk), cb->args[0]))) {
+	while ((sw = kvs_switch_nth(net, cb->args[0]))) {
+		off = skb->len;
 		err = kvs_nl_switch_fill(skb, sw, NETLINK_CB(cb->skb).portid,
 					 cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		if (err)
 			break;
+		kvs_nl_dump_check(cb, skb, off, kvs_switches_gen(net));
 		cb->args[0]++;
 	}
 	mutex_unlock(&kvs_lock);
@@ -383,6 +397,8 @@ int vhost_kvs_nl_port_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	port = kvs_nl_port(info, sw, VHOST_KVS_A_PORT_ID);
 	err = port ? kvs_pol_set(port, sw, info) : -ENOENT;
+	if (!err)
+		kvs_gen_bump(&sw->gen);
 out:
 	mutex_unlock(&kvs_lock);
 	return err;
@@ -397,7 +413,7 @@ static int kvs_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	const struct genl_info *info = genl_info_dump(cb);
 	struct kvs_switch *sw;
 	struct kvs_port *port;
-	int err = 0;
+	int err = 0, off;
 
 	if (!info->attrs[VHOST_KVS_A_PORT_SWITCH]) {
 		NL_SET_ERR_MSG(cb->extack, "dumping ports needs a switch name");
@@ -414,10 +430,12 @@ static int kvs_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	list_for_each_entry(port, &sw->ports, sw_node) {
 		if (port->id <= cb->args[0])
 			continue;
+		off = skb->len;
 		err = kvs_nl_port_fill(skb, sw, port, NETLINK_CB(cb->skb).portid,
 				       cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd);
 		if (err)
 			break;
+		kvs_nl_dump_check(cb, skb, off, sw->gen);
 		cb->args[0] = port->id;
 	}
 	mutex_unlock(&kvs_lock);

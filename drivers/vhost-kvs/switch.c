@@ -23,11 +23,23 @@ static unsigned int kvs_net_id __read_mostly;
 
 struct kvs_net {
 	struct list_head switches;	/* kvs_lock */
+	unsigned int gen;		/* kvs_lock: see kvs_gen_bump() */
 };
+
+static struct kvs_net *kvs_net(struct net *net)
+{
+	return net_generic(net, kvs_net_id);
+}
 
 static struct list_head *kvs_switches(struct net *net)
 {
-	return &((struct kvs_net *)net_generic(net, kvs_net_id))->switches;
+	return &kvs_net(net)->switches;
+}
+
+unsigned int kvs_switches_gen(struct net *net)
+{
+	lockdep_assert_held(&kvs_lock);
+	return kvs_net(net)->gen;
 }
 
 struct kvs_switch *kvs_switch_find(struct net *net, const char *name)
@@ -111,8 +123,10 @@ int kvs_switch_new(struct net *net, const char *name, u32 ageing_secs,
 	sw->net = net;
 	sw->ageing_secs = ageing_secs;
 	INIT_LIST_HEAD(&sw->ports);
+	sw->gen = 1;
 	INIT_DELAYED_WORK(&sw->gc, kvs_switch_gc);
 	list_add_tail(&sw->node, kvs_switches(net));
+	kvs_gen_bump(&kvs_net(net)->gen);
 	schedule_delayed_work(&sw->gc, kvs_gc_interval(sw));
 	return 0;
 }
@@ -122,6 +136,7 @@ static void kvs_port_unlink(struct kvs_port *port, struct kvs_switch *sw)
 	lockdep_assert_held(&kvs_lock);
 	kvs_nl_port_event(sw, port, VHOST_KVS_CMD_PORT_DEL_NTF);
 	list_del_rcu(&port->sw_node);
+	kvs_gen_bump(&sw->gen);
 	RCU_INIT_POINTER(port->sw, NULL);
 	kvs_mq_unlink(port);
 	kvs_fdb_close_dst(&sw->fdb, &port->fdb_dst);
@@ -144,6 +159,7 @@ static void kvs_switch_destroy(struct kvs_switch *sw)
 	}
 	/* 2. Nobody finds the switch any more. */
 	list_del(&sw->node);
+	kvs_gen_bump(&kvs_net(sw->net)->gen);
 	/* 3. The GC is stopped; it takes no kvs_lock, so this cannot block. */
 	cancel_delayed_work_sync(&sw->gc);
 	/* 4. Datapath readers that saw the switch are gone. */
@@ -194,6 +210,7 @@ int kvs_port_attach(struct kvs_port *port, struct net *net,
 	port->id = ++sw->last_id;
 	sw->nports++;
 	list_add_tail_rcu(&port->sw_node, &sw->ports);
+	kvs_gen_bump(&sw->gen);
 	rcu_assign_pointer(port->lead, port);
 	rcu_assign_pointer(port->sw, sw);
 	kvs_nl_port_event(sw, port, VHOST_KVS_CMD_PORT_ADD_NTF);
@@ -263,6 +280,7 @@ void kvs_port_claim_mac(struct kvs_port *port)
 static int __net_init kvs_net_init(struct net *net)
 {
 	INIT_LIST_HEAD(kvs_switches(net));
+	kvs_net(net)->gen = 1;
 	return 0;
 }
 

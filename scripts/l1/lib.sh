@@ -74,18 +74,43 @@ guest_launch() {
 	local name=$1 ip=$2
 	shift 2
 	rm -f /tmp/"$name".log /tmp/"$name".agent /tmp/"$name".seq /tmp/"$name".lost
-	rm -f /tmp/"$name".in /tmp/"$name".out
-	mkfifo /tmp/"$name".in /tmp/"$name".out
+	rm -f /tmp/"$name".in /tmp/"$name".out /tmp/"$name".mon.*
+	mkfifo /tmp/"$name".in /tmp/"$name".out /tmp/"$name".mon.in /tmp/"$name".mon.out
 	# shellcheck disable=SC2046
 	${L2_QEMU:-qemu-system-x86_64} $(l2_accel) -m 256 -smp 1 -L /usr/share/qemu \
 		-kernel /kvs/bzImage -initrd /kvs/l2.cpio.gz \
-		-append "console=ttyS0 panic=-1 loglevel=4 lapic=notscdeadline kvs.name=$name kvs.ip=$ip" \
-		-display none -vga none -monitor none -no-reboot \
+		-append "console=ttyS0 panic=-1 loglevel=4 lapic=notscdeadline unknown_nmi_panic kvs.name=$name kvs.ip=$ip" \
+		-display none -vga none -monitor pipe:/tmp/"$name".mon -no-reboot \
 		-name "$name,debug-threads=on" \
 		-serial file:/tmp/"$name".log -serial pipe:/tmp/"$name" \
 		"$@" </dev/null >/tmp/"$name".err 2>&1 &
 	echo $! >/tmp/"$name".pid
 	cat /tmp/"$name".out >>/tmp/"$name".agent &
+	cat /tmp/"$name".mon.out >/tmp/"$name".mon.log &
+}
+
+# guest_cpu NAME: where a lost guest's vCPU is (the monitor's "info
+# registers"), then an NMI: its kernel (unknown_nmi_panic) panics with the
+# interrupted code's backtrace on its console, which once_more_if_stalled
+# prints. The guest is lost anyway; this says where it went round.
+guest_cpu() {
+	local mon=/tmp/$1.mon.in i rip
+	[ -p "$mon" ] || return 0
+	timeout 5 sh -c 'printf "info registers\n" >"$1"' _ "$mon" || return 0
+	for i in $(seq 25); do
+		grep -q '^RIP=' /tmp/"$1".mon.log 2>/dev/null && break
+		sleep 0.2
+	done
+	echo "#   its vCPU:"
+	grep -E '^(RAX|RSI|R8 |R12|RIP|CS |CR0|EFER)' /tmp/"$1".mon.log | tail -n 8 |
+		sed 's/^/#     /'
+	# Guests run this kernel: its System.map names the function. The
+	# addresses have the same 16 digits, so text order is number order.
+	rip=$(sed -n 's/^RIP=\([0-9a-f]*\) .*/\1/p' /tmp/"$1".mon.log | tail -n 1)
+	[ -n "$rip" ] && [ -f /kvs/System.map ] &&
+		echo "#     RIP is in $(awk -v a="$rip" '$1 > a { exit }
+			$2 ~ /^[tTwW]$/ { s = $3 } END { print s }' /kvs/System.map)"
+	timeout 5 sh -c 'printf "nmi\n" >"$1"' _ "$mon"
 }
 
 guest_alive() {
@@ -167,6 +192,7 @@ guest_threads() {
 		*KVM*) sed 's/^/#     /' "$t"/stack 2>/dev/null ;;
 		esac
 	done
+	guest_cpu "$1"
 }
 
 guest_run() {

@@ -110,6 +110,17 @@ static int dump_done(const struct nlmsghdr *nlh, void *data)
 }
 
 /* Send a request, run @cb on each reply; @what names it in errors. */
+/* Whether a message of the datagram says its dump was interrupted. */
+static int dump_interrupted(const char *buf, int len)
+{
+	const struct nlmsghdr *m = (const struct nlmsghdr *)buf;
+
+	for (; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len))
+		if (m->nlmsg_flags & NLM_F_DUMP_INTR)
+			return 1;
+	return 0;
+}
+
 static int talk(struct nlmsghdr *nlh, mnl_cb_t cb, const char *what)
 {
 	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
@@ -117,12 +128,14 @@ static int talk(struct nlmsghdr *nlh, mnl_cb_t cb, const char *what)
 		[NLMSG_DONE] = dump_done,
 	};
 	char buf[32768];
-	int n;
+	int n, intr = 0;
 
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0 ||
 	       (n < 0 && errno == EINTR)) {
+		if (n > 0)
+			intr |= dump_interrupted(buf, n);
 		n = mnl_cb_run2(buf, n, nlh->nlmsg_seq, portid, cb,
 				(void *)what, ctl, NLMSG_MIN_TYPE);
 		if (n <= MNL_CB_STOP)
@@ -130,6 +143,9 @@ static int talk(struct nlmsghdr *nlh, mnl_cb_t cb, const char *what)
 	}
 	if (n < 0 && errno == EAGAIN)
 		fprintf(stderr, "kvsctl: %s: no answer from the kernel\n", what);
+	if (intr)
+		fprintf(stderr, "kvsctl: %s: changed during the dump; run it again for a consistent view\n",
+			what);
 	return n < 0 ? -1 : 0;
 }
 
@@ -378,8 +394,6 @@ static int fdb_cb(const struct nlmsghdr *nlh, void *data)
 	char mac[18];
 
 	(void)data;
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		fprintf(stderr, "kvsctl: the table changed during the dump; run it again for a consistent view\n");
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect, tb);
 	mac_str(tb[VHOST_KVS_A_FDB_MAC], mac);
 	printf(json ? "%s{\"switch\":\"%s\",\"mac\":\"%s\",\"vid\":%u,\"port\":%u,\"static\":%s,\"idle_ms\":%u}"

@@ -427,24 +427,29 @@ static void test_learning(void)
 
 static void test_max_learned(void)
 {
-	const unsigned int A = 0, B = 1;
-	uint8_t src[6] = { 0x02, 0, 0, 0x01, 0, 0 }, dst[6];
+	const unsigned int A = 0, B = 1, n = 500;
+	uint8_t src[6] = { 0x02, 0, 0, 0, 0, 0 }, dst[6];
 	unsigned int got = 0;
 
 	mac_of(B, dst);
 	set("cap A's share of the table", "1 max-learned 8");
-	for (unsigned int i = 0; i < 100; i++) {
-		src[4] = i >> 8;
-		src[5] = i;
+	srandom(getpid());
+	for (unsigned int i = 0; i < n; i++) {
+		/* Random locally administered unicast sources, as a MAC
+		 * flooder would send: 02:00:rr:rr:rr:rr.
+		 */
+		long r = random();
+
+		memcpy(src + 2, &r, 4);
 		if (!send_from(A, src, dst))
 			break;
 		/* Keep B's ring from filling: take as we go. */
 		got += rx_take(B);
 	}
-	got += rx_wait(B, 100 - got);
-	check(got == 100, "max-learned: all 100 frames forwarded (%u)", got);
+	got += rx_wait(B, n - got);
+	check(got == n, "max-learned: all %u frames forwarded (%u)", n, got);
 	check(fdb_entries(1) == 8,
-	      "max-learned 8: 100 random sources, %d entries behind A",
+	      "max-learned 8: %u random sources, %d entries behind A", n,
 	      fdb_entries(1));
 	set("raise the cap", "1 max-learned 1024");
 	check(kvsctl(NULL, 0, "kvsctl fdb flush %s port 1", sw) == 0,
