@@ -37,6 +37,7 @@ pids=""
 for i in $(seq 10 33); do
 	kvs-devtest -H dmp1 "52:54:00:dd:00:$i" >"/tmp/dh$i.out" 2>&1 &
 	pids="$pids $!"
+	first=${first:-$!}
 done
 attached() { [ "$(cat /tmp/dh*.out | grep -c '^attached')" = 24 ]; }
 check "24 ports attach to dmp1" retry 30 attached
@@ -45,7 +46,7 @@ check "stats-get dump: all 24, not marked" whole 24 stats-get dmp1
 check "a port's policy changed during the dump: the rest is marked" \
 	marked port-get dmp1 -- kvsctl port set dmp1/20 learning off
 check "a port leaving during the dump: the rest is marked" \
-	marked stats-get dmp1 -- sh -c "kill ${pids%% *} &&
+	marked stats-get dmp1 -- sh -c "kill $first &&
 		for i in \$(seq 50); do kvsctl switch show dmp1 | grep -q 'ports 23' && exit 0; sleep 0.1; done; exit 1"
 
 # 3. The MAC table: 200 static entries make four parts.
