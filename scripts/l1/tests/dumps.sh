@@ -22,15 +22,15 @@ marked() { # OP ARGS... -- CMD...: the parts after CMD are marked
 		{ sed 's/^/# /' /tmp/dump.out; return 1; }
 }
 
-# 1. Switches: 200 make four parts (a part is a page).
+# 1. Switches: 80 make two parts (a part is a page, about 55 switches).
 n=0
-for i in $(seq 1 200); do kvsctl switch add "dmp$i" && n=$((n + 1)); done
-check "200 switches added ($n)" test "$n" = 200
-check "switch-get dump: all 200 in several parts, not marked" whole 200 switch-get
+for i in $(seq 1 80); do kvsctl switch add "dmp$i" && n=$((n + 1)); done
+check "80 switches added ($n)" test "$n" = 80
+check "switch-get dump: all 80 in several parts, not marked" whole 80 switch-get
 check "a switch deleted during the dump: the rest is marked" \
-	marked switch-get -- kvsctl switch del dmp150
+	marked switch-get -- kvsctl switch del dmp50
 check "a switch added during the dump: the rest is marked" \
-	marked switch-get -- kvsctl switch add dmp150
+	marked switch-get -- kvsctl switch add dmp50
 
 # 2. Ports of one switch: 24 attached ports make two parts or more.
 pids=""
@@ -49,20 +49,20 @@ check "a port leaving during the dump: the rest is marked" \
 	marked stats-get dmp1 -- sh -c "kill $first &&
 		for i in \$(seq 50); do kvsctl switch show dmp1 | grep -q 'ports 23' && exit 0; sleep 0.1; done; exit 1"
 
-# 3. The MAC table: 200 static entries make four parts.
+# 3. The MAC table: 80 static entries make two parts.
 p=$(kvsctl port show dmp1 | sed -n 's|^port dmp1/\([0-9]*\) .*|\1|p' | head -n 1)
 n=0
-for i in $(seq 100 299); do
+for i in $(seq 100 179); do
 	kvsctl fdb add dmp1 "02:00:00:00:0$((i / 100)):$(printf %02x $((i % 100)))" port "$p" &&
 		n=$((n + 1))
 done
-check "200 static entries added ($n)" test "$n" = 200
-check "fdb-get dump: all 200 in several parts, not marked" whole 200 fdb-get dmp1
+check "80 static entries added ($n)" test "$n" = 80
+check "fdb-get dump: all 80 in several parts, not marked" whole 80 fdb-get dmp1
 check "an entry deleted during the dump: the rest is marked" \
-	marked fdb-get dmp1 -- kvsctl fdb del dmp1 02:00:00:00:02:50
+	marked fdb-get dmp1 -- kvsctl fdb del dmp1 02:00:00:00:01:40
 
 # shellcheck disable=SC2086
 kill $pids 2>/dev/null
 wait
-for i in $(seq 1 200); do kvsctl switch del "dmp$i" 2>/dev/null; done
+for i in $(seq 1 80); do kvsctl switch del "dmp$i" 2>/dev/null; done
 check "no switch dmp* left" sh -c "! kvsctl switch show | grep -q dmp"
