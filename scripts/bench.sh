@@ -22,9 +22,9 @@ grep '^ratio ' "$out/results.log" >"$out/ratios" || die "no ratio lines"
 grep '^guest ' "$out/results.log" >"$out/guests" || die "no real-guest lines"
 
 guest_table() {
-	printf '%-12s %12s %12s %6s  %s\n' metric "vhost-net" "vhost-kvs" ratio better
+	printf '%-20s %12s %12s %6s  %s\n' metric "vhost-net" "vhost-kvs" ratio better
 	awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		printf "%-12s %12s %12s %6s  %s (%s)\n", $2, v["net"], v["kvs"],
+		printf "%-20s %12s %12s %6s  %s (%s)\n", $2, v["net"], v["kvs"],
 			(v["net"] > 0 && v["kvs"] != "nan" ? sprintf("%.2f", v["kvs"] / v["net"]) : "nan"),
 			v["better"], v["unit"] }' "$out/guests"
 }
@@ -110,7 +110,10 @@ udp64_fps: iperf3 UDP with 64 B payloads offered at 20 Mbit/s, datagrams
 received per second; ping_ms: average RTT of 20 pings; tcp_rr_tps and
 tcp_rr_us: kvs-rr (tools/kvs-rr), one 1-byte request and response at a
 time on one TCP connection for 5 s, transactions per second and mean
-latency. Ratios are vhost-kvs / vhost-net.
+latency; tcp_worker_us_per_mb: CPU time of the backend's worker threads
+(``vhost-PID``, both guests') during the TCP run, per MB received: the
+backend's own cost, which the guests' speed hides. Ratios are vhost-kvs /
+vhost-net.
 
 ::
 

@@ -359,6 +359,20 @@ iperf_mbps() {
 # A nested guest now and then stalls whole under TCG (its agent goes
 # silent too; seen on both backends): a run that gives no figure is
 # repeated once, and the output says so.
+# vhost_ticks: clock ticks (1/100 s) of CPU used so far by every vhost
+# worker thread, either backend's ("vhost-PID", a thread of its QEMU).
+vhost_ticks() {
+	local t n sum=0
+	for t in /proc/[0-9]*/task/[0-9]*; do
+		case $(cat "$t"/comm 2>/dev/null) in
+		vhost-*)
+			n=$(sed 's/.*) //' "$t"/stat 2>/dev/null | cut -d' ' -f12,13 | tr ' ' +)
+			[ -n "$n" ] && sum=$((sum + n))
+			;;
+		esac
+	done
+	echo "$sum"
+}
 pair_up() {
 	local backend=$1 i
 	if [ "$backend" = net ]; then
