@@ -46,9 +46,9 @@ table() {
 	cat <<EOF
 .. SPDX-License-Identifier: GPL-2.0
 
-==========================
+===========================
 vhost-kvs benchmark results
-==========================
+===========================
 
 Written by \`\`make bench\`\` (scripts/bench.sh) on $(date -u +%Y-%m-%d); do not
 edit by hand. Run it again to refresh.
