@@ -376,9 +376,26 @@ struct genl_info;
 bool kvs_pol_src_ok(const struct kvs_port *lead, const u8 *src);
 /* kvs_vlan_in(): the port may not send this frame */
 #define KVS_VLAN_REFUSED	0xffff
-u16 kvs_vlan_in(const struct kvs_port *lead, const struct kvs_buf *buf);
+u16 __kvs_vlan_in(const struct kvs_port *lead, const struct kvs_buf *buf);
+bool __kvs_vlan_member(const struct kvs_port *port, u16 vid);
 bool kvs_vlan_tagged(const struct kvs_buf *buf);
-bool kvs_vlan_member(const struct kvs_port *port, u16 vid);
+
+/* Called per frame and per flood destination: a VLAN-unaware port (the
+ * default) costs a pointer test here, not a call into vlan.c.
+ */
+static inline u16 kvs_vlan_in(const struct kvs_port *lead,
+			      const struct kvs_buf *buf)
+{
+	return rcu_access_pointer(lead->vlans) ? __kvs_vlan_in(lead, buf) : 0;
+}
+
+static inline bool kvs_vlan_member(const struct kvs_port *port, u16 vid)
+{
+	if (!vid)
+		return !rcu_access_pointer(port->vlans);
+	return __kvs_vlan_member(port, vid);
+}
+
 bool kvs_vlan_tagged_out(const struct kvs_port *port, u16 vid);
 struct kvs_buf *kvs_vlan_alt(struct kvs_port *port, const struct kvs_buf *buf,
 			     u16 vid);

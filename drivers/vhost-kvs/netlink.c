@@ -80,6 +80,22 @@ static struct kvs_port *kvs_nl_port(struct genl_info *info,
 	return port;
 }
 
+/* The port of a port-attribute request (switch, id), and its switch in
+ * @swp; ERR_PTR with extack when either is missing.
+ */
+static struct kvs_port *kvs_nl_req_port(struct genl_info *info,
+					struct kvs_switch **swp)
+{
+	struct kvs_port *port;
+
+	lockdep_assert_held(&kvs_lock);
+	*swp = kvs_nl_switch(info, VHOST_KVS_A_PORT_SWITCH);
+	if (IS_ERR(*swp))
+		return ERR_CAST(*swp);
+	port = kvs_nl_port(info, *swp, VHOST_KVS_A_PORT_ID);
+	return port ?: ERR_PTR(-ENOENT);
+}
+
 int vhost_kvs_nl_switch_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *name;
@@ -351,19 +367,10 @@ static int kvs_nl_port_do(struct genl_info *info, u8 cmd)
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&kvs_lock);
-	sw = kvs_nl_switch(info, VHOST_KVS_A_PORT_SWITCH);
-	if (IS_ERR(sw)) {
-		err = PTR_ERR(sw);
-		goto out;
-	}
-	port = kvs_nl_port(info, sw, VHOST_KVS_A_PORT_ID);
-	if (!port) {
-		err = -ENOENT;
-		goto out;
-	}
-	err = kvs_nl_port_fill(msg, sw, port, info->snd_portid, info->snd_seq,
+	port = kvs_nl_req_port(info, &sw);
+	err = IS_ERR(port) ? PTR_ERR(port) :
+	      kvs_nl_port_fill(msg, sw, port, info->snd_portid, info->snd_seq,
 			       0, cmd);
-out:
 	mutex_unlock(&kvs_lock);
 	return kvs_nl_reply(msg, info, err);
 }
@@ -390,16 +397,10 @@ int vhost_kvs_nl_port_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&kvs_lock);
-	sw = kvs_nl_switch(info, VHOST_KVS_A_PORT_SWITCH);
-	if (IS_ERR(sw)) {
-		err = PTR_ERR(sw);
-		goto out;
-	}
-	port = kvs_nl_port(info, sw, VHOST_KVS_A_PORT_ID);
-	err = port ? kvs_pol_set(port, sw, info) : -ENOENT;
+	port = kvs_nl_req_port(info, &sw);
+	err = IS_ERR(port) ? PTR_ERR(port) : kvs_pol_set(port, sw, info);
 	if (!err)
 		kvs_gen_bump(&sw->gen);
-out:
 	mutex_unlock(&kvs_lock);
 	return err;
 }

@@ -41,7 +41,7 @@ bool kvs_vlan_tagged(const struct kvs_buf *buf)
 }
 
 /**
- * kvs_vlan_in() - the VLAN of a frame sent by a port
+ * __kvs_vlan_in() - the VLAN of a frame sent by a port
  * @lead: the sending port
  * @buf: the frame
  *
@@ -50,7 +50,7 @@ bool kvs_vlan_tagged(const struct kvs_buf *buf)
  * is); KVS_VLAN_REFUSED when the port may not send it (tagged with a VLAN
  * it is not a trunk of, or untagged without a pvid).
  */
-u16 kvs_vlan_in(const struct kvs_port *lead, const struct kvs_buf *buf)
+u16 __kvs_vlan_in(const struct kvs_port *lead, const struct kvs_buf *buf)
 {
 	const struct kvs_vlans *v = rcu_dereference(lead->vlans);
 	u16 vid;
@@ -64,13 +64,11 @@ u16 kvs_vlan_in(const struct kvs_port *lead, const struct kvs_buf *buf)
 	return KVS_VLAN_REFUSED;
 }
 
-/* Is @port in VLAN @vid (0: VLAN-unaware)? Context: RCU. */
-bool kvs_vlan_member(const struct kvs_port *port, u16 vid)
+/* Is @port in VLAN @vid (not 0; see kvs_vlan_member())? Context: RCU. */
+bool __kvs_vlan_member(const struct kvs_port *port, u16 vid)
 {
 	const struct kvs_vlans *v = rcu_dereference(port->vlans);
 
-	if (!vid)
-		return !v;
 	return v && (v->pvid == vid || test_bit(vid, v->tagged));
 }
 

@@ -71,67 +71,60 @@ static int port_open(unsigned int p)
 	return guest_set_backend(g, RX, g->fd) ?: guest_set_backend(g, TX, g->fd);
 }
 
-/* Port @p sends one 64-byte frame and gets its buffer back: by then the
- * switch has classified it and queued it wherever it goes.
+/*
+ * Port @p sends one frame of @len bytes (header and payload, zeroes) from
+ * @src to @dst, tagged with VLAN @vid unless it is 0, with the local
+ * experimental EtherType, and gets its buffer back: by then the switch
+ * has classified it and queued it wherever it goes.
  */
-static int send_from(unsigned int p, const uint8_t *src, const uint8_t *dst)
+static int send_frame(unsigned int p, const uint8_t *src, const uint8_t *dst,
+		      uint16_t vid, uint32_t len)
 {
 	struct guest *g = &port[p];
-	uint8_t *f = gpa(g, TXBUF);
-	uint32_t len = HL + 64, id;
-	uint64_t at = TXBUF;
-	uint16_t flags = 0;
-
-	memset(f, 0, HL + 64);
-	memcpy(f + HL, dst, 6);
-	memcpy(f + HL + 6, src, 6);
-	f[HL + 12] = 0x88;	/* local experimental EtherType */
-	f[HL + 13] = 0xb5;
-	guest_post(g, TX, 1, &at, &len, &flags);
-	guest_kick(g, TX);
-	return guest_wait_used(g, TX, WAIT_MS, &id, &len);
-}
-
-/* Port @p sends a frame tagged with VLAN @vid from its own MAC. */
-static int send_tagged(unsigned int p, const uint8_t *dst, uint16_t vid)
-{
-	struct guest *g = &port[p];
-	uint8_t *f = gpa(g, TXBUF);
-	uint32_t len = HL + 68, id;
-	uint64_t at = TXBUF;
-	uint16_t flags = 0;
-
-	memset(f, 0, HL + 68);
-	memcpy(f + HL, dst, 6);
-	mac_of(p, f + HL + 6);
-	f[HL + 12] = 0x81;
-	f[HL + 13] = 0x00;
-	f[HL + 14] = vid >> 8;
-	f[HL + 15] = vid & 0xff;
-	f[HL + 16] = 0x88;
-	f[HL + 17] = 0xb5;
-	guest_post(g, TX, 1, &at, &len, &flags);
-	guest_kick(g, TX);
-	return guest_wait_used(g, TX, WAIT_MS, &id, &len);
-}
-
-/* Port @p broadcasts an untagged frame of @len bytes from its own MAC. */
-static int send_big(unsigned int p, uint32_t len)
-{
-	struct guest *g = &port[p];
-	uint8_t *f = gpa(g, TXBUF);
+	uint8_t *f = gpa(g, TXBUF), *type = f + HL + 12;
 	uint32_t blen = HL + len, id;
 	uint64_t at = TXBUF;
 	uint16_t flags = 0;
 
 	memset(f, 0, blen);
-	memcpy(f + HL, bcast, 6);
-	mac_of(p, f + HL + 6);
-	f[HL + 12] = 0x88;
-	f[HL + 13] = 0xb5;
+	memcpy(f + HL, dst, 6);
+	memcpy(f + HL + 6, src, 6);
+	if (vid) {
+		type[0] = 0x81;
+		type[1] = 0x00;
+		type[2] = vid >> 8;
+		type[3] = vid & 0xff;
+		type += 4;
+	}
+	type[0] = 0x88;
+	type[1] = 0xb5;
 	guest_post(g, TX, 1, &at, &blen, &flags);
 	guest_kick(g, TX);
 	return guest_wait_used(g, TX, WAIT_MS, &id, &blen);
+}
+
+/* 64 bytes from @src to @dst, untagged. */
+static int send_from(unsigned int p, const uint8_t *src, const uint8_t *dst)
+{
+	return send_frame(p, src, dst, 0, 64);
+}
+
+/* Port @p sends a frame tagged with VLAN @vid from its own MAC. */
+static int send_tagged(unsigned int p, const uint8_t *dst, uint16_t vid)
+{
+	uint8_t src[6];
+
+	mac_of(p, src);
+	return send_frame(p, src, dst, vid, 68);
+}
+
+/* Port @p broadcasts an untagged frame of @len bytes from its own MAC. */
+static int send_big(unsigned int p, uint32_t len)
+{
+	uint8_t src[6];
+
+	mac_of(p, src);
+	return send_frame(p, src, bcast, 0, len);
 }
 
 /* The last frame port @p received carried an 802.1Q tag of @vid (0: no
