@@ -301,7 +301,9 @@ if [ "$fail" -gt 0 ]; then
 	tail -n 150 "$console"
 	[ -s "$outdir/kernel-problems.log" ] && { echo "----- kernel problems -----"; cat "$outdir/kernel-problems.log"; }
 	# From the first problem on: the traces the console may have missed.
-	first=$(grep -nE "$kpat" "$outdir/dmesg.log" | head -n 1 | cut -d: -f1)
+	# (No match is no error: under set -e and pipefail it ended the
+	# script before its summary line.)
+	first=$(grep -nE "$kpat" "$outdir/dmesg.log" | head -n 1 | cut -d: -f1 || true)
 	[ -n "$first" ] && { echo "----- L1 kernel log (dmesg) from line $first -----"; tail -n +"$first" "$outdir/dmesg.log" | head -n 200; }
 fi
 echo "vm-run($flavor): $pass passed, $fail failed"
