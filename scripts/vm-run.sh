@@ -44,16 +44,21 @@ kimg=$BUILD/kernel-$flavor/arch/x86/boot/bzImage
 outdir=${outdir:-$BUILD/vm-$flavor}
 mkdir -p "$outdir"
 initrd=$outdir/l1.cpio.gz
-"$TOP/scripts/qemu-build.sh" # nested guests' qemu-kvs; instant when built
+"$TOP/scripts/qemu-build.sh" # L1's QEMU and the nested guests' qemu-kvs; instant when built
 "$TOP/scripts/mkinitramfs.sh" l1 "$initrd" "$kimg"
 
 envargs=""
+# L1 runs under this tree's QEMU (Debian's 7.2 with qemu/*.patch, built
+# above), not Debian's binary: 0006 mends a race in TCG's emulated SVM
+# that lost L1's interrupts (Documentation/testbed.rst). KVS_L1_QEMU=PATH
+# picks another.
+l1_qemu=${KVS_L1_QEMU:-$BUILD/qemu/qemu-system-x86_64}
 # KVM for L1 only where the CPU really offers it; this project's build
 # machines expose a /dev/kvm that cannot run guests.
 if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	accel=(-accel kvm -cpu host)
 else
-	accel=(-accel tcg,thread=multi -cpu max)
+	accel=(-accel "tcg,thread=${KVS_TCG_THREAD:-multi}" -cpu max)
 	# Under TCG, L1's TSC is the host's. L1 calibrating it itself against
 	# the emulated PIT now and then fails and the HPET fallback lands 0.1%
 	# low; the refinement a second later then moves tsc_khz past KVM's
@@ -172,7 +177,7 @@ t0=$SECONDS
 # tsc=reliable: under TCG the clocksource watchdog now and then finds the
 # TSC "skewed" against the emulated HPET and switches L1 to HPET mid-run;
 # the nested guests' clocks (kvmclock, from L1's TSC) stall after that.
-timeout "$limit" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 4096 \
+timeout "$limit" "$l1_qemu" -L /usr/share/seabios -L /usr/share/qemu "${accel[@]}" -smp 2 -m 4096 \
 	-kernel "$kimg" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic unknown_nmi_panic panic_print=0x40 loglevel=6 tsc=reliable kvs.tests=\"$*\" kvs.timeout=$test_limit${envargs} ${KVS_L1_APPEND:-}" \
 	-display none -monitor pipe:"$mon" -no-reboot -net none \
@@ -291,6 +296,27 @@ if [ "$fail" -gt 0 ] && [ -z "${KVS_VM_RETRIED:-}" ] && emulator_fault; then
 		"(stack overflow from an interrupt inside KVM's VMRUN window):"
 	grep -m 4 -E 'stack guard page|RIP: 0010:__svm_vcpu_run|Comm: CPU [0-9]+/KVM' "$console" | sed 's/^/#   /'
 	again "$(sed -n 's/^\[ *\([0-9.]*\)\] BUG: TASK stack guard page was hit.*/\1/p' "$console" | head -n 1)"
+fi
+# guests_lost: every test that failed lost a nested guest (guest_run
+# printed "agent, console and QEMU tails"), L1 itself completed and
+# logged no problem. The tests already ran once more in this boot
+# (once_more_if_stalled, baseline's pair restart); when that lost a guest
+# again, a fresh L1 gets the test to itself. A fault in vhost-kvs that
+# kills guests does so in every boot and still fails the run.
+guests_lost() {
+	local t sect
+	[ ! -s "$outdir/kernel-problems.log" ] && [ ! -s "$outdir/frozen.log" ] &&
+		grep -q '^KVS_L1_DONE' "$results.clean" || return 1
+	for t in "${tests[@]}"; do
+		grep -q "^KVS_TEST_END $t rc=0 " "$results.clean" && continue
+		sect=$(sed -n "/^# --- $t (/,/^KVS_TEST_END $t /p" "$results.clean")
+		echo "$sect" | grep -q 'agent, console and QEMU tails:' || return 1
+	done
+}
+if [ "$fail" -gt 0 ] && [ -z "${KVS_VM_RETRIED:-}" ] && guests_lost; then
+	echo "# vm-run($flavor): the failed tests lost nested guests (the test" \
+		"bed's interrupt faults, Documentation/testbed.rst), L1 is sound"
+	again
 fi
 if [ -n "${KVS_VM_CARRIED:-}" ]; then
 	echo "# vm-run($flavor): $KVS_VM_CARRIED checks passed in the first boot"

@@ -236,6 +236,18 @@ guest_run() {
 	return 124
 }
 
+# guest_report NAME: the first kernel report on a guest's console, which
+# the tail shown when it is lost has often scrolled past (a WARN taints
+# the kernel long before the oops that ends it).
+guest_report() {
+	local first
+	first=$(grep -n -m 1 -E 'WARNING:|BUG:|Oops|PANIC|panic|RCU|soft lockup' \
+		/tmp/"$1".log 2>/dev/null | cut -d: -f1)
+	[ -n "$first" ] || return 0
+	echo "# $1's console from its first kernel report (line $first):"
+	sed -n "$first,$((first + 50))p" /tmp/"$1".log | sed 's/^/#   /'
+}
+
 # once_more_if_stalled CMD...: run a whole test script. Its output shows
 # as it runs, with its TAP lines as comments ("# (as it runs) ok - ..."),
 # and its results come at its end. When it failed and a nested guest was
@@ -260,11 +272,17 @@ once_more_if_stalled() {
 	# it (an RCU stall report takes 21 s): its console, before the next
 	# run's guests overwrite it.
 	for g in $(sort -u /tmp/kvs-stalled); do
+		guest_report "$g"
 		echo "# $g's console at the end of that run:"
 		tail -n 40 /tmp/"$g".log 2>/dev/null | sed 's/^/#   /'
 	done
 	rm -f /tmp/kvs-stalled
 	"$@"
+	rc=$?
+	for g in $(sort -u /tmp/kvs-stalled 2>/dev/null); do
+		guest_report "$g"
+	done
+	return "$rc"
 }
 
 guests_stop() {

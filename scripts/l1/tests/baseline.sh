@@ -78,9 +78,11 @@ iperf_checked() { # DESC ARGS...
 	check "$desc" sh -c 'echo "$1" | grep receiver | grep -qE "[0-9.]+ [KM]bits/sec"' _ "$out"
 }
 iperf_checked "vm2 -> vm1 iperf3 TCP completes" -t 3 -f m
-# 20 Mbit/s, not unlimited (-b 0): a nested guest flooding at full speed
-# starved iperf3's own control connection now and then (the run hung
-# until the 90 s limit); 64 B frames top out below 10 Mbit/s here anyway.
-iperf_checked "vm2 -> vm1 iperf3 UDP 64 B completes" -u -b 20M -l 64 -t 2
+# 2 Mbit/s (3,900 frames/s), not a flood: under TCG a nested guest now
+# and then takes an interrupt with interrupts off (a double fault at
+# entry_SYSCALL_64, a spinlock deadlock; Documentation/testbed.rst), and
+# the chance grows with its syscall and interrupt rate. At 20 Mbit/s that
+# lost a guest in most runs of 2026-11-23; the flood is make bench's job.
+iperf_checked "vm2 -> vm1 iperf3 UDP 64 B completes" -u -b 2M -l 64 -t 2
 
 exit $((FAILS > 0))
