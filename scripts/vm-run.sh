@@ -142,6 +142,23 @@ l1_frozen() {
 	tail -n +"$((n0 + 1))" "$console" | head -n 200
 }
 
+# stop_l1: QEMU leaves on SIGTERM through its main loop. The QEMU of the
+# frozen L1 of 2026-11-23 did not: it ran on at 30% CPU, and the run would
+# have sat out its whole limit. So SIGKILL follows after 10 s. $qpid is
+# timeout(1); QEMU is its child.
+stop_l1() {
+	local n=0
+	kill "$qpid" 2>/dev/null
+	while kill -0 "$qpid" 2>/dev/null; do
+		[ $((n += 1)) -le 10 ] || break
+		sleep 1
+	done
+	kill -0 "$qpid" 2>/dev/null || return 0
+	log "QEMU did not stop on SIGTERM: SIGKILL"
+	pkill -KILL -P "$qpid" 2>/dev/null
+	kill -KILL "$qpid" 2>/dev/null
+}
+
 # watch_l1: L1's init writes a heartbeat line every 15 s. Output that stops
 # for $silence s means L1 no longer runs its processes (a kernel hang with
 # interrupts off, or the emulator's vCPUs stuck): look at it, then stop it
@@ -159,7 +176,7 @@ watch_l1() {
 		[ "$quiet" -ge "$silence" ] || continue
 		log "L1 has been silent for $quiet s: looking at its vCPUs, then stopping it"
 		l1_frozen >"$outdir/frozen.log" 2>&1
-		kill "$qpid" 2>/dev/null
+		stop_l1
 		return
 	done
 }
