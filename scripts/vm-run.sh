@@ -58,7 +58,7 @@ l1_qemu=${KVS_L1_QEMU:-$BUILD/qemu/qemu-system-x86_64}
 if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	accel=(-accel kvm -cpu host)
 else
-	accel=(-accel "tcg,thread=${KVS_TCG_THREAD:-multi}" -cpu max)
+	accel=(-accel tcg,thread=multi -cpu max)
 	# Under TCG, L1's TSC is the host's. L1 calibrating it itself against
 	# the emulated PIT now and then fails and the HPET fallback lands 0.1%
 	# low; the refinement a second later then moves tsc_khz past KVM's
