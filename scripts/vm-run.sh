@@ -44,15 +44,10 @@ kimg=$BUILD/kernel-$flavor/arch/x86/boot/bzImage
 outdir=${outdir:-$BUILD/vm-$flavor}
 mkdir -p "$outdir"
 initrd=$outdir/l1.cpio.gz
-"$TOP/scripts/qemu-build.sh" # L1's QEMU and the nested guests' qemu-kvs; instant when built
+"$TOP/scripts/qemu-build.sh" # nested guests' qemu-kvs; instant when built
 "$TOP/scripts/mkinitramfs.sh" l1 "$initrd" "$kimg"
 
 envargs=""
-# L1 runs under this tree's QEMU (Debian's 7.2 with qemu/*.patch, built
-# above), not Debian's binary: 0006 mends a race in TCG's emulated SVM
-# that lost L1's interrupts (Documentation/testbed.rst). KVS_L1_QEMU=PATH
-# picks another.
-l1_qemu=${KVS_L1_QEMU:-$BUILD/qemu/qemu-system-x86_64}
 # KVM for L1 only where the CPU really offers it; this project's build
 # machines expose a /dev/kvm that cannot run guests.
 if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
@@ -194,7 +189,7 @@ t0=$SECONDS
 # tsc=reliable: under TCG the clocksource watchdog now and then finds the
 # TSC "skewed" against the emulated HPET and switches L1 to HPET mid-run;
 # the nested guests' clocks (kvmclock, from L1's TSC) stall after that.
-timeout "$limit" "$l1_qemu" -L /usr/share/seabios -L /usr/share/qemu "${accel[@]}" -smp 2 -m 4096 \
+timeout "$limit" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 4096 \
 	-kernel "$kimg" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic unknown_nmi_panic panic_print=0x40 loglevel=6 tsc=reliable kvs.tests=\"$*\" kvs.timeout=$test_limit${envargs} ${KVS_L1_APPEND:-}" \
 	-display none -monitor pipe:"$mon" -no-reboot -net none \
