@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Run the KUnit suites in kunit/ with the kernel's own kunit.py, on UML.
+# Run the KUnit suites in drivers/vhost-kvs/tests/ with the kernel's own kunit.py, on UML.
 #
 # UML, not --arch=x86_64: the suites test code that needs no hardware and
 # no guest, and UML runs them as a plain process in well under a second
@@ -13,7 +13,7 @@ out=$BUILD/kunit.log
 rc=0
 (cd "$KSRC" && python3 tools/testing/kunit/kunit.py run \
 	--build_dir="$BUILD/kunit" \
-	--kunitconfig="$TOP/kunit/.kunitconfig" \
+	--kunitconfig="$TOP/drivers/vhost-kvs/tests/.kunitconfig" \
 	--jobs="$JOBS" --timeout=300 \
 	--make_options "CC=ccache gcc" "$@") 2>&1 | tee "$out" || rc=$?
 

@@ -20,7 +20,18 @@
 
 #include "kvs.h"
 
-/* Large buffers kept for reuse; above this they go back to the allocator. */
+/*
+ * Buffers of a class one pool may have at once, free or in flight. Other
+ * ports hold a sender's buffers while the frames wait in their inbound
+ * rings (charged to the sender's memory cgroup): this bounds what
+ * receivers that never drain can make one queue pair hold, however many
+ * they are, to 8 MiB of small and 32 MiB of large buffers. Beyond it the
+ * sender drops (tx-drop-nomem), as when memory is short.
+ */
+#define KVS_POOL_SMALL_MAX	4096
+#define KVS_POOL_LARGE_MAX	512
+/* Free buffers kept for reuse; above this they go back to the allocator. */
+#define KVS_POOL_SMALL_CACHED	1024
 #define KVS_POOL_LARGE_CACHED	128
 
 struct kvs_pool {
@@ -31,6 +42,17 @@ struct kvs_pool {
 	/* Owner's TX worker only (TX vq mutex); see LOCKING in kvs.h */
 	struct llist_node *free[KVS_BUF_CLASSES];
 	unsigned int nfree[KVS_BUF_CLASSES];
+	unsigned int nalloc[KVS_BUF_CLASSES];	/* free and in flight */
+};
+
+static const unsigned int kvs_pool_max[KVS_BUF_CLASSES] = {
+	[KVS_BUF_SMALL] = KVS_POOL_SMALL_MAX,
+	[KVS_BUF_LARGE] = KVS_POOL_LARGE_MAX,
+};
+
+static const unsigned int kvs_pool_cached[KVS_BUF_CLASSES] = {
+	[KVS_BUF_SMALL] = KVS_POOL_SMALL_CACHED,
+	[KVS_BUF_LARGE] = KVS_POOL_LARGE_CACHED,
 };
 
 static const size_t kvs_buf_alloc_size[KVS_BUF_CLASSES] = {
@@ -100,9 +122,9 @@ static void kvs_pool_refill(struct kvs_pool *pool)
 	llist_for_each_entry_safe(buf, tmp, n, node) {
 		enum kvs_buf_class c = buf->class;
 
-		if (c == KVS_BUF_LARGE &&
-		    pool->nfree[c] >= KVS_POOL_LARGE_CACHED) {
+		if (pool->nfree[c] >= kvs_pool_cached[c]) {
 			kvfree(buf);
+			pool->nalloc[c]--;
 			refcount_dec(&pool->refs);	/* never the last */
 			continue;
 		}
@@ -124,13 +146,11 @@ static struct kvs_buf *kvs_pool_pop(struct kvs_pool *pool,
 	return llist_entry(n, struct kvs_buf, node);
 }
 
-/**
- * kvs_pool_get() - a buffer for a frame of @len bytes
- * @pool: the sender's pool
- * @len: frame length, at most KVS_FRAME_MAX
- *
- * Context: the owner's TX worker; may sleep. Return: a buffer with one
- * reference, or NULL when memory is short.
+/*
+ * A buffer for a frame of @len bytes (at most KVS_FRAME_MAX) from the
+ * sender's @pool. Context: the owner's TX worker. Return: a buffer with
+ * one reference, or NULL when memory is short or the pool has all the
+ * buffers it may have (KVS_POOL_*_MAX).
  */
 static struct kvs_buf *__kvs_pool_get(struct kvs_pool *pool, size_t len,
 				      gfp_t gfp)
@@ -144,12 +164,15 @@ static struct kvs_buf *__kvs_pool_get(struct kvs_pool *pool, size_t len,
 		buf = kvs_pool_pop(pool, c);
 	}
 	if (!buf) {
+		if (pool->nalloc[c] >= kvs_pool_max[c])
+			return NULL;
 		/* kvmalloc() without GFP_KERNEL is kmalloc() */
 		buf = kvmalloc(kvs_buf_alloc_size[c], gfp | __GFP_NOWARN);
 		if (!buf)
 			return NULL;
 		buf->pool = pool;
 		buf->class = c;
+		pool->nalloc[c]++;
 		refcount_inc(&pool->refs);
 	}
 	refcount_set(&buf->refs, 1);
@@ -157,6 +180,7 @@ static struct kvs_buf *__kvs_pool_get(struct kvs_pool *pool, size_t len,
 	return buf;
 }
 
+/* May sleep. */
 struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len)
 {
 	return __kvs_pool_get(pool, len, GFP_KERNEL_ACCOUNT);

@@ -68,10 +68,11 @@ static void kvs_fdb_unlink(struct kvs_fdb *fdb, struct kvs_fdb_entry *e)
 	lockdep_assert_held(&fdb->lock);
 	rhashtable_remove_fast(&fdb->tbl, &e->node, kvs_fdb_params);
 	hlist_del_rcu(&e->list);
+	e->dead = true;
 	if (!e->is_static)
 		atomic_dec(&e->dst->learned);
 	fdb->count--;
-	fdb->gen = fdb->gen + 1 ?: 1;
+	kvs_gen_bump(&fdb->gen);
 	kfree_rcu(e, rcu);
 }
 
@@ -116,7 +117,7 @@ static int kvs_fdb_insert(struct kvs_fdb *fdb, struct kvs_fdb_entry *e)
 	if (!e->is_static)
 		atomic_inc(&e->dst->learned);
 	fdb->count++;
-	fdb->gen = fdb->gen + 1 ?: 1;
+	kvs_gen_bump(&fdb->gen);
 	return 0;
 }
 
@@ -164,7 +165,7 @@ static enum kvs_fdb_learn kvs_fdb_learn_slow(struct kvs_fdb *fdb,
 	else
 		ret = KVS_FDB_NEW;
 	if (ret == KVS_FDB_MOVED)	/* a dump in progress shows the old port */
-		fdb->gen = fdb->gen + 1 ?: 1;
+		kvs_gen_bump(&fdb->gen);
 	spin_unlock(&fdb->lock);
 	if (ret != KVS_FDB_NEW)
 		kfree(fresh);
@@ -244,44 +245,52 @@ int kvs_fdb_del(struct kvs_fdb *fdb, const u8 *addr, u16 vid)
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_del);
 
-/* Every entry pointing at @dst goes, static ones included (port removal). */
-unsigned int kvs_fdb_flush_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst)
+static bool kvs_fdb_flush_match(const struct kvs_fdb *fdb,
+				const struct kvs_fdb_entry *e,
+				const struct kvs_fdb_flush_desc *desc)
+{
+	if (desc->dst && READ_ONCE(e->dst) != desc->dst)
+		return false;
+	if ((desc->learned_only || desc->aged) && e->is_static)
+		return false;
+	return !desc->aged ||
+	       !time_before(desc->now, READ_ONCE(e->updated) + fdb->ageing_time);
+}
+
+/**
+ * kvs_fdb_flush() - remove the entries @desc describes
+ * @fdb: the table
+ * @desc: which ones
+ *
+ * The walk runs under RCU; the lock is taken for each entry removed, never
+ * across the table, so learning never waits for a walk of all of it.
+ * Context: may not be called under fdb->lock; does not sleep.
+ * Return: how many were removed.
+ */
+unsigned int kvs_fdb_flush(struct kvs_fdb *fdb,
+			   const struct kvs_fdb_flush_desc *desc)
 {
 	struct kvs_fdb_entry *e;
-	struct hlist_node *tmp;
 	unsigned int n = 0;
 
-	spin_lock(&fdb->lock);
-	hlist_for_each_entry_safe(e, tmp, &fdb->entries, list) {
-		if (e->dst == dst) {
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(e, &fdb->entries, list) {
+		if (!kvs_fdb_flush_match(fdb, e, desc))
+			continue;
+		spin_lock(&fdb->lock);
+		/* Removed, moved or refreshed since it was seen: look again. */
+		if (!e->dead && kvs_fdb_flush_match(fdb, e, desc)) {
+			if (desc->aged && fdb->aged)
+				fdb->aged(fdb, e);
 			kvs_fdb_unlink(fdb, e);
 			n++;
 		}
+		spin_unlock(&fdb->lock);
 	}
-	spin_unlock(&fdb->lock);
+	rcu_read_unlock();
 	return n;
 }
-EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_flush_dst);
-
-/* Remove the learned entries (of @dst, or all when NULL); statics stay. */
-unsigned int kvs_fdb_flush_learned(struct kvs_fdb *fdb,
-				   struct kvs_fdb_dst *dst)
-{
-	struct kvs_fdb_entry *e;
-	struct hlist_node *tmp;
-	unsigned int n = 0;
-
-	spin_lock(&fdb->lock);
-	hlist_for_each_entry_safe(e, tmp, &fdb->entries, list) {
-		if (e->is_static || (dst && e->dst != dst))
-			continue;
-		kvs_fdb_unlink(fdb, e);
-		n++;
-	}
-	spin_unlock(&fdb->lock);
-	return n;
-}
-EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_flush_learned);
+EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_flush);
 
 /* Flush @dst and learn nothing more onto it (its port is leaving). */
 unsigned int kvs_fdb_close_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst)
@@ -289,29 +298,15 @@ unsigned int kvs_fdb_close_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst)
 	spin_lock(&fdb->lock);
 	WRITE_ONCE(dst->closed, true);
 	spin_unlock(&fdb->lock);
-	return kvs_fdb_flush_dst(fdb, dst);
+	return kvs_fdb_flush(fdb, &(struct kvs_fdb_flush_desc){ .dst = dst });
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_close_dst);
 
 /* Remove learned entries not refreshed for ageing_time; returns how many. */
 unsigned int kvs_fdb_age(struct kvs_fdb *fdb, unsigned long now)
 {
-	struct kvs_fdb_entry *e;
-	struct hlist_node *tmp;
-	unsigned int n = 0;
-
-	spin_lock(&fdb->lock);
-	hlist_for_each_entry_safe(e, tmp, &fdb->entries, list) {
-		if (e->is_static ||
-		    time_before(now, READ_ONCE(e->updated) + fdb->ageing_time))
-			continue;
-		if (fdb->aged)
-			fdb->aged(fdb, e);
-		kvs_fdb_unlink(fdb, e);
-		n++;
-	}
-	spin_unlock(&fdb->lock);
-	return n;
+	return kvs_fdb_flush(fdb, &(struct kvs_fdb_flush_desc){
+		.aged = true, .now = now });
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_age);
 
@@ -323,8 +318,9 @@ EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_age);
  *	read fdb->gen to tell whether the table changed between calls
  * @arg: for @fn
  *
- * Context: under fdb->lock, so @fn must not sleep. Return: what @fn
- * returned to stop, else 0.
+ * Context: under RCU, not fdb->lock (learning goes on meanwhile), so @fn
+ * must not sleep and reads the entry's dst with READ_ONCE(). Return: what
+ * @fn returned to stop, else 0.
  */
 int kvs_fdb_walk(struct kvs_fdb *fdb, unsigned long *pos,
 		 int (*fn)(const struct kvs_fdb_entry *e, void *arg),
@@ -334,8 +330,8 @@ int kvs_fdb_walk(struct kvs_fdb *fdb, unsigned long *pos,
 	unsigned long i = 0;
 	int err = 0;
 
-	spin_lock(&fdb->lock);
-	hlist_for_each_entry(e, &fdb->entries, list) {
+	rcu_read_lock();
+	hlist_for_each_entry_rcu(e, &fdb->entries, list) {
 		if (i++ < *pos)
 			continue;
 		err = fn(e, arg);
@@ -343,7 +339,7 @@ int kvs_fdb_walk(struct kvs_fdb *fdb, unsigned long *pos,
 			break;
 		(*pos)++;
 	}
-	spin_unlock(&fdb->lock);
+	rcu_read_unlock();
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_walk);

@@ -9,6 +9,8 @@
  * fdb->lock serialises every insertion, move and removal. Refreshing an
  * entry that already points at the right destination only stores a new
  * timestamp, without the lock. Entries are freed after an RCU grace period.
+ * Walks of the table (ageing, flushes, dumps) run under RCU and take
+ * fdb->lock only for each entry they remove, never across the table.
  * A destination must stay valid until kvs_fdb_close_dst() has removed its
  * entries and a grace period has passed. Closing, rather than flushing,
  * also stops a learner that looked the switch up before the port left
@@ -45,6 +47,7 @@ struct kvs_fdb_entry {
 	struct kvs_fdb_dst *dst;	/* READ_ONCE() under RCU */
 	unsigned long updated;		/* jiffies of the last frame seen */
 	bool is_static;
+	bool dead;			/* unlinked; under fdb->lock */
 	struct rcu_head rcu;
 };
 
@@ -76,6 +79,18 @@ enum kvs_fdb_learn {
 	KVS_FDB_CLOSED,		/* the destination is leaving */
 };
 
+/*
+ * Dump generations: bumped by every change of what a dump walks (a
+ * namespace's switches; a switch's ports and their policy; a switch's
+ * FDB), never 0, so that a dump in several parts can tell
+ * (NLM_F_DUMP_INTR) it was changed between them. Readers may not hold the
+ * writers' lock.
+ */
+static inline void kvs_gen_bump(unsigned int *gen)
+{
+	WRITE_ONCE(*gen, *gen + 1 ?: 1);
+}
+
 int kvs_fdb_init(struct kvs_fdb *fdb, unsigned int max_entries,
 		 unsigned long ageing_time);
 void kvs_fdb_destroy(struct kvs_fdb *fdb);
@@ -86,10 +101,25 @@ enum kvs_fdb_learn kvs_fdb_learn(struct kvs_fdb *fdb, const u8 *addr, u16 vid,
 int kvs_fdb_add_static(struct kvs_fdb *fdb, const u8 *addr, u16 vid,
 		       struct kvs_fdb_dst *dst);
 int kvs_fdb_del(struct kvs_fdb *fdb, const u8 *addr, u16 vid);
-unsigned int kvs_fdb_flush_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst);
+
+/**
+ * struct kvs_fdb_flush_desc - which entries kvs_fdb_flush() removes
+ * @dst: only those pointing here; NULL: wherever they point
+ * @learned_only: static entries stay
+ * @aged: only learned entries not refreshed for the table's ageing time
+ *	before @now; the table's aged hook is told of each
+ * @now: jiffies, for @aged
+ */
+struct kvs_fdb_flush_desc {
+	const struct kvs_fdb_dst *dst;
+	bool learned_only;
+	bool aged;
+	unsigned long now;
+};
+
+unsigned int kvs_fdb_flush(struct kvs_fdb *fdb,
+			   const struct kvs_fdb_flush_desc *desc);
 unsigned int kvs_fdb_close_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst);
-unsigned int kvs_fdb_flush_learned(struct kvs_fdb *fdb,
-				   struct kvs_fdb_dst *dst);
 unsigned int kvs_fdb_age(struct kvs_fdb *fdb, unsigned long now);
 int kvs_fdb_walk(struct kvs_fdb *fdb, unsigned long *pos,
 		 int (*fn)(const struct kvs_fdb_entry *e, void *arg),

@@ -25,7 +25,9 @@
  * switch a port belongs: switch creation and deletion, attach, detach and
  * namespace teardown. The datapath reads port->sw, sw->ports and the FDB
  * under RCU; a port found there stays valid until the RCU read side ends,
- * because detach waits for a grace period before the port can be freed.
+ * because a port out of its switch is "leaving" until a grace period has
+ * passed, and is neither freed nor attached again meanwhile. No grace
+ * period is waited for under kvs_lock.
  *
  * The same lock covers multiqueue membership (mq.c): a port's lead
  * pointer, its members[] and qmap, and the q_disabled and rx_running
@@ -200,8 +202,11 @@ struct kvs_port {
 	struct kvs_switch __rcu *sw;
 	struct list_head sw_node;	/* sw->ports */
 	struct list_head leave_node;	/* switch deletion; kvs_lock */
+	/* Out of its switch, not yet past the grace period; kvs_lock */
+	bool leaving;
 	u32 id;
 	u8 mac[ETH_ALEN];
+	bool migrate;			/* may take mac from its owner */
 	struct kvs_fdb_dst fdb_dst;
 
 	/* Queue pairs; see mq.c. kvs_lock, RCU for the datapath */
@@ -247,8 +252,16 @@ struct kvs_allowed {
 	u8 mac[KVS_ALLOWED_MAX][ETH_ALEN];
 };
 
+/* Switches one network namespace may have, unless its host's admin
+ * says otherwise (sysctl net.vhost_kvs.max_switches).
+ */
+#define KVS_MAX_SWITCHES	64
+
 struct kvs_switch {
-	struct list_head node;		/* the netns's switches; kvs_lock */
+	struct hlist_node hnode;	/* the netns's, by name; kvs_lock */
+	u32 index;			/* in the netns's, for dumps */
+	struct list_head gone_node;	/* deletion; kvs_lock */
+	struct list_head left;		/* its ports, at deletion */
 	char name[VHOST_KVS_NAME_LEN];
 	struct net *net;		/* not counted: dies with its netns */
 	struct kvs_fdb fdb;
@@ -260,16 +273,6 @@ struct kvs_switch {
 	struct delayed_work gc;		/* ages the FDB */
 	struct rcu_head rcu;
 };
-
-/* Dump generations: bumped by every change of what a dump walks (a
- * namespace's switches; a switch's ports and their policy), never 0, so
- * that a dump in several parts can tell (NLM_F_DUMP_INTR) it was changed
- * between them.
- */
-static inline void kvs_gen_bump(unsigned int *gen)
-{
-	*gen = *gen + 1 ?: 1;
-}
 
 /* hdr.c */
 size_t kvs_vnet_hdr_len(u64 features);
@@ -348,12 +351,15 @@ int kvs_switch_init(void);
 void kvs_switch_exit(void);
 struct kvs_switch *kvs_switch_find(struct net *net, const char *name);
 unsigned int kvs_switches_gen(struct net *net);
-struct kvs_switch *kvs_switch_nth(struct net *net, unsigned long n);
+struct kvs_switch *kvs_switch_next(struct net *net, unsigned long *index);
 int kvs_switch_new(struct net *net, const char *name, u32 ageing_secs,
 		   u32 max_fdb);
-int kvs_switch_del(struct net *net, const char *name);
+void kvs_switch_unlink(struct kvs_switch *sw, struct list_head *gone);
+void kvs_switches_free(struct list_head *gone);
+void kvs_port_left(struct kvs_port *port);
+void kvs_port_wait_left(struct kvs_port *port);
 int kvs_port_attach(struct kvs_port *port, struct net *net,
-		    const char *name, const u8 *mac);
+		    const char *name, const u8 *mac, bool migrate);
 int kvs_port_detach(struct kvs_port *port);
 void kvs_port_claim_mac(struct kvs_port *port);
 struct kvs_port *kvs_switch_port(struct kvs_switch *sw, u32 id);

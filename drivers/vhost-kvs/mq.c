@@ -28,6 +28,7 @@
 #include <linux/jhash.h>
 #include <linux/miscdevice.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 #include <net/flow_dissector.h>
 
 #include "kvs.h"
@@ -79,6 +80,9 @@ static int kvs_mq_add(struct kvs_port *port, struct kvs_port *lead)
 	lockdep_assert_held(&kvs_lock);
 	if (rcu_access_pointer(port->sw))
 		return -EISCONN;
+	/* Still on its way out of a port: the datapath may see it. */
+	if (port->leaving)
+		return -EBUSY;
 	sw = rcu_dereference_protected(lead->sw, lockdep_is_held(&kvs_lock));
 	if (!sw)
 		return -ENOTCONN;
@@ -107,7 +111,8 @@ static int kvs_mq_add(struct kvs_port *port, struct kvs_port *lead)
  *
  * Return: 0, -EBADF, -EINVAL (not such a file, this file itself, or a
  * queue pair rather than a port), -ENOTCONN (that file is not attached),
- * -EISCONN (this one is), -ENOSPC (KVS_QUEUES_MAX queue pairs already).
+ * -EISCONN (this one is), -ENOSPC (KVS_QUEUES_MAX queue pairs already),
+ * -EBUSY (this file is still leaving a port it was a queue pair of).
  */
 int kvs_mq_join(struct kvs_port *port, int fd)
 {
@@ -136,6 +141,7 @@ static void kvs_mq_out(struct kvs_port *m)
 {
 	RCU_INIT_POINTER(m->sw, NULL);
 	RCU_INIT_POINTER(m->lead, NULL);
+	m->leaving = true;
 }
 
 /*
@@ -168,8 +174,10 @@ void kvs_mq_forget(struct kvs_port *lead)
 		if (!m)
 			continue;
 		lead->members[i] = NULL;
-		/* Its release waits for kvs_lock: it is still there. */
+		/* Its release waits until it has left: it is still there. */
 		kvs_rx_drain(m);
+		m->leaving = false;
+		wake_up_var(&m->leaving);
 	}
 }
 

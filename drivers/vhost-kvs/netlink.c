@@ -118,12 +118,16 @@ int vhost_kvs_nl_switch_new_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[VHOST_KVS_A_SWITCH_NAME],
 				    "a switch of that name exists");
+	else if (err == -ENOSPC)
+		NL_SET_ERR_MSG(info->extack,
+			       "this network namespace has all the switches it may have (sysctl net.vhost_kvs.max_switches)");
 	return err;
 }
 
 int vhost_kvs_nl_switch_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kvs_switch *sw;
+	LIST_HEAD(gone);
 	int err;
 
 	err = kvs_nl_admin(skb, info);
@@ -131,9 +135,11 @@ int vhost_kvs_nl_switch_del_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	mutex_lock(&kvs_lock);
 	sw = kvs_nl_switch(info, VHOST_KVS_A_SWITCH_NAME);
-	err = IS_ERR(sw) ? PTR_ERR(sw) :
-	      kvs_switch_del(genl_info_net(info), sw->name);
+	err = PTR_ERR_OR_ZERO(sw);
+	if (!err)
+		kvs_switch_unlink(sw, &gone);
 	mutex_unlock(&kvs_lock);
+	kvs_switches_free(&gone);
 	return err;
 }
 
@@ -199,23 +205,24 @@ static void kvs_nl_dump_check(struct netlink_callback *cb, struct sk_buff *skb,
 	nl_dump_check_consistent(cb, (struct nlmsghdr *)(skb->data + off));
 }
 
-/* cb->args[0]: index of the next switch to dump. */
+/* cb->args[0]: index (kvs_switch_next()) of the next switch to dump. */
 int vhost_kvs_nl_switch_get_dumpit(struct sk_buff *skb,
 				   struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
+	unsigned long index = cb->args[0];
 	struct kvs_switch *sw;
 	int err = 0, off;
 
 	mutex_lock(&kvs_lock);
-	while ((sw = kvs_switch_nth(net, cb->args[0]))) {
+	while ((sw = kvs_switch_next(net, &index))) {
 		off = skb->len;
 		err = kvs_nl_switch_fill(skb, sw, NETLINK_CB(cb->skb).portid,
 					 cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		if (err)
 			break;
 		kvs_nl_dump_check(cb, skb, off, kvs_switches_gen(net));
-		cb->args[0]++;
+		cb->args[0] = ++index;
 	}
 	mutex_unlock(&kvs_lock);
 	/* A full message ends this part of the dump; the rest follows. */
@@ -466,7 +473,8 @@ struct kvs_nl_fdb_ctx {
 static int kvs_nl_fdb_fill(const struct kvs_fdb_entry *e, void *arg)
 {
 	struct kvs_nl_fdb_ctx *c = arg;
-	struct kvs_port *port = container_of(e->dst, struct kvs_port, fdb_dst);
+	struct kvs_port *port = container_of(READ_ONCE(e->dst), struct kvs_port,
+					     fdb_dst);
 	unsigned long idle = c->now - READ_ONCE(e->updated);
 	void *hdr;
 
@@ -475,8 +483,10 @@ static int kvs_nl_fdb_fill(const struct kvs_fdb_entry *e, void *arg)
 			  NLM_F_MULTI, VHOST_KVS_CMD_FDB_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	/* Under fdb->lock: a change since the previous part marks this one. */
-	c->cb->seq = c->sw->fdb.gen;
+	/* A change since the previous entry marks this one (under RCU, the
+	 * table changes as it is walked).
+	 */
+	c->cb->seq = READ_ONCE(c->sw->fdb.gen);
 	genl_dump_check_consistent(c->cb, hdr);
 	if (nla_put_string(c->skb, VHOST_KVS_A_FDB_SWITCH, c->sw->name) ||
 	    nla_put(c->skb, VHOST_KVS_A_FDB_MAC, ETH_ALEN, e->key.addr) ||
@@ -607,7 +617,8 @@ int vhost_kvs_nl_fdb_flush_doit(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		err = 0;
 	}
-	kvs_fdb_flush_learned(&sw->fdb, port ? &port->fdb_dst : NULL);
+	kvs_fdb_flush(&sw->fdb, &(struct kvs_fdb_flush_desc){
+		.dst = port ? &port->fdb_dst : NULL, .learned_only = true });
 out:
 	mutex_unlock(&kvs_lock);
 	return err;

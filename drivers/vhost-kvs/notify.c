@@ -99,6 +99,8 @@ long kvs_set_coalesce(struct kvs_port *port,
 	struct vhost_virtqueue *vq = &port->vqs[VHOST_KVS_VQ_RX];
 	struct vhost_kvs_coalesce arg;
 
+	/* The work below must not reach a worker a reset is freeing. */
+	lockdep_assert_held(&port->dev.mutex);
 	if (copy_from_user(&arg, argp, sizeof(arg)))
 		return -EFAULT;
 	if (!arg.max_frames || arg.max_frames > KVS_INBOUND_SIZE ||

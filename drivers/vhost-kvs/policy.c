@@ -132,7 +132,8 @@ static void kvs_pol_set_coalesce(struct kvs_port *port, struct genl_info *info)
 	unsigned int i;
 
 	lockdep_assert_held(&kvs_lock);
-	for (i = 0; i <= port->nmembers; i++) {
+	/* members[] may have gaps where a queue pair left: walk it all. */
+	for (i = 0; i < KVS_QUEUES_MAX; i++) {
 		struct kvs_port *q = i ? port->members[i - 1] : port;
 
 		if (!q)

@@ -109,8 +109,12 @@ static int kvs_release(struct inode *inode, struct file *f)
 {
 	struct kvs_port *port = f->private_data;
 
-	/* 1. Out of its switch; no new work picks up a backend. */
+	/* 1. Out of its switch, past the grace period (it may have been
+	 * taken out by its switch's deletion, still under way); no new work
+	 * picks up a backend.
+	 */
 	kvs_port_detach(port);
+	kvs_port_wait_left(port);
 	kvs_port_stop(port);
 	kvs_coalesce_stop(port);
 	/* 2. Work already queued has finished. */
@@ -144,6 +148,7 @@ static long kvs_reset_owner(struct kvs_port *port)
 	 * grace period covers them). A new owner attaches again.
 	 */
 	kvs_port_detach(port);
+	kvs_port_wait_left(port);
 	kvs_port_stop(port);
 	kvs_coalesce_stop(port);
 	vhost_dev_flush(&port->dev);
@@ -310,12 +315,13 @@ static long kvs_check_mem_table(struct vhost_memory __user *m)
 static long kvs_attach(struct kvs_port *port, void __user *argp)
 {
 	struct vhost_kvs_attach a;
+	struct net *net;
 	int i;
 
 	if (copy_from_user(&a, argp, sizeof(a)))
 		return -EFAULT;
 	/* Unused fields must be zero, so they can be given a meaning later. */
-	if (a.flags)
+	if (a.flags & ~VHOST_KVS_ATTACH_MIGRATE)
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(a.reserved); i++)
 		if (a.reserved[i])
@@ -323,8 +329,14 @@ static long kvs_attach(struct kvs_port *port, void __user *argp)
 	if (!a.switch_name[0] ||
 	    strnlen(a.switch_name, sizeof(a.switch_name)) == sizeof(a.switch_name))
 		return -EINVAL;
-	return kvs_port_attach(port, current->nsproxy->net_ns, a.switch_name,
-			       a.mac);
+	/* The port's switch, MAC and policy are the admin's: whoever holds
+	 * the file (a VMM) may leave, not come back under other terms.
+	 */
+	net = current->nsproxy->net_ns;
+	if (!ns_capable(net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	return kvs_port_attach(port, net, a.switch_name, a.mac,
+			       a.flags & VHOST_KVS_ATTACH_MIGRATE);
 }
 
 #define KVS_OFFLOADS	(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN | \
@@ -375,19 +387,20 @@ static long kvs_ioctl_features(struct kvs_port *port, unsigned int ioctl,
 	return -ENOIOCTLCMD;
 }
 
-static long kvs_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
+/*
+ * The port's own ioctls, under the device mutex as the vhost core's are:
+ * a RESET_OWNER frees the worker that coalescing queues work on, and that
+ * other ports queue work on once this one is attached again, so none of
+ * them may run while it does.
+ */
+static long kvs_ioctl_port(struct kvs_port *port, struct file *f,
+			   unsigned int ioctl, void __user *argp)
 {
-	struct kvs_port *port = f->private_data;
-	void __user *argp = (void __user *)arg;
 	u32 offloads, on;
 	int fd;
-	long r;
 
+	lockdep_assert_held(&port->dev.mutex);
 	switch (ioctl) {
-	case VHOST_NET_SET_BACKEND:
-		return kvs_set_backend(port, argp);
-	case VHOST_RESET_OWNER:
-		return kvs_reset_owner(port);
 	case VHOST_KVS_ATTACH:
 		return kvs_attach(port, argp);
 	case VHOST_KVS_DETACH:
@@ -413,6 +426,21 @@ static long kvs_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 		return kvs_set_coalesce(port, argp);
 	case VHOST_KVS_GET_COALESCE:
 		return kvs_get_coalesce(port, argp);
+	}
+	return -ENOIOCTLCMD;
+}
+
+static long kvs_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
+{
+	struct kvs_port *port = f->private_data;
+	void __user *argp = (void __user *)arg;
+	long r;
+
+	switch (ioctl) {
+	case VHOST_NET_SET_BACKEND:
+		return kvs_set_backend(port, argp);
+	case VHOST_RESET_OWNER:
+		return kvs_reset_owner(port);
 	case VHOST_SET_MEM_TABLE:
 		r = kvs_check_mem_table(argp);
 		if (r)
@@ -424,11 +452,15 @@ static long kvs_ioctl(struct file *f, unsigned int ioctl, unsigned long arg)
 		return r;
 
 	mutex_lock(&port->dev.mutex);
+	r = kvs_ioctl_port(port, f, ioctl, argp);
+	if (r != -ENOIOCTLCMD)
+		goto out;
 	r = vhost_dev_ioctl(&port->dev, ioctl, argp);
 	if (r == -ENOIOCTLCMD)
 		r = vhost_vring_ioctl(&port->dev, ioctl, argp);
 	else
 		vhost_dev_flush(&port->dev);
+out:
 	mutex_unlock(&port->dev.mutex);
 	return r;
 }

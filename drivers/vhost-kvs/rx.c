@@ -162,6 +162,14 @@ static bool kvs_rx_flush(struct vhost_virtqueue *vq, struct kvs_rx_run *run)
 	return n && !vhost_add_used_n(vq, vq->heads, n);
 }
 
+/* Buffers taken for a frame that could not be written: used, length 0. */
+static void kvs_rx_empty(struct vhost_virtqueue *vq,
+			 struct vring_used_elem *heads, int n)
+{
+	while (n--)
+		heads[n].len = cpu_to_vhost32(vq, 0);
+}
+
 static enum kvs_rx_result kvs_rx_one(struct kvs_port *port,
 				     struct vhost_virtqueue *vq,
 				     const struct kvs_rx_frame *fr,
@@ -170,6 +178,7 @@ static enum kvs_rx_result kvs_rx_one(struct kvs_port *port,
 	size_t need = port->hdr_len[VHOST_KVS_VQ_RX] + fr->len;
 	bool mergeable = vhost_has_feature(vq, VIRTIO_NET_F_MRG_RXBUF);
 	unsigned int niov, nlog;
+	bool written;
 	int n;
 
 	n = kvs_rx_bufs(vq, vq->heads + run->nheads, UIO_MAXIOV - run->nheads,
@@ -184,19 +193,22 @@ static enum kvs_rx_result kvs_rx_one(struct kvs_port *port,
 	}
 	if (!n)
 		return KVS_RX_WAIT;
-	if (!kvs_rx_copy(port, vq, fr, n, niov, need)) {
-		/* Guest memory went away under us: give the buffers back. */
-		vhost_discard_vq_desc(vq, n);
-		kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_BAD_DESC, 0);
-		return KVS_RX_BROKEN;
-	}
+	written = kvs_rx_copy(port, vq, fr, n, niov, need);
 	if (unlikely(nlog))
 		vhost_log_write(vq, vq->log, nlog, need, vq->iov, niov);
+	/* The VMM's memory behind the buffers could not be written (the
+	 * memory table maps it, the page does not let us): the buffers go
+	 * back to the guest empty, which its driver drops. Handed back for
+	 * the next frame, they would fail the same way for every frame.
+	 */
+	if (unlikely(!written))
+		kvs_rx_empty(vq, vq->heads + run->nheads, n);
 	run->nheads += n;
 	run->frames++;
 	if (run->nheads >= KVS_RX_BATCH)
 		run->used |= kvs_rx_flush(vq, run);
-	kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_NONE, fr->len);
+	kvs_count(port, VHOST_KVS_VQ_RX,
+		  written ? KVS_DROP_NONE : KVS_DROP_BAD_DESC, fr->len);
 	return KVS_RX_DONE;
 }
 
@@ -283,6 +295,27 @@ static bool kvs_rx_inbound(struct vhost_virtqueue *vq, void *port)
 	return !__ptr_ring_empty(&((struct kvs_port *)port)->inbound);
 }
 
+/*
+ * No room for the frame at the head of the inbound ring. With nothing
+ * posted, poll for buffers as for any empty ring. With some posted but
+ * too few, kvs_rx_bufs() gave them back, so the ring never looks empty
+ * and busy polling would spin for the whole time the guest waits: only
+ * buffers posted after those help, and their kick is what to wait for.
+ * vhost_enable_notify() reports just those (posted since the index was
+ * last read). Context: RX worker, RX vq mutex held.
+ * Return: true when the worker should sleep until the guest kicks.
+ */
+static bool kvs_rx_wait_bufs(struct kvs_port *port, struct vhost_virtqueue *vq)
+{
+	lockdep_assert_held(&vq->mutex);
+	if (vq->avail_idx == vq->last_avail_idx)
+		return kvs_vq_idle(port, vq);
+	if (likely(!vhost_enable_notify(&port->dev, vq)))
+		return true;
+	vhost_disable_notify(&port->dev, vq);
+	return false;
+}
+
 static void kvs_handle_rx(struct kvs_port *port, struct vhost_virtqueue *vq)
 {
 	struct kvs_rx_run run = { 0 };
@@ -302,9 +335,13 @@ static void kvs_handle_rx(struct kvs_port *port, struct vhost_virtqueue *vq)
 		if (!buf)
 			break;
 		res = kvs_rx_deliver(port, vq, buf, &run);
-		/* No buffer for it: wait for a kick, unless one just came. */
+		/* No room for it: wait for a kick, unless buffers just came;
+		 * a guest posting tiny buffers one by one is held to the
+		 * weight like one that fills them.
+		 */
 		if (res == KVS_RX_WAIT) {
-			if (kvs_vq_idle(port, vq))
+			if (kvs_rx_wait_bufs(port, vq) ||
+			    vhost_exceeds_weight(vq, ++frames, bytes))
 				break;
 			continue;
 		}

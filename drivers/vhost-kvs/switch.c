@@ -8,9 +8,14 @@
  * all race for the same port, simple to get right.
  */
 #include <linux/etherdevice.h>
+#include <linux/hashtable.h>
 #include <linux/jiffies.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
+#include <linux/stringhash.h>
+#include <linux/sysctl.h>
+#include <linux/wait_bit.h>
+#include <linux/xarray.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -21,19 +26,22 @@ DEFINE_MUTEX(kvs_lock);
 
 static unsigned int kvs_net_id __read_mostly;
 
+#define KVS_NAME_HASH_BITS	6
+
 struct kvs_net {
-	struct list_head switches;	/* kvs_lock */
+	DECLARE_HASHTABLE(by_name, KVS_NAME_HASH_BITS);	/* kvs_lock */
+	struct xarray switches;		/* by index, for dumps; kvs_lock */
+	u32 next_index;			/* kvs_lock */
+	unsigned int count;		/* kvs_lock */
+	unsigned int max_switches;	/* net.vhost_kvs.max_switches */
 	unsigned int gen;		/* kvs_lock: see kvs_gen_bump() */
+	struct ctl_table_header *sysctl;
+	struct ctl_table sysctl_table[1];	/* this namespace's copy */
 };
 
 static struct kvs_net *kvs_net(struct net *net)
 {
 	return net_generic(net, kvs_net_id);
-}
-
-static struct list_head *kvs_switches(struct net *net)
-{
-	return &kvs_net(net)->switches;
 }
 
 unsigned int kvs_switches_gen(struct net *net)
@@ -42,27 +50,36 @@ unsigned int kvs_switches_gen(struct net *net)
 	return kvs_net(net)->gen;
 }
 
+static u32 kvs_name_hash(const char *name)
+{
+	return full_name_hash(NULL, name, strlen(name));
+}
+
 struct kvs_switch *kvs_switch_find(struct net *net, const char *name)
 {
 	struct kvs_switch *sw;
 
 	lockdep_assert_held(&kvs_lock);
-	list_for_each_entry(sw, kvs_switches(net), node)
+	hash_for_each_possible(kvs_net(net)->by_name, sw, hnode,
+			       kvs_name_hash(name))
 		if (!strcmp(sw->name, name))
 			return sw;
 	return NULL;
 }
 
-/* For dumps: the n-th switch of the namespace, NULL past the end. */
-struct kvs_switch *kvs_switch_nth(struct net *net, unsigned long n)
+/**
+ * kvs_switch_next() - for dumps: the first switch from index *@index on
+ * @net: the namespace
+ * @index: where to look from; set to the switch's index when found
+ *
+ * Switches keep the index they were created with, in creation order, so a
+ * dump resumes where it stopped without walking what it already sent.
+ * Return: the switch, or NULL past the last one.
+ */
+struct kvs_switch *kvs_switch_next(struct net *net, unsigned long *index)
 {
-	struct kvs_switch *sw;
-
 	lockdep_assert_held(&kvs_lock);
-	list_for_each_entry(sw, kvs_switches(net), node)
-		if (!n--)
-			return sw;
-	return NULL;
+	return xa_find(&kvs_net(net)->switches, index, ULONG_MAX, XA_PRESENT);
 }
 
 struct kvs_port *kvs_switch_port(struct kvs_switch *sw, u32 id)
@@ -104,20 +121,25 @@ static void kvs_switch_gc(struct work_struct *work)
 int kvs_switch_new(struct net *net, const char *name, u32 ageing_secs,
 		   u32 max_fdb)
 {
+	struct kvs_net *kn = kvs_net(net);
 	struct kvs_switch *sw;
 	int err;
 
 	lockdep_assert_held(&kvs_lock);
 	if (kvs_switch_find(net, name))
 		return -EEXIST;
+	if (kn->count >= READ_ONCE(kn->max_switches))
+		return -ENOSPC;
 	sw = kzalloc(sizeof(*sw), GFP_KERNEL_ACCOUNT);
 	if (!sw)
 		return -ENOMEM;
+	err = xa_alloc_cyclic(&kn->switches, &sw->index, sw, xa_limit_32b,
+			      &kn->next_index, GFP_KERNEL_ACCOUNT);
+	if (err < 0)
+		goto free;
 	err = kvs_fdb_init(&sw->fdb, max_fdb, (unsigned long)ageing_secs * HZ);
-	if (err) {
-		kfree(sw);
-		return err;
-	}
+	if (err)
+		goto erase;
 	strscpy(sw->name, name);
 	sw->fdb.aged = kvs_switch_aged;
 	sw->net = net;
@@ -125,10 +147,16 @@ int kvs_switch_new(struct net *net, const char *name, u32 ageing_secs,
 	INIT_LIST_HEAD(&sw->ports);
 	sw->gen = 1;
 	INIT_DELAYED_WORK(&sw->gc, kvs_switch_gc);
-	list_add_tail(&sw->node, kvs_switches(net));
-	kvs_gen_bump(&kvs_net(net)->gen);
+	hash_add(kn->by_name, &sw->hnode, kvs_name_hash(sw->name));
+	kn->count++;
+	kvs_gen_bump(&kn->gen);
 	schedule_delayed_work(&sw->gc, kvs_gc_interval(sw));
 	return 0;
+erase:
+	xa_erase(&kn->switches, sw->index);
+free:
+	kfree(sw);
+	return err;
 }
 
 static void kvs_port_unlink(struct kvs_port *port, struct kvs_switch *sw)
@@ -141,68 +169,151 @@ static void kvs_port_unlink(struct kvs_port *port, struct kvs_switch *sw)
 	kvs_mq_unlink(port);
 	kvs_fdb_close_dst(&sw->fdb, &port->fdb_dst);
 	sw->nports--;
+	port->leaving = true;
 }
 
-static void kvs_switch_destroy(struct kvs_switch *sw)
+/*
+ * A port out of its switch stays "leaving" until a grace period has passed
+ * and what was queued for it is dropped: until then the datapath may still
+ * see it, so it may be neither freed nor attached again. The grace period
+ * is waited for without kvs_lock, so one deletion never stalls the attach,
+ * detach or close of ports elsewhere.
+ */
+void kvs_port_left(struct kvs_port *port)
 {
+	mutex_lock(&kvs_lock);
+	port->leaving = false;
+	mutex_unlock(&kvs_lock);
+	wake_up_var(&port->leaving);
+}
+
+/* Wait until @port, out of its switch, has left it (see above). */
+void kvs_port_wait_left(struct kvs_port *port)
+{
+	wait_var_event(&port->leaving, !READ_ONCE(port->leaving));
+}
+
+/* After the grace period: what waited for the port (and its queue pairs,
+ * for the port itself) is dropped, and it may go.
+ */
+static void kvs_port_gone(struct kvs_port *port, bool lead)
+{
+	if (lead) {
+		mutex_lock(&kvs_lock);
+		kvs_mq_forget(port);
+		mutex_unlock(&kvs_lock);
+	}
+	kvs_rx_drain(port);
+	kvs_port_left(port);
+}
+
+/**
+ * kvs_switch_unlink() - take a switch out of its namespace, its ports out
+ * of it
+ * @sw: the switch
+ * @gone: where it is put for kvs_switches_free(), which the caller calls
+ *	once it dropped kvs_lock
+ *
+ * Its ports now drop what they send, like unplugged NICs. sw_node stays
+ * untouched for RCU readers; leave_node remembers them.
+ */
+void kvs_switch_unlink(struct kvs_switch *sw, struct list_head *gone)
+{
+	struct kvs_net *kn = kvs_net(sw->net);
 	struct kvs_port *port, *tmp;
-	LIST_HEAD(left);
 
 	lockdep_assert_held(&kvs_lock);
-	/* 1. Ports leave: they now drop what they send, like unplugged NICs.
-	 * sw_node stays untouched for RCU readers; leave_node remembers
-	 * them (ports cannot be freed meanwhile: release takes kvs_lock).
-	 */
+	INIT_LIST_HEAD(&sw->left);
 	list_for_each_entry_safe(port, tmp, &sw->ports, sw_node) {
 		kvs_port_unlink(port, sw);
-		list_add_tail(&port->leave_node, &left);
+		list_add_tail(&port->leave_node, &sw->left);
 	}
-	/* 2. Nobody finds the switch any more. */
-	list_del(&sw->node);
-	kvs_gen_bump(&kvs_net(sw->net)->gen);
-	/* 3. The GC is stopped; it takes no kvs_lock, so this cannot block. */
-	cancel_delayed_work_sync(&sw->gc);
-	/* 4. Datapath readers that saw the switch are gone. */
-	synchronize_rcu();
-	/* 5. What was on its way to the ports is dropped. */
-	list_for_each_entry(port, &left, leave_node) {
-		kvs_mq_forget(port);
-		kvs_rx_drain(port);
-	}
-	kvs_fdb_destroy(&sw->fdb);
-	kfree(sw);
+	hash_del(&sw->hnode);
+	xa_erase(&kn->switches, sw->index);
+	kn->count--;
+	kvs_gen_bump(&kn->gen);
+	list_add_tail(&sw->gone_node, gone);
 }
 
-int kvs_switch_del(struct net *net, const char *name)
+/**
+ * kvs_switches_free() - free switches kvs_switch_unlink() took out
+ * @gone: the switches
+ *
+ * One grace period for all of them, then the frames on their way to their
+ * ports are dropped, and the ports may go. Context: process, without
+ * kvs_lock.
+ */
+void kvs_switches_free(struct list_head *gone)
 {
-	struct kvs_switch *sw;
+	struct kvs_switch *sw, *tmp;
+	struct kvs_port *port, *ptmp;
+
+	if (list_empty(gone))
+		return;
+	/* The GC takes no kvs_lock and rearms itself; this stops it. */
+	list_for_each_entry(sw, gone, gone_node)
+		cancel_delayed_work_sync(&sw->gc);
+	synchronize_rcu();
+	list_for_each_entry_safe(sw, tmp, gone, gone_node) {
+		/* A port may be freed as soon as it is gone. */
+		list_for_each_entry_safe(port, ptmp, &sw->left, leave_node)
+			kvs_port_gone(port, true);
+		kvs_fdb_destroy(&sw->fdb);
+		kfree(sw);
+	}
+}
+
+/* Is @mac the own address of a port of @sw? */
+static bool kvs_switch_mac_taken(struct kvs_switch *sw, const u8 *mac)
+{
+	struct kvs_port *port;
 
 	lockdep_assert_held(&kvs_lock);
-	sw = kvs_switch_find(net, name);
-	if (!sw)
-		return -ENOENT;
-	kvs_switch_destroy(sw);
+	list_for_each_entry(port, &sw->ports, sw_node)
+		if (ether_addr_equal(port->mac, mac))
+			return true;
+	return false;
+}
+
+/* kvs_lock, which is held on return, unless a signal came (-EINTR). */
+static int kvs_lock_port_settled(struct kvs_port *port)
+{
+	mutex_lock(&kvs_lock);
+	while (port->leaving) {
+		mutex_unlock(&kvs_lock);
+		if (wait_var_event_killable(&port->leaving,
+					    !READ_ONCE(port->leaving)))
+			return -EINTR;
+		mutex_lock(&kvs_lock);
+	}
 	return 0;
 }
 
 int kvs_port_attach(struct kvs_port *port, struct net *net,
-		    const char *name, const u8 *mac)
+		    const char *name, const u8 *mac, bool migrate)
 {
 	struct kvs_switch *sw;
+	int err = 0;
 
 	if (!is_valid_ether_addr(mac))
 		return -EINVAL;
-	mutex_lock(&kvs_lock);
-	/* Attached is attached, whatever switch is named. */
-	if (rcu_access_pointer(port->sw)) {
-		mutex_unlock(&kvs_lock);
-		return -EISCONN;
-	}
+	/* Leaving an old switch: attached again only once it has left. */
+	if (kvs_lock_port_settled(port))
+		return -EINTR;
 	sw = kvs_switch_find(net, name);
-	if (!sw) {
+	/* Attached is attached, whatever switch is named. */
+	if (rcu_access_pointer(port->sw))
+		err = -EISCONN;
+	else if (!sw)
+		err = -ENOENT;
+	/* Two ports with one MAC only for a migration the admin started. */
+	else if (!migrate && kvs_switch_mac_taken(sw, mac))
+		err = -EADDRINUSE;
+	if (err) {
 		mutex_unlock(&kvs_lock);
-		return -ENOENT;
+		return err;
 	}
+	port->migrate = migrate;
 	ether_addr_copy(port->mac, mac);
 	/* No learner from an earlier membership is left (see detach). */
 	WRITE_ONCE(port->fdb_dst.closed, false);
@@ -235,15 +346,13 @@ int kvs_port_detach(struct kvs_port *port)
 		kvs_port_unlink(port, sw);
 	else
 		kvs_mq_leave(port, lead);	/* one queue pair of a port */
+	mutex_unlock(&kvs_lock);
 	/* Datapath readers that found the port are gone before it can be
-	 * freed or attached again; kvs_lock keeps a concurrent attach out
-	 * until then, which is what lets attach reopen its FDB destination.
+	 * freed or attached again (attach waits while it is leaving),
+	 * which is what lets attach reopen its FDB destination.
 	 */
 	synchronize_rcu();
-	if (lead == port)
-		kvs_mq_forget(port);
-	mutex_unlock(&kvs_lock);
-	kvs_rx_drain(port);
+	kvs_port_gone(port, lead == port);
 	return 0;
 }
 
@@ -252,16 +361,18 @@ int kvs_port_detach(struct kvs_port *port)
  * @port: a port whose receive queue just started
  *
  * A guest migrated to another QEMU comes back on another port with the
- * same MAC. Once that port can receive, frames for the MAC go there,
- * without waiting for the guest to send (its announcement may be late
- * or missing), and no longer to the old port, whose queues stopped.
- * Only a MAC the table has on another port moves: an unknown one stays
- * unknown until the guest sends, as with any port.
+ * same MAC, attached with VHOST_KVS_ATTACH_MIGRATE. Once that port can
+ * receive, frames for the MAC go there, without waiting for the guest to
+ * send (its announcement may be late or missing), and no longer to the
+ * old port, whose queues stopped. Any port also takes its MAC back from
+ * a port that merely learned it (sent from it). Only a MAC the table has
+ * on another port moves: an unknown one stays unknown until the guest
+ * sends, as with any port.
  * Context: any that may take the FDB lock; attached or not.
  */
 void kvs_port_claim_mac(struct kvs_port *port)
 {
-	struct kvs_port *lead;
+	struct kvs_port *lead, *holder;
 	struct kvs_fdb_dst *d;
 	struct kvs_switch *sw;
 
@@ -269,7 +380,9 @@ void kvs_port_claim_mac(struct kvs_port *port)
 	sw = rcu_dereference(port->sw);
 	lead = rcu_dereference(port->lead);	/* the port of a queue pair */
 	d = sw && lead ? kvs_fdb_lookup(&sw->fdb, lead->mac, 0) : NULL;
-	if (d && d != &lead->fdb_dst &&
+	holder = d ? container_of(d, struct kvs_port, fdb_dst) : NULL;
+	if (holder && holder != lead &&
+	    (lead->migrate || !ether_addr_equal(holder->mac, lead->mac)) &&
 	    kvs_fdb_learn(&sw->fdb, lead->mac, 0, &lead->fdb_dst, jiffies) ==
 	    KVS_FDB_MOVED)
 		kvs_nl_fdb_event(sw, lead->mac, 0, lead->id,
@@ -277,27 +390,75 @@ void kvs_port_claim_mac(struct kvs_port *port)
 	rcu_read_unlock();
 }
 
-static int __net_init kvs_net_init(struct net *net)
+static int kvs_sysctl_max_switches(const struct ctl_table *table, int write,
+				   void *buffer, size_t *lenp, loff_t *ppos)
 {
-	INIT_LIST_HEAD(kvs_switches(net));
-	kvs_net(net)->gen = 1;
-	return 0;
+	/* A tenant root in its own namespace may read its limit, not
+	 * raise it: that is the host's admin's.
+	 */
+	if (write && !capable(CAP_NET_ADMIN))
+		return -EPERM;
+	return proc_douintvec_minmax(table, write, buffer, lenp, ppos);
 }
 
-/* A namespace takes its switches with it; their ports are detached. */
+static const struct ctl_table kvs_sysctl_table[] = {
+	{
+		.procname	= "max_switches",
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= kvs_sysctl_max_switches,
+		.extra1		= SYSCTL_ZERO,
+	},
+};
+
+static int __net_init kvs_net_init(struct net *net)
+{
+	struct kvs_net *kn = kvs_net(net);
+
+	hash_init(kn->by_name);
+	xa_init_flags(&kn->switches, XA_FLAGS_ALLOC | XA_FLAGS_ACCOUNT);
+	kn->max_switches = KVS_MAX_SWITCHES;
+	kn->gen = 1;
+	BUILD_BUG_ON(sizeof(kn->sysctl_table) != sizeof(kvs_sysctl_table));
+	memcpy(kn->sysctl_table, kvs_sysctl_table, sizeof(kn->sysctl_table));
+	kn->sysctl_table[0].data = &kn->max_switches;
+	kn->sysctl = register_net_sysctl_sz(net, "net/vhost_kvs",
+					    kn->sysctl_table,
+					    ARRAY_SIZE(kn->sysctl_table));
+	return kn->sysctl || !IS_ENABLED(CONFIG_SYSCTL) ? 0 : -ENOMEM;
+}
+
+/* Before kvs_net_exit_batch(): no switch is made in a dying namespace. */
 static void __net_exit kvs_net_exit(struct net *net)
 {
-	struct kvs_switch *sw, *tmp;
+	unregister_net_sysctl_table(kvs_net(net)->sysctl);
+}
+
+/*
+ * Namespaces take their switches with them; their ports are detached. One
+ * grace period for all the namespaces of a batch, without kvs_lock.
+ */
+static void __net_exit kvs_net_exit_batch(struct list_head *net_list)
+{
+	struct kvs_switch *sw;
+	unsigned long index;
+	struct net *net;
+	LIST_HEAD(gone);
 
 	mutex_lock(&kvs_lock);
-	list_for_each_entry_safe(sw, tmp, kvs_switches(net), node)
-		kvs_switch_destroy(sw);
+	list_for_each_entry(net, net_list, exit_list)
+		xa_for_each(&kvs_net(net)->switches, index, sw)
+			kvs_switch_unlink(sw, &gone);
 	mutex_unlock(&kvs_lock);
+	kvs_switches_free(&gone);
+	list_for_each_entry(net, net_list, exit_list)
+		xa_destroy(&kvs_net(net)->switches);
 }
 
 static struct pernet_operations kvs_net_ops = {
 	.init = kvs_net_init,
 	.exit = kvs_net_exit,
+	.exit_batch = kvs_net_exit_batch,
 	.id = &kvs_net_id,
 	.size = sizeof(struct kvs_net),
 };

@@ -89,13 +89,14 @@ static bool kvs_vlan_shift(struct kvs_vhdr *vh, int delta)
 {
 	unsigned int min = delta > 0 ? ETH_HLEN : VLAN_ETH_HLEN;
 
+	/* The header's fields are 16 bits: a tag must not wrap them. */
 	if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
-		if (vh->csum_start < min)
+		if (vh->csum_start < min || vh->csum_start + delta > U16_MAX)
 			return false;
 		vh->csum_start += delta;
 	}
 	if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE && vh->hdr_len) {
-		if (vh->hdr_len < min)
+		if (vh->hdr_len < min || vh->hdr_len + delta > U16_MAX)
 			return false;
 		vh->hdr_len += delta;
 	}
@@ -228,7 +229,8 @@ int kvs_vlan_set(struct kvs_port *port, struct kvs_switch *sw,
 	v = rcu_replace_pointer(port->vlans, v, lockdep_is_held(&kvs_lock));
 	if (v)
 		kfree_rcu(v, rcu);
-	kvs_fdb_flush_learned(&sw->fdb, &port->fdb_dst);
+	kvs_fdb_flush(&sw->fdb, &(struct kvs_fdb_flush_desc){
+		.dst = &port->fdb_dst, .learned_only = true });
 	return 0;
 }
 

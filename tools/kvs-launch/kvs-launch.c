@@ -13,7 +13,11 @@
  *   -device virtio-net-pci,netdev=ID,mac=MAC        (left out with -N)
  *
  * added to its arguments. QEMU then drives the port as it drives
- * vhost-net on a tap; the port leaves the switch when QEMU exits. ID
+ * vhost-net on a tap; the port leaves the switch when QEMU exits. When
+ * QEMU's arguments have -incoming, the port is attached as the
+ * destination of a live migration (VHOST_KVS_ATTACH_MIGRATE): it shares
+ * the MAC with the source's port, and takes its traffic once QEMU runs
+ * its receive queue. Attaching needs CAP_NET_ADMIN. ID
  * defaults to "kvs0". With -q N (2 to VHOST_KVS_QUEUES_MAX), the port has
  * N queue pairs: N /dev/vhost-kvs files, the others joined to the first
  * with VHOST_KVS_ADD_QUEUE, each with its tap file, given to QEMU as
@@ -32,6 +36,7 @@
 #include <unistd.h>
 #include <linux/vhost_kvs.h>
 
+#include "kvs-mac.h"
 #include "qmp.h"
 
 static void usage(void)
@@ -40,23 +45,6 @@ static void usage(void)
 		"usage: kvs-launch -s SWITCH -m MAC [-i ID] [-q QUEUES] [-N] -- QEMU [ARGS...]\n"
 		"       kvs-launch -s SWITCH -m MAC [-i ID] [-q QUEUES] -Q QMP-SOCKET\n");
 	exit(2);
-}
-
-static int parse_mac(const char *s, unsigned char *mac)
-{
-	unsigned int b[6];
-	char end;
-	int i;
-
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3],
-		   &b[4], &b[5], &end) != 6)
-		return -1;
-	for (i = 0; i < 6; i++) {
-		if (b[i] > 0xff)
-			return -1;
-		mac[i] = b[i];
-	}
-	return 0;
 }
 
 /* A file's tap file, inherited by QEMU; exits on failure. */
@@ -102,16 +90,17 @@ static void add_queue(int lead, int *vfd, int *tfd)
 }
 
 /* The attached port's files, inherited by QEMU; exits on failure. */
-static void open_port(const char *sw, const char *macs, int *vfd, int *tfd)
+static void open_port(const char *sw, const char *macs, int migrate,
+		      int *vfd, int *tfd)
 {
-	struct vhost_kvs_attach a = { 0 };
+	struct vhost_kvs_attach a = { .flags = migrate ? VHOST_KVS_ATTACH_MIGRATE : 0 };
 
 	if (strlen(sw) == 0 || strlen(sw) >= sizeof(a.switch_name)) {
 		fprintf(stderr, "kvs-launch: switch name '%s' must be 1 to %zu characters\n",
 			sw, sizeof(a.switch_name) - 1);
 		exit(1);
 	}
-	if (parse_mac(macs, a.mac)) {
+	if (kvs_parse_mac(macs, a.mac)) {
 		fprintf(stderr, "kvs-launch: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)\n",
 			macs);
 		exit(1);
@@ -125,6 +114,12 @@ static void open_port(const char *sw, const char *macs, int *vfd, int *tfd)
 		else if (errno == EINVAL)
 			fprintf(stderr, "kvs-launch: switch '%s' refused MAC address %s (must be unicast, not all zeroes)\n",
 				sw, macs);
+		else if (errno == EADDRINUSE)
+			fprintf(stderr, "kvs-launch: another port of switch '%s' has MAC address %s\n",
+				sw, macs);
+		else if (errno == EPERM)
+			fprintf(stderr, "kvs-launch: attaching to '%s' needs CAP_NET_ADMIN in its network namespace\n",
+				sw);
 		else
 			fprintf(stderr, "kvs-launch: attach to '%s': %s\n", sw,
 				strerror(errno));
@@ -156,7 +151,7 @@ int main(int argc, char **argv)
 {
 	int vfd[VHOST_KVS_QUEUES_MAX], tfd[VHOST_KVS_QUEUES_MAX];
 	const char *sw = NULL, *mac = NULL, *id = "kvs0", *qmp = NULL;
-	int opt, no_device = 0, queues = 1, n = 0, i;
+	int opt, no_device = 0, queues = 1, n = 0, i, migrate = 0;
 	char netdev[512], device[160], fds[400];
 	char **qargv, *end;
 
@@ -180,7 +175,10 @@ int main(int argc, char **argv)
 	}
 	if (!sw || !mac || (qmp ? optind != argc : optind >= argc))
 		usage();
-	open_port(sw, mac, &vfd[0], &tfd[0]);
+	for (i = optind; i < argc; i++)
+		if (!strcmp(argv[i], "-incoming") || !strcmp(argv[i], "--incoming"))
+			migrate = 1;
+	open_port(sw, mac, migrate, &vfd[0], &tfd[0]);
 	for (i = 1; i < queues; i++)
 		add_queue(vfd[0], &vfd[i], &tfd[i]);
 	if (qmp)

@@ -25,9 +25,47 @@
 #include <linux/netlink.h>
 #include <linux/vhost_kvs_netlink.h>
 
+#include "kvs-mac.h"
+
 static struct mnl_socket *nl;
 static unsigned int seq, portid;
 static int json, first = 1;
+
+/*
+ * A switch name as printed: as it is, or escaped for a JSON string with
+ * -j (a name may hold any byte but NUL). Four buffers, so one printf()
+ * may use several.
+ */
+static const char *name_str(const char *name)
+{
+	static char buf[4][16 * 6 + 1];
+	static unsigned int k;
+	char *o = buf[k++ % 4];
+	size_t n = 0;
+
+	if (!json)
+		return name;
+	for (; *name; name++) {
+		unsigned char c = *name;
+
+		if (c == '"' || c == '\\')
+			n += sprintf(o + n, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			n += sprintf(o + n, "\\u%04x", c);
+		else
+			o[n++] = c;
+		if (n > sizeof(buf[0]) - 7)
+			break;
+	}
+	o[n] = 0;
+	return o;
+}
+
+/* A name attribute, "?" when missing. */
+static const char *attr_name(struct nlattr **tb, int type)
+{
+	return name_str(tb[type] ? mnl_attr_get_str(tb[type]) : "?");
+}
 static uint16_t family;
 static uint32_t events_grp;	/* multicast group "events", 0: none */
 
@@ -233,8 +271,7 @@ static int switch_cb(const struct nlmsghdr *nlh, void *data)
 
 	(void)data;
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect, tb);
-	name = tb[VHOST_KVS_A_SWITCH_NAME] ?
-	       mnl_attr_get_str(tb[VHOST_KVS_A_SWITCH_NAME]) : "?";
+	name = attr_name(tb, VHOST_KVS_A_SWITCH_NAME);
 	printf(json ? "%s{\"name\":\"%s\",\"ageing_time\":%u,\"max_fdb_entries\":%u,\"ports\":%u,\"fdb_entries\":%u}"
 		    : "%sswitch %s ageing %u max-fdb %u ports %u fdb %u\n",
 	       json ? (first ? "" : ",") : "", name,
@@ -374,8 +411,7 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 	printf(json ? "%s{\"switch\":\"%s\",\"id\":%u,\"mac\":\"%s\""
 		    : "%sport %s/%u mac %s",
 	       json ? (first ? "" : ",") : "",
-	       tb[VHOST_KVS_A_PORT_SWITCH] ?
-	       mnl_attr_get_str(tb[VHOST_KVS_A_PORT_SWITCH]) : "?",
+	       attr_name(tb, VHOST_KVS_A_PORT_SWITCH),
 	       attr_u32(tb, VHOST_KVS_A_PORT_ID), mac);
 	if (tb[VHOST_KVS_A_PORT_QUEUES])
 		printf(json ? ",\"queues\":%u" : " queues %u",
@@ -399,8 +435,7 @@ static int fdb_cb(const struct nlmsghdr *nlh, void *data)
 	printf(json ? "%s{\"switch\":\"%s\",\"mac\":\"%s\",\"vid\":%u,\"port\":%u,\"static\":%s,\"idle_ms\":%u}"
 		    : "%sfdb %s %s vid %u port %u%s idle %u ms\n",
 	       json ? (first ? "" : ",") : "",
-	       tb[VHOST_KVS_A_FDB_SWITCH] ?
-	       mnl_attr_get_str(tb[VHOST_KVS_A_FDB_SWITCH]) : "?", mac,
+	       attr_name(tb, VHOST_KVS_A_FDB_SWITCH), mac,
 	       tb[VHOST_KVS_A_FDB_VID] ? mnl_attr_get_u16(tb[VHOST_KVS_A_FDB_VID]) : 0,
 	       attr_u32(tb, VHOST_KVS_A_FDB_PORT),
 	       tb[VHOST_KVS_A_FDB_STATIC] ? (json ? "true" : " static") :
@@ -499,10 +534,8 @@ static int on_off(const char *s)
 static void put_mac_attr(struct nlmsghdr *nlh, int attr, const char *s)
 {
 	uint8_t mac[6];
-	char end;
 
-	if (sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx%c", &mac[0], &mac[1],
-		   &mac[2], &mac[3], &mac[4], &mac[5], &end) != 6) {
+	if (kvs_parse_mac(s, mac)) {
 		fprintf(stderr, "kvsctl: '%s' is not a MAC address\n", s);
 		exit(2);
 	}
@@ -515,7 +548,7 @@ static void put_allowed(struct nlmsghdr *nlh, char *list)
 	char *mac;
 
 	if (!strcmp(list, "none")) {
-		put_mac_attr(nlh, VHOST_KVS_A_PORT_ALLOWED_MAC, "0:0:0:0:0:0");
+		put_mac_attr(nlh, VHOST_KVS_A_PORT_ALLOWED_MAC, "00:00:00:00:00:00");
 		return;
 	}
 	for (mac = strtok(list, ","); mac; mac = strtok(NULL, ","))
@@ -613,17 +646,6 @@ static int cmd_port(int argc, char **argv)
 	return show(nlh, port_cb, "port show");
 }
 
-static void put_mac(struct nlmsghdr *nlh, const char *s)
-{
-	uint8_t mac[6];
-
-	if (sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
-		   &mac[2], &mac[3], &mac[4], &mac[5]) != 6) {
-		fprintf(stderr, "kvsctl: '%s' is not a MAC address\n", s);
-		exit(2);
-	}
-	mnl_attr_put(nlh, VHOST_KVS_A_FDB_MAC, 6, mac);
-}
 
 /* Trailing "port ID" and "vlan VID" of fdb add/del/flush. */
 static void put_fdb_opts(struct nlmsghdr *nlh, int argc, char **argv,
@@ -651,7 +673,7 @@ static int fdb_write(uint8_t cmd, int argc, char **argv, int has_mac,
 	snprintf(what, sizeof(what), "fdb %s", argv[0]);
 	mnl_attr_put_strz(nlh, VHOST_KVS_A_FDB_SWITCH, argv[1]);
 	if (has_mac)
-		put_mac(nlh, argv[2]);
+		put_mac_attr(nlh, VHOST_KVS_A_FDB_MAC, argv[2]);
 	put_fdb_opts(nlh, argc - 2 - has_mac, argv + 2 + has_mac, port_ok);
 	return talk(nlh, NULL, what) ? 1 : 0;
 }
@@ -696,8 +718,7 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 				v[mnl_attr_get_type(a)] = attr_uint(a);
 	printf(json ? "%s{\"switch\":\"%s\",\"id\":%u" : "port %s%s/%u",
 	       json && !first ? "," : "",
-	       tb[VHOST_KVS_A_PORT_SWITCH] ?
-	       mnl_attr_get_str(tb[VHOST_KVS_A_PORT_SWITCH]) : "?",
+	       attr_name(tb, VHOST_KVS_A_PORT_SWITCH),
 	       attr_u32(tb, VHOST_KVS_A_PORT_ID));
 	for (i = 0; i < sizeof(traffic) / sizeof(traffic[0]); i++)
 		printf(json ? ",\"%s\":%llu" : " %s %llu", stat_names[traffic[i]],
@@ -801,8 +822,7 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		mac_str(tb[VHOST_KVS_A_FDB_MAC], mac);
 		printf(json ? "{\"event\":\"%s\",\"switch\":\"%s\",\"mac\":\"%s\",\"vid\":%u,\"port\":%u}\n"
 			    : "%s %s %s vid %u port %u\n", name,
-		       tb[VHOST_KVS_A_FDB_SWITCH] ?
-		       mnl_attr_get_str(tb[VHOST_KVS_A_FDB_SWITCH]) : "?", mac,
+		       attr_name(tb, VHOST_KVS_A_FDB_SWITCH), mac,
 		       tb[VHOST_KVS_A_FDB_VID] ? mnl_attr_get_u16(tb[VHOST_KVS_A_FDB_VID]) : 0,
 		       attr_u32(tb, VHOST_KVS_A_FDB_PORT));
 	}

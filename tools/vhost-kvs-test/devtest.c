@@ -34,6 +34,7 @@
 #include <linux/vhost_kvs.h>
 
 #include "guest.h"
+#include "kvs-mac.h"
 #include "tap.h"
 
 #define RX	VHOST_KVS_VQ_RX
@@ -380,6 +381,38 @@ static int attach(int fd, const char *sw, const uint8_t *mac, uint16_t flags,
 	return xioctl(fd, VHOST_KVS_ATTACH, &a);
 }
 
+/*
+ * What a process holding an attached port's file may do without
+ * CAP_NET_ADMIN over the switch's namespace (a child in a user namespace
+ * of its own): leave, not attach again, so not shed the port's policy.
+ * The child's answers come back in its exit status, a bit per check.
+ */
+static void test_attach_unprivileged(const char *sw, int fd, const uint8_t *mac)
+{
+	const uint8_t other[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x58 };
+	int status = -1, r = 0, fresh;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		fresh = open(dev, O_RDWR);
+		if (unshare(CLONE_NEWUSER) || fresh < 0)
+			_exit(0x7f);
+		r |= (attach(fresh, sw, other, 0, 0) != -EPERM) << 0;
+		r |= (xioctl(fd, VHOST_KVS_DETACH, NULL) != 0) << 1;
+		r |= (attach(fd, sw, mac, 0, 0) != -EPERM) << 2;
+		_exit(r);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	r = WIFEXITED(status) ? WEXITSTATUS(status) : 0x7f;
+	check(r != 0x7f, "unprivileged child: in a user namespace of its own");
+	check(r != 0x7f && !(r & 1), "unprivileged: attach refused, EPERM");
+	check(r != 0x7f && !(r & 2), "unprivileged: may detach a port it holds");
+	check(r != 0x7f && !(r & 4),
+	      "unprivileged: may not attach it again (policy stays the admin's)");
+	expect(attach(fd, sw, mac, 0, 0), 0);	/* the admin may */
+}
+
 static void test_attach(const char *sw)
 {
 	const uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
@@ -395,14 +428,19 @@ static void test_attach(const char *sw)
 	expect(attach(g.fd, "0123456789abcdefXYZ", mac, 0, 0), -EINVAL);
 	expect(attach(g.fd, sw, mcast, 0, 0), -EINVAL);
 	expect(attach(g.fd, sw, zero, 0, 0), -EINVAL);
-	expect(attach(g.fd, sw, mac, 1, 0), -EINVAL);
+	expect(attach(g.fd, sw, mac, 2, 0), -EINVAL);
 	expect(attach(g.fd, sw, mac, 0, 1), -EINVAL);
 	expect(xioctl(g.fd, VHOST_KVS_DETACH, NULL), -ENOTCONN);
 	expect(attach(g.fd, sw, mac, 0, 0), 0);
 	expect(attach(g.fd, sw, mac, 0, 0), -EISCONN);
 	/* ... whatever switch it names, even none that exists */
 	expect(attach(g.fd, "no-such-switch", mac, 0, 0), -EISCONN);
+	/* g has mac: only a migration's destination may share it. */
+	expect(attach(h.fd, sw, mac, 0, 0), -EADDRINUSE);
+	expect(attach(h.fd, sw, mac, VHOST_KVS_ATTACH_MIGRATE, 0), 0);
+	expect(xioctl(h.fd, VHOST_KVS_DETACH, NULL), 0);
 	expect(attach(h.fd, sw, mac2, 0, 0), 0);
+	test_attach_unprivileged(sw, g.fd, mac);
 	expect(xioctl(g.fd, VHOST_KVS_DETACH, NULL), 0);
 	expect(xioctl(g.fd, VHOST_KVS_DETACH, NULL), -ENOTCONN);
 	expect(attach(g.fd, sw, mac, 0, 0), 0);		/* again after detach */
@@ -473,11 +511,6 @@ static void test_queues(const char *sw)
 	close(null);
 }
 
-static int parse_mac(const char *s, uint8_t *mac)
-{
-	return sscanf(s, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
-		      &mac[2], &mac[3], &mac[4], &mac[5]) == 6;
-}
 
 /*
  * With KVS_ATTACH_NETNS=/run/netns/NAME, attach in that network namespace
@@ -517,7 +550,7 @@ static int hold(const char *sw, const char *mac_s)
 	uint8_t mac[6];
 	int fd = open(dev, O_RDWR), r;
 
-	if (fd < 0 || !parse_mac(mac_s, mac)) {
+	if (fd < 0 || kvs_parse_mac(mac_s, mac)) {
 		fprintf(stderr, "kvs-devtest: cannot open %s or bad MAC %s\n", dev, mac_s);
 		return 2;
 	}

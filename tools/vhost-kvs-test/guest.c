@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The guest side of a vhost device, for tests and benchmarks. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -223,4 +225,33 @@ int guest_wait_used(struct guest *g, unsigned int idx, int ms,
 		if (tries == 2 || !guest_wait_fd(q->call, ms))
 			return 0;
 	}
+}
+
+/* CPU seconds used by this process's vhost worker threads. */
+double guest_worker_cpu(void)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+	double total = 0;
+	struct dirent *d;
+	DIR *dir = opendir("/proc/self/task");
+
+	while (dir && (d = readdir(dir))) {
+		char path[300], buf[512], *s;
+		unsigned long ut, st;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && strstr(buf, "(vhost-") &&
+		    (s = strrchr(buf, ')')) &&
+		    sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+			   &ut, &st) == 2)
+			total += (double)(ut + st) / hz;
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	return total;
 }

@@ -61,5 +61,7 @@ int guest_wait_fd(int fd, int ms);
 /* Wait up to ms for a used entry; fills id/len. 1 got, 0 timeout. */
 int guest_wait_used(struct guest *g, unsigned int idx, int ms,
 		    uint32_t *id, uint32_t *len);
+/* CPU seconds used so far by this process's vhost worker threads. */
+double guest_worker_cpu(void);
 
 #endif

@@ -2,7 +2,8 @@
 /*
  * kvs-pairtest: two ports on one switch, A sending to B, for what needs a
  * receiver: its bad RX rings, dirty logging of what vhost-kvs writes into
- * its memory, interrupt coalescing, and the port ioctls' refusals.
+ * its memory, interrupt coalescing, the port ioctls' refusals, a guest
+ * that posts too few RX buffers, and RESET_OWNER against the ioctls.
  *
  * Usage: kvs-pairtest SWITCH [DEVICE]   (the switch must exist)
  * Prints TAP; exits non-zero when a check fails.
@@ -14,11 +15,13 @@
 #include <linux/vhost_kvs.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,16 +63,17 @@ static int log_setup(struct guest *g, uint8_t *log, uint64_t features)
 	       xioctl(g->fd, VHOST_SET_VRING_ADDR, &addr);
 }
 
-/* A port attached to the switch, both queues running; @log: dirty log. */
-static int port_open(struct guest *g, const char *sw, uint8_t last,
-		     uint64_t features, uint8_t *log)
+/* Attach, take ownership and run both queues; @log: dirty log. Also
+ * brings a port back after RESET_OWNER, which detached it.
+ */
+static int port_start(struct guest *g, const char *sw, uint8_t last,
+		      uint64_t features, uint8_t *log)
 {
 	struct vhost_kvs_attach a = { .mac = { 0x52, 0x54, 0, 0x99, 0, last } };
 	struct vhost_vring_file b;
 
 	snprintf(a.switch_name, sizeof(a.switch_name), "%s", sw);
-	if (guest_init(g, dev) || ioctl(g->fd, VHOST_KVS_ATTACH, &a) ||
-	    ioctl(g->fd, VHOST_SET_OWNER) ||
+	if (ioctl(g->fd, VHOST_KVS_ATTACH, &a) || ioctl(g->fd, VHOST_SET_OWNER) ||
 	    ioctl(g->fd, VHOST_SET_FEATURES, &features) || guest_set_mem(g) ||
 	    guest_setup_vq(g, RX) || guest_setup_vq(g, TX) ||
 	    (log && log_setup(g, log, features)))
@@ -80,6 +84,13 @@ static int port_open(struct guest *g, const char *sw, uint8_t last,
 			return -1;
 	}
 	return 0;
+}
+
+/* A new port attached to the switch, both queues running. */
+static int port_open(struct guest *g, const char *sw, uint8_t last,
+		     uint64_t features, uint8_t *log)
+{
+	return guest_init(g, dev) ?: port_start(g, sw, last, features, log);
 }
 
 /* A sends one broadcast frame of @len bytes and gets its buffer back. */
@@ -292,6 +303,203 @@ static void test_busy_poll(struct guest *a, struct guest *b)
 	expect(xioctl(b->fd, VHOST_SET_VRING_BUSYLOOP_TIMEOUT, &rx), 0);
 }
 
+static int ioctl_returned;
+
+static void *get_coalesce(void *arg)
+{
+	struct vhost_kvs_coalesce c;
+	struct guest *g = arg;
+
+	xioctl(g->fd, VHOST_KVS_GET_COALESCE, &c);
+	__atomic_store_n(&ioctl_returned, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Wait up to @ms for get_coalesce() to come back from the kernel. */
+static int returned_within(int ms)
+{
+	double end = now_ms() + ms;
+
+	while (!__atomic_load_n(&ioctl_returned, __ATOMIC_ACQUIRE)) {
+		if (now_ms() >= end)
+			return 0;
+		usleep(1000);
+	}
+	return 1;
+}
+
+/*
+ * B posts one 64-byte buffer for a 1000-byte frame, with mergeable
+ * buffers and busy polling on: its RX worker must sleep until B posts
+ * more, neither spinning nor holding its RX mutex against the ioctls.
+ */
+static void test_rx_too_few(struct guest *a, struct guest *b)
+{
+	struct vhost_vring_state rx = { RX, 50 };
+	struct virtio_net_hdr_mrg_rxbuf *h = gpa(b, RXBUF);
+	uint32_t id, len, len2 = 0;
+	double cpu, t0;
+	pthread_t t;
+	int got;
+
+	expect(xioctl(b->fd, VHOST_SET_VRING_BUSYLOOP_TIMEOUT, &rx), 0);
+	post_rx(b, RXBUF, 64, VRING_DESC_F_WRITE);
+	check(send_frame(a, 1000), "too few RX buffers: 1000 B frame sent");
+	/* A window to measure in, not a wait for something to happen. */
+	cpu = guest_worker_cpu();
+	t0 = now_ms();
+	usleep(1000 * 1000);
+	cpu = guest_worker_cpu() - cpu;
+	t0 = (now_ms() - t0) / 1e3;
+	check(cpu < t0 / 4, "too few RX buffers: workers sleep (%.2f s CPU in %.2f s)",
+	      cpu, t0);
+	ioctl_returned = 0;
+	got = !pthread_create(&t, NULL, get_coalesce, b);
+	check(got && returned_within(WAIT_MS),
+	      "too few RX buffers: a port ioctl is not held up by the RX worker");
+	check(!guest_used_next(b, RX, &id, &len),
+	      "too few RX buffers: nothing delivered into 64 B");
+	post_rx(b, RXBUF + 0x1000, 4096, VRING_DESC_F_WRITE);
+	got = guest_wait_used(b, RX, WAIT_MS, &id, &len) &&
+	      guest_wait_used(b, RX, WAIT_MS, &id, &len2);
+	check(got && len + len2 == HL + 1000 && h->num_buffers == 2,
+	      "too few RX buffers: delivered over both once B posts more (%u + %u B)",
+	      len, len2);
+	/* Only returns once the worker let go of its mutex. */
+	if (got)
+		pthread_join(t, NULL);
+	rx.num = 0;
+	expect(xioctl(b->fd, VHOST_SET_VRING_BUSYLOOP_TIMEOUT, &rx), 0);
+}
+
+/*
+ * A buffer in a page the VMM made read-only: in the memory table, not
+ * writable. The frame is dropped (bad descriptor) and the buffer comes
+ * back empty; the next buffer gets the next frame.
+ */
+static void test_rx_readonly(struct guest *a, struct guest *b)
+{
+	uint64_t ro = RXBUF + 0x20000;
+	uint32_t id, len = 1;
+	int got;
+
+	check(!mprotect(gpa(b, ro), 4096, PROT_READ),
+	      "read-only RX page: made read-only");
+	post_rx(b, ro, 4096, VRING_DESC_F_WRITE);
+	post_rx(b, RXBUF, 4096, VRING_DESC_F_WRITE);
+	got = send_frame(a, 100) && guest_wait_used(b, RX, WAIT_MS, &id, &len);
+	check(got && len == 0,
+	      "read-only RX page: its buffer comes back empty (%u B)", len);
+	len = 0;
+	got = send_frame(a, 101) && guest_wait_used(b, RX, WAIT_MS, &id, &len);
+	check(got && len == HL + 101,
+	      "read-only RX page: the next buffer gets the next frame (%u B)", len);
+	mprotect(gpa(b, ro), 4096, PROT_READ | PROT_WRITE);
+}
+
+struct reset_race {
+	struct guest *g;
+	int stop;
+	unsigned int sets;
+};
+
+static void *set_coalesce_loop(void *arg)
+{
+	struct reset_race *r = arg;
+	struct vhost_kvs_coalesce c[2] = { { 8, 100 }, { 64, 0 } };
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		xioctl(r->g->fd, VHOST_KVS_SET_COALESCE, &c[r->sets & 1]);
+		r->sets++;
+	}
+	return NULL;
+}
+
+/*
+ * RESET_OWNER frees the port's worker while another thread sets its
+ * coalescing, which queues work on that worker: the two must not meet.
+ * Afterwards the port's held-back interrupts must still fire (work left
+ * on a freed worker would stay marked queued forever).
+ */
+static void test_reset_race(const char *sw, struct guest *a, uint64_t f)
+{
+	struct vhost_kvs_coalesce c = { 1000, 20000 };
+	struct reset_race r = { 0 };
+	struct guest d;
+	pthread_t t;
+	int ok = 1, i, started;
+
+	check(port_open(&d, sw, 4, f, NULL) == 0, "reset race: port D attached");
+	r.g = &d;
+	started = !pthread_create(&t, NULL, set_coalesce_loop, &r);
+	for (i = 0; i < 200 && ok; i++)
+		ok = !ioctl(d.fd, VHOST_RESET_OWNER) &&
+		     !port_start(&d, sw, 4, f, NULL);
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	if (started)
+		pthread_join(t, NULL);
+	check(started && ok, "reset race: 200 resets against %u coalescing changes",
+	      r.sets);
+	expect(xioctl(d.fd, VHOST_KVS_SET_COALESCE, &c), 0);
+	drain_call(&d);
+	post_rx(&d, RXBUF, 4096, VRING_DESC_F_WRITE);
+	check(send_frame(a, 60) && used_within(&d, WAIT_MS),
+	      "reset race: D still receives");
+	check(guest_wait_fd(d.vq[RX].call, WAIT_MS),
+	      "reset race: D's held-back interrupt still fires");
+	guest_fini(&d);
+}
+
+/* Frames @g receives into 4 KiB buffers it keeps posting, up to @want;
+ * stops at the first wait of @ms without one. Leaves 60 buffers posted.
+ */
+static unsigned int rx_count(struct guest *g, unsigned int want, int ms)
+{
+	unsigned int got = 0, posted = 0;
+	uint32_t id, len;
+
+	while (got < want) {
+		/* guest_post() takes 4 descriptors a chain: 64 at most */
+		for (; posted - got < 60; posted++)
+			post_rx(g, RXBUF + (posted % 60) * 0x1000, 4096,
+				VRING_DESC_F_WRITE);
+		if (!guest_wait_used(g, RX, ms, &id, &len))
+			break;
+		got++;
+	}
+	return got;
+}
+
+/*
+ * Two receivers that do not drain hold A's frames in their inbound rings
+ * (1024 each), and so A's buffers. A's pool is bounded: of 600 large
+ * frames queued for them, 512 (KVS_POOL_LARGE_MAX) wait, the rest are
+ * A's tx-drop-nomem.
+ */
+static void test_pool_bound(const char *sw, struct guest *a, uint64_t f)
+{
+	struct guest r1, r2;
+	unsigned int i, got1, got2;
+	int ok = 1;
+
+	check(port_open(&r1, sw, 5, f, NULL) == 0 &&
+	      port_open(&r2, sw, 6, f, NULL) == 0,
+	      "pool bound: receivers R1, R2 attached, no buffers posted");
+	for (i = 0; i < 600 && ok; i++)
+		ok = send_frame(a, 2100);
+	check(ok, "pool bound: A sent 600 broadcast frames of 2100 B");
+	got1 = rx_count(&r1, 600, 500);
+	got2 = rx_count(&r2, 600, 500);
+	check(got1 == 512 && got2 == 512,
+	      "pool bound: each receiver got the 512 A's pool may hold (%u, %u)",
+	      got1, got2);
+	/* R1 still has buffers posted from the count. */
+	check(send_frame(a, 2100) && used_within(&r1, WAIT_MS),
+	      "pool bound: A sends again once they drained");
+	guest_fini(&r2);
+	guest_fini(&r1);
+}
+
 static int log_bit(const uint8_t *log, uint64_t gpa_)
 {
 	uint64_t page = gpa_ / 4096;
@@ -345,7 +553,11 @@ int main(int argc, char **argv)
 	test_rx_malformed(&a, &b);
 	test_busy_poll(&a, &b);
 	test_rx_indirect(&a, &b);
+	test_rx_too_few(&a, &b);
+	test_rx_readonly(&a, &b);
 	guest_fini(&b);
+	test_reset_race(argv[1], &a, f);
+	test_pool_bound(argv[1], &a, f);
 	test_dirty_log(argv[1], &a);
 	guest_fini(&a);
 	return tap_done("kvs-pairtest");

@@ -74,11 +74,13 @@ static int port_open(unsigned int p)
 /*
  * Port @p sends one frame of @len bytes (header and payload, zeroes) from
  * @src to @dst, tagged with VLAN @vid unless it is 0, with the local
- * experimental EtherType, and gets its buffer back: by then the switch
- * has classified it and queued it wherever it goes.
+ * experimental EtherType, behind virtio-net header @vh (NULL: zeroes), and
+ * gets its buffer back: by then the switch has classified it and queued
+ * it wherever it goes.
  */
 static int send_frame(unsigned int p, const uint8_t *src, const uint8_t *dst,
-		      uint16_t vid, uint32_t len)
+		      uint16_t vid, uint32_t len,
+		      const struct virtio_net_hdr *vh)
 {
 	struct guest *g = &port[p];
 	uint8_t *f = gpa(g, TXBUF), *type = f + HL + 12;
@@ -87,6 +89,8 @@ static int send_frame(unsigned int p, const uint8_t *src, const uint8_t *dst,
 	uint16_t flags = 0;
 
 	memset(f, 0, blen);
+	if (vh)
+		memcpy(f, vh, sizeof(*vh));
 	memcpy(f + HL, dst, 6);
 	memcpy(f + HL + 6, src, 6);
 	if (vid) {
@@ -106,7 +110,7 @@ static int send_frame(unsigned int p, const uint8_t *src, const uint8_t *dst,
 /* 64 bytes from @src to @dst, untagged. */
 static int send_from(unsigned int p, const uint8_t *src, const uint8_t *dst)
 {
-	return send_frame(p, src, dst, 0, 64);
+	return send_frame(p, src, dst, 0, 64, NULL);
 }
 
 /* Port @p sends a frame tagged with VLAN @vid from its own MAC. */
@@ -115,7 +119,7 @@ static int send_tagged(unsigned int p, const uint8_t *dst, uint16_t vid)
 	uint8_t src[6];
 
 	mac_of(p, src);
-	return send_frame(p, src, dst, vid, 68);
+	return send_frame(p, src, dst, vid, 68, NULL);
 }
 
 /* Port @p broadcasts an untagged frame of @len bytes from its own MAC. */
@@ -124,7 +128,7 @@ static int send_big(unsigned int p, uint32_t len)
 	uint8_t src[6];
 
 	mac_of(p, src);
-	return send_frame(p, src, bcast, 0, len);
+	return send_frame(p, src, bcast, 0, len, NULL);
 }
 
 /* The last frame port @p received carried an 802.1Q tag of @vid (0: no
@@ -466,10 +470,11 @@ static void test_vlans(void)
 {
 	const unsigned int A = 0, B = 1, C = 2, D = 3;
 	char out[4096];
-	uint8_t cmac[6];
+	uint8_t cmac[6], amac[6];
 	long long d0 = counter(4, "tx-drop-vlan"), a0 = counter(1, "tx-drop-vlan");
 
 	mac_of(C, cmac);
+	mac_of(A, amac);
 	set("access VLAN 10", "1 vlan 10");
 	set("access VLAN 10", "2 vlan 10");
 	set("access VLAN 20", "3 vlan 20");
@@ -520,6 +525,17 @@ static void test_vlans(void)
 	check(send_to(A, D), "A sends a small frame to D");
 	expect_form(D, 10, "D got that one, tagged, and nothing before it");
 
+	/* A checksum offset that a tag would push past 16 bits. */
+	a0 = counter(1, "tx-drop-bad-hdr");
+	check(send_frame(A, amac, bcast, 0, 65540, &(struct virtio_net_hdr){
+		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_start = 65534 }),
+	      "A broadcasts 65540 B with its checksum at byte 65534");
+	check(rx_wait(B, 33) == 33, "B (access, no tag to add) gets it whole");
+	check(counter(1, "tx-drop-bad-hdr") == a0 + 1,
+	      "no tagged copy for trunk D (csum_start would wrap): tx-drop-bad-hdr");
+	check(send_to(A, D), "A sends a small frame to D");
+	expect_form(D, 10, "D got that one, tagged, and nothing before it");
+
 	set("native VLAN 10 on the trunk", "4 native 10");
 	check(send_own(D, bcast), "D sends untagged: native VLAN 10");
 	expect_form(A, 0, "A gets D's untagged frame");
@@ -541,16 +557,32 @@ static void test_vlans(void)
 	      "vlan none clears pvid and trunk: %s", out);
 }
 
+/*
+ * B as a port of three queue pairs whose second one left: the setting
+ * reaches every queue pair that is there, the third one included.
+ */
 static void test_coalesce(void)
 {
-	struct vhost_kvs_coalesce c = { 0 };
+	struct vhost_kvs_coalesce c = { 0 }, c3 = { 0 };
+	struct guest q2, q3;
 	char out[512];
+	int fd = port[1].fd, r;
 
+	check(!guest_init(&q2, dev) && !guest_init(&q3, dev) &&
+	      !xioctl(q2.fd, VHOST_KVS_ADD_QUEUE, &fd) &&
+	      !xioctl(q3.fd, VHOST_KVS_ADD_QUEUE, &fd),
+	      "B gets two more queue pairs");
+	guest_fini(&q2);
 	set("coalescing over netlink", "2 coalesce-frames 8 coalesce-usecs 500");
 	check(xioctl(port[1].fd, VHOST_KVS_GET_COALESCE, &c) == 0 &&
 	      c.max_frames == 8 && c.max_usecs == 500,
 	      "the port's file reads the netlink setting back (%u, %u)",
 	      c.max_frames, c.max_usecs);
+	r = xioctl(q3.fd, VHOST_KVS_GET_COALESCE, &c3);
+	check(r == 0 && c3.max_frames == 8 && c3.max_usecs == 500,
+	      "so does its third queue pair, after the second left (%u, %u)",
+	      c3.max_frames, c3.max_usecs);
+	guest_fini(&q3);
 	check(kvsctl(out, sizeof(out), "kvsctl port set %s/2 coalesce-frames 2000", sw) != 0 &&
 	      strstr(out, "out of range"),
 	      "coalesce-frames 2000 refused: %s", out);

@@ -73,7 +73,6 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <dirent.h>
 #include <arpa/inet.h>
 #include <linux/if_tun.h>
 #include <linux/sockios.h>
@@ -683,35 +682,6 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* CPU seconds used by this process's vhost worker threads. */
-static double worker_cpu(void)
-{
-	long hz = sysconf(_SC_CLK_TCK);
-	double total = 0;
-	struct dirent *d;
-	DIR *dir = opendir("/proc/self/task");
-
-	while (dir && (d = readdir(dir))) {
-		char path[300], buf[512], *s;
-		unsigned long ut, st;
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/proc/self/task/%s/stat", d->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(buf, sizeof(buf), f) && strstr(buf, "(vhost-") &&
-		    (s = strrchr(buf, ')')) &&
-		    sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-			   &ut, &st) == 2)
-			total += (double)(ut + st) / hz;
-		fclose(f);
-	}
-	if (dir)
-		closedir(dir);
-	return total;
-}
-
 static uint64_t expected_total(void)
 {
 	uint64_t n = 0;
@@ -963,11 +933,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kvs-traffic: ports did not hear each other's hello in 5 s\n");
 		return 1;
 	}
-	cpu0 = worker_cpu();
+	cpu0 = guest_worker_cpu();
 	t0 = now_s();
 	run();
 	secs = (last_rx > t0 ? last_rx : now_s()) - t0;
-	cpu = worker_cpu() - cpu0;
+	cpu = guest_worker_cpu() - cpu0;
 
 	want = expected_total();
 	got = received_total();

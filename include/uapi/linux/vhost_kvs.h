@@ -16,11 +16,14 @@
  *
  * VHOST_KVS_ATTACH makes the instance a port of a switch of the caller's
  * network namespace (switches are managed through the "vhost-kvs" generic
- * netlink family, <linux/vhost_kvs_netlink.h>); VHOST_KVS_DETACH or closing
- * the file takes it out. Attaching needs no vhost owner, so a manager can
- * attach a file before handing it to QEMU. Until a port is attached,
- * transmitted frames are validated, counted as dropped and completed, so a
- * guest never stalls.
+ * netlink family, <linux/vhost_kvs_netlink.h>); VHOST_KVS_DETACH, closing
+ * the file or VHOST_RESET_OWNER takes it out. Attaching needs no vhost
+ * owner, so a manager can attach a file before handing it to QEMU, and it
+ * needs CAP_NET_ADMIN over that network namespace, as changing a port's
+ * policy does: whoever merely holds the file can take the port out of its
+ * switch, never put it back, elsewhere or with its policy reset. Until a
+ * port is attached, transmitted frames are validated, counted as dropped
+ * and completed, so a guest never stalls.
  */
 #ifndef _UAPI_LINUX_VHOST_KVS_H
 #define _UAPI_LINUX_VHOST_KVS_H
@@ -36,12 +39,19 @@
 /**
  * struct vhost_kvs_attach - argument of VHOST_KVS_ATTACH
  * @switch_name: NUL-terminated name of a switch in the caller's netns
- * @mac: the guest's MAC address: unicast, not all zeroes
- * @flags: must be 0
+ * @mac: the guest's MAC address: unicast, not all zeroes, and no other
+ *	port's of that switch (unless VHOST_KVS_ATTACH_MIGRATE)
+ * @flags: VHOST_KVS_ATTACH_MIGRATE, or 0
  * @reserved: must be 0
  *
- * Errors: ENOENT no such switch; EISCONN already attached; EINVAL a bad
- * name, MAC, flag or reserved field.
+ * VHOST_KVS_ATTACH_MIGRATE: this port is the destination of a live
+ * migration of the port that has @mac. Both are attached for a while;
+ * once this one's RX queue starts, the MAC's traffic comes here. Without
+ * it, a port never takes over another port's MAC.
+ *
+ * Errors: EPERM no CAP_NET_ADMIN over the network namespace; ENOENT no
+ * such switch; EISCONN already attached; EADDRINUSE another port of the
+ * switch has @mac; EINVAL a bad name, MAC, flag or reserved field.
  */
 struct vhost_kvs_attach {
 	char switch_name[VHOST_KVS_NAME_LEN];
@@ -49,6 +59,8 @@ struct vhost_kvs_attach {
 	__u16 flags;
 	__u32 reserved[4];
 };
+
+#define VHOST_KVS_ATTACH_MIGRATE	(1 << 0)
 
 #define VHOST_KVS_ATTACH	_IOW(VHOST_VIRTIO, 0xA0, struct vhost_kvs_attach)
 /* Leave the switch; ENOTCONN when not attached. */

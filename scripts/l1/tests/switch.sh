@@ -85,6 +85,36 @@ done
 check "...but may list them" sh -c 'unshare -U -r kvsctl switch show | grep -q "switch sw1"'
 check "a user namespace with its own netns manages switches there" \
 	unshare -U -r -n sh -c 'kvsctl switch add usw && kvsctl switch show usw'
+
+# Names are any bytes but NUL: JSON output escapes them.
+jname='q"b\x'
+check "a switch named with a quote and a backslash" kvsctl switch add "$jname"
+json_names() { # NAME: kvsctl -j switch show is JSON and lists NAME intact
+	kvsctl -j switch show | python3 -c 'import json, sys
+sys.exit(sys.argv[1] not in [s["name"] for s in json.load(sys.stdin)])' "$1"
+}
+check "...is valid JSON in switch show -j, name intact" json_names "$jname"
+check "...and deleted by that name" kvsctl switch del "$jname"
+
+# Limits: switches per namespace, set by the host's admin only.
+max=/proc/sys/net/vhost_kvs/max_switches
+check "net.vhost_kvs.max_switches: 64 by default" test "$(cat $max)" = 64
+/usr/sbin/ip netns add kvs-lim
+inlim() { /usr/sbin/ip netns exec kvs-lim "$@"; }
+check "the host's admin sets a namespace's limit to 2" inlim sh -c "echo 2 >$max"
+check "...in that namespace only" test "$(cat $max)" = 64
+check "two switches there" sh -c \
+	'/usr/sbin/ip netns exec kvs-lim kvsctl switch add l1 &&
+	/usr/sbin/ip netns exec kvs-lim kvsctl switch add l2'
+check "a third is refused" fails inlim kvsctl switch add l3
+check "...ENOSPC naming the sysctl" said "No space left on device (this network namespace has all the switches it may have (sysctl net.vhost_kvs.max_switches))"
+check "after a deletion there is room again" sh -c \
+	'/usr/sbin/ip netns exec kvs-lim kvsctl switch del l1 &&
+	 /usr/sbin/ip netns exec kvs-lim kvsctl switch add l3'
+/usr/sbin/ip netns del kvs-lim
+check "a tenant's root may read its limit" \
+	unshare -U -r -n sh -c "test \"\$(cat $max)\" = 64"
+check "...not raise it" unshare -U -r -n sh -c "! echo 1000 >$max"
 check "switch del sw1, nsw" sh -c 'kvsctl switch del sw1 && kvsctl switch del nsw'
 check "no switches left" shows_not "switch" switch show
 exit $((FAILS > 0))

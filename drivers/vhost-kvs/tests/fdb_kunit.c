@@ -155,11 +155,30 @@ static void fdb_flush_dst_test(struct kunit *test)
 	kvs_fdb_learn(&c->fdb, mac1, 5, &c->a, T0);
 	kvs_fdb_add_static(&c->fdb, mac2, 7, &c->a);
 	kvs_fdb_learn(&c->fdb, mac2, 0, &c->b, T0);
-	KUNIT_EXPECT_EQ(test, kvs_fdb_flush_dst(&c->fdb, &c->a), 3);
+	KUNIT_EXPECT_EQ(test, kvs_fdb_flush(&c->fdb, &(struct kvs_fdb_flush_desc){
+				.dst = &c->a }), 3);
 	KUNIT_EXPECT_EQ(test, atomic_read(&c->a.learned), 0);
 	KUNIT_EXPECT_NULL(test, lookup(c, mac1, 0));
 	KUNIT_EXPECT_NULL(test, lookup(c, mac2, 7));
 	KUNIT_EXPECT_PTR_EQ(test, lookup(c, mac2, 0), &c->b);
+	KUNIT_EXPECT_EQ(test, c->fdb.count, 1);
+}
+
+/* A flush of learned entries (of one destination, or all) keeps statics. */
+static void fdb_flush_learned_test(struct kunit *test)
+{
+	struct fdb_ctx *c = test->priv;
+
+	kvs_fdb_learn(&c->fdb, mac1, 0, &c->a, T0);
+	kvs_fdb_add_static(&c->fdb, mac2, 7, &c->a);
+	kvs_fdb_learn(&c->fdb, mac2, 0, &c->b, T0);
+	KUNIT_EXPECT_EQ(test, kvs_fdb_flush(&c->fdb, &(struct kvs_fdb_flush_desc){
+				.dst = &c->a, .learned_only = true }), 1);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(c, mac2, 7), &c->a);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(c, mac2, 0), &c->b);
+	KUNIT_EXPECT_EQ(test, kvs_fdb_flush(&c->fdb, &(struct kvs_fdb_flush_desc){
+				.learned_only = true }), 1);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(c, mac2, 7), &c->a);
 	KUNIT_EXPECT_EQ(test, c->fdb.count, 1);
 }
 
@@ -298,13 +317,14 @@ static struct kunit_case fdb_test_cases[] = {
 	KUNIT_CASE(fdb_ageing_test),
 	KUNIT_CASE(fdb_static_test),
 	KUNIT_CASE(fdb_flush_dst_test),
+	KUNIT_CASE(fdb_flush_learned_test),
 	KUNIT_CASE(fdb_table_cap_test),
 	KUNIT_CASE(fdb_mac_flood_test),
 	{}
 };
 
 static struct kunit_suite fdb_test_suite = {
-	.name = "vhost-kvs-fdb",
+	.name = "vhost_kvs_fdb",
 	.init = fdb_test_init,
 	.exit = fdb_test_exit,
 	.test_cases = fdb_test_cases,

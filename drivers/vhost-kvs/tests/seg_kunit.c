@@ -149,7 +149,7 @@ static size_t seg_check_all(struct kunit *test, const struct seg_frame *f)
 		if (!f->ipv6) {
 			struct iphdr *iph = (void *)(out + seg->l3off);
 
-			KUNIT_EXPECT_EQ(test, ip_fast_csum(iph, iph->ihl), 0);
+			KUNIT_EXPECT_TRUE(test, !ip_fast_csum(iph, iph->ihl));
 			KUNIT_EXPECT_EQ(test, ntohs(iph->tot_len),
 					seg->hdr_end + plen - seg->l3off);
 			KUNIT_EXPECT_EQ(test, ntohs(iph->id), (u16)(0xfffe + i));
@@ -316,7 +316,7 @@ static struct kunit_case kvs_seg_test_cases[] = {
 };
 
 static struct kunit_suite kvs_seg_test_suite = {
-	.name = "vhost-kvs-seg",
+	.name = "vhost_kvs_seg",
 	.test_cases = kvs_seg_test_cases,
 };
 

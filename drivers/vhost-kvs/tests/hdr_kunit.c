@@ -140,7 +140,7 @@ static struct kunit_case kvs_hdr_test_cases[] = {
 };
 
 static struct kunit_suite kvs_hdr_test_suite = {
-	.name = "vhost-kvs-hdr",
+	.name = "vhost_kvs_hdr",
 	.test_cases = kvs_hdr_test_cases,
 };
 
