@@ -11,7 +11,7 @@ ifneq ($(KERNELRELEASE),)
 obj-m += drivers/vhost-kvs/
 else
 
-.PHONY: help demo check bench qemu deps kernel kernel-debug module kunit checkpatch vm-test clean
+.PHONY: help demo check bench qemu deps kernel kernel-debug module kunit checkpatch vm-test flakes fuzz clean
 
 help:
 	@echo "make demo          build, boot the test host, show /dev/vhost-kvs and two guests talking"
@@ -23,7 +23,9 @@ help:
 	@echo "make module        vhost_kvs.ko out of tree against Debian's 6.12 headers"
 	@echo "make kunit         KUnit suites on UML"
 	@echo "make vm-test T='devtest baseline' [K=debug]   chosen L1 tests"
-	@echo "make clean         remove build/ (keeps nothing, ccache included)"
+	@echo "make flakes T='guests-kvs' [N=20] [K=debug]   how often the test bed loses a test"
+	@echo "make fuzz [FUZZ_SECS=3600] [FUZZ_SEEDS='1 2 3']  the ring fuzzer on the debug kernel"
+	@echo "make clean         remove build/ (ccache keeps its own directory)"
 
 demo:
 	./scripts/demo.sh
@@ -60,6 +62,19 @@ K ?= normal
 vm-test: deps
 	./scripts/build-kernel.sh $(K)
 	./scripts/vm-run.sh -k $(K) $(T)
+
+N ?= 5
+flakes: deps
+	./scripts/build-kernel.sh $(K)
+	./scripts/flakes.sh -k $(K) -n $(N) $(T)
+
+FUZZ_SECS ?= 3600
+FUZZ_SEEDS ?= 1 2 3 4
+fuzz: deps
+	./scripts/build-kernel.sh debug
+	KVS_FUZZ_SECS=$(FUZZ_SECS) KVS_FUZZ_SEEDS="$(FUZZ_SEEDS)" \
+		KVS_TEST_TIMEOUT=$$(($(FUZZ_SECS) + 600)) \
+		./scripts/vm-run.sh -k debug -t $$(($(FUZZ_SECS) + 900)) fuzz
 
 clean:
 	rm -rf build

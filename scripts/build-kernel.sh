@@ -32,7 +32,7 @@ missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$out/kvs.config" | while read -r l; do
 done)
 [ -z "$missing" ] || die "kernel config lacks (unmet dependency?): $missing"
 
-log "building $flavor kernel in $out (ccache in $CCACHE_DIR)"
+log "building $flavor kernel in $out (ccache in ${CCACHE_DIR:-~/.cache/ccache})"
 t0=$SECONDS
 make -s -C "$KSRC" O="$out" CC="ccache gcc" -j"$JOBS" bzImage
 log "$flavor kernel built in $((SECONDS - t0)) s: $out/arch/x86/boot/bzImage"

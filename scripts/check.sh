@@ -59,6 +59,7 @@ step kernel-debug timed "$TOP/scripts/build-kernel.sh" debug
 step qemu-kvs timed "$TOP/scripts/qemu-build.sh"
 step module-out-of-tree "$TOP/scripts/build-module.sh"
 step checkpatch "$TOP/scripts/checkpatch.sh"
+step driver-warnings "$TOP/scripts/driver-warnings.sh"
 step ynl-generated "$TOP/scripts/ynl-gen.sh" --check
 # The real-guest tests may run twice when a nested guest stalls (see
 # once_more_if_stalled in scripts/l1/lib.sh): room for that.
@@ -67,7 +68,9 @@ suite l1-normal "$TOP/scripts/vm-run.sh" -k normal -t 2700 \
 	devtest switch policy ynl dumps traffic-net traffic-kvs baseline guests-kvs guests-tap
 # The KUnit suites run inside the debug kernel (kunit test), not on UML:
 # one kernel build less.
-suite l1-debug "$TOP/scripts/vm-run.sh" -k debug kunit devtest switch policy dumps traffic-kvs
+# The ring fuzzer (kvs-fuzz, fixed seeds) runs there too, under KASAN,
+# lockdep and kmemleak; make fuzz runs it longer.
+suite l1-debug "$TOP/scripts/vm-run.sh" -k debug kunit devtest switch policy dumps traffic-kvs fuzz
 
 log "make check took $((SECONDS - t_start)) s; logs in $logs"
 echo "$passed passed, $failed failed"

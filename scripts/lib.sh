@@ -18,5 +18,9 @@ timed() {
 	return $rc
 }
 
-export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
+# ccache keeps its own directory (CCACHE_DIR, else ~/.cache/ccache), outside
+# the clone, so a fresh clone on a machine that has built before is warm.
+# Paths are hashed relative to the clone, so another clone's objects match.
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}

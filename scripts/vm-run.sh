@@ -7,8 +7,9 @@
 #       keep an oops on the console before L1 powers off)
 #   KVS_L1_SILENCE: seconds without a line from L1 (whose init writes a
 #       heartbeat every 15 s) after which L1 counts as frozen (default 240)
-#   KVS_BENCH_REPS, KVS_BENCH_GUEST_REPS, KVS_DEMO_SECS: passed on to the
-#       L1 scripts that read them (bench.sh, demo.sh)
+#   KVS_BENCH_REPS, KVS_BENCH_GUEST_REPS, KVS_DEMO_SECS, KVS_FUZZ_SECS,
+#       KVS_FUZZ_SEEDS: passed on to the L1 scripts that read them
+#       (bench.sh, demo.sh, fuzz.sh; a list arrives comma-separated)
 #
 # Boot the project's kernel as L1 under QEMU with an initramfs holding the
 # test programs, run /kvs/tests/TEST.sh for each TEST inside it, and bring
@@ -47,6 +48,15 @@ initrd=$outdir/l1.cpio.gz
 "$TOP/scripts/qemu-build.sh" # nested guests' qemu-kvs; instant when built
 "$TOP/scripts/mkinitramfs.sh" l1 "$initrd" "$kimg"
 
+# L1's QEMU: KVS_L1_QEMU=debian (the default), Debian's binary; =tree,
+# this tree's build (Debian's 7.2 source with qemu/*.patch, built above),
+# for trying emulator fixes (Documentation/testbed.rst); anything else is
+# a path.
+case ${KVS_L1_QEMU:-debian} in
+debian) l1_qemu=(qemu-system-x86_64) ;;
+tree) l1_qemu=("$BUILD/qemu/qemu-system-x86_64" -L /usr/share/seabios -L /usr/share/qemu) ;;
+*) l1_qemu=("$KVS_L1_QEMU") ;;
+esac
 envargs=""
 # KVM for L1 only where the CPU really offers it; this project's build
 # machines expose a /dev/kvm that cannot run guests.
@@ -69,8 +79,9 @@ fi
 
 # Knobs of the L1 scripts reach them as init's environment: the kernel
 # hands NAME=VALUE words of its command line it does not know to init.
-for v in KVS_BENCH_REPS KVS_BENCH_GUEST_REPS KVS_DEMO_SECS; do
-	[ -n "${!v:-}" ] && envargs+=" $v=${!v}"
+# A list's spaces become commas: the command line splits words at spaces.
+for v in KVS_BENCH_REPS KVS_BENCH_GUEST_REPS KVS_DEMO_SECS KVS_FUZZ_SECS KVS_FUZZ_SEEDS; do
+	[ -n "${!v:-}" ] && envargs+=" $v=$(echo "${!v}" | tr ' ' ',')"
 done
 
 # mon CMD: one command to QEMU's monitor; prints what it answers within 3 s.
@@ -184,12 +195,12 @@ rm -f "$outdir/frozen.log"
 mon=$outdir/monitor
 rm -f "$mon.in" "$mon.out"
 mkfifo "$mon.in" "$mon.out"
-log "booting L1 ($flavor kernel, ${accel[1]}) for: $*; limit ${limit} s"
+log "booting L1 ($flavor kernel, ${accel[1]}, ${l1_qemu[0]}) for: $*; limit ${limit} s"
 t0=$SECONDS
 # tsc=reliable: under TCG the clocksource watchdog now and then finds the
 # TSC "skewed" against the emulated HPET and switches L1 to HPET mid-run;
 # the nested guests' clocks (kvmclock, from L1's TSC) stall after that.
-timeout "$limit" qemu-system-x86_64 "${accel[@]}" -smp 2 -m 4096 \
+timeout "$limit" "${l1_qemu[@]}" "${accel[@]}" -smp 2 -m 4096 \
 	-kernel "$kimg" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic unknown_nmi_panic panic_print=0x40 loglevel=6 tsc=reliable kvs.tests=\"$*\" kvs.timeout=$test_limit${envargs} ${KVS_L1_APPEND:-}" \
 	-display none -monitor pipe:"$mon" -no-reboot -net none \
@@ -229,7 +240,7 @@ if [ -s "$outdir/frozen.log" ]; then
 elif ! grep -q '^KVS_L1_DONE' "$results.clean"; then
 	problems+=("L1 did not complete (qemu rc=$rc)")
 fi
-kpat='BUG:|WARNING:|Oops|Kernel panic|KASAN|UBSAN|possible circular|possible recursive|inconsistent lock state|suspicious RCU|kmemleak: [0-9]+ new'
+kpat='BUG:|WARNING:|Oops|Kernel panic|KASAN|UBSAN|possible circular|possible recursive|inconsistent lock state|suspicious RCU|kmemleak: [0-9]+ new|blocked for more than'
 if grep -nE "$kpat" "$console" "$outdir/dmesg.log" >"$outdir/kernel-problems.log"; then
 	problems+=("kernel log reports problems (see below)")
 fi
@@ -260,7 +271,44 @@ emulator_fault() {
 	grep -q 'stack guard page was hit' "$console" &&
 		{ grep -q 'RIP: 0010:__svm_vcpu_run' "$console" ||
 			grep -A 3 'stack guard page was hit' "$console" |
-			grep -qE 'Comm: CPU [0-9]+/KVM'; }
+			grep -qE 'Comm: CPU [0-9]+/KVM'; } && ! ours_reported
+}
+# kernel_reports: every report of this boot, from its first line to its
+# end marker, without the other CPUs' backtraces that panic_print adds
+# (what they were doing, not what went wrong).
+kernel_reports() {
+	awk -v pat="$kpat" '
+		/NMI backtrace for cpu|Sending NMI from CPU/ { inrep = 0 }
+		$0 ~ pat { inrep = 1 }
+		inrep { print }
+		/---\[ end (trace|Kernel panic)/ { inrep = 0 }
+	' "$console" "$outdir/dmesg.log"
+}
+# ours_reported: some report names a vhost worker, vhost or vhost-kvs
+# code. Then no fault is the emulator's alone, and nothing is retried.
+ours_pat='Comm: vhost-|(kvs|vhost)_[a-z0-9_]*\+0x|drivers/vhost'
+ours_reported() {
+	kernel_reports | grep -qE "$ours_pat"
+}
+# frozen_in_emulator: each vCPU of the frozen L1 sat where only the
+# emulator can leave it (halted with its timer interrupt lost, or in KVM's
+# VMRUN), and nothing in the forensics names vhost or vhost-kvs code. A
+# vCPU anywhere else is a hang to look into, not to retry.
+frozen_in_emulator() {
+	ours=$ours_pat awk '
+		/^== vCPU/ { cpus++; rip_seen = 0 }
+		/^-- kernel text/ { rip_seen = 1 }
+		/^  [0-9a-f]+ [A-Za-z0-9_.]+\+0x/ && cpus && !rip_seen {
+			rip[cpus] = $2; rip_seen = 1
+		}
+		$0 ~ ENVIRON["ours"] { named = 1 }
+		END {
+			if (named || cpus < 2)
+				exit 1
+			for (i = 1; i <= cpus; i++)
+				if (rip[i] !~ /^(pv_native_safe_halt|native_safe_halt|default_idle|__svm_vcpu_run|svm_vcpu_enter_exit)\+/)
+					exit 1
+		}' "$outdir/frozen.log"
 }
 # again [FAULT-UPTIME]: boot L1 once more for the tests that need it:
 # those that did not end with rc=0, and the one running when the fault hit
@@ -298,10 +346,19 @@ again() {
 if [ -s "$outdir/frozen.log" ]; then
 	echo "# vm-run($flavor): L1 froze (no output for $silence s); its vCPUs:"
 	sed 's/^/#   /' "$outdir/frozen.log"
-	if [ -z "${KVS_VM_RETRIED:-}" ]; then
+	if [ -n "${KVS_VM_RETRIED:-}" ]; then
+		:
+	elif frozen_in_emulator; then
 		cp "$outdir/frozen.log" "$outdir/frozen.first.log"
 		again
+	else
+		echo "# vm-run($flavor): not retried: a vCPU was not halted or in VMRUN," \
+			"or the forensics name vhost or vhost-kvs code"
 	fi
+fi
+if [ "$fail" -gt 0 ] && [ -z "${KVS_VM_RETRIED:-}" ] && ours_reported; then
+	echo "# vm-run($flavor): not retried: a kernel report names vhost or vhost-kvs code:"
+	kernel_reports | grep -m 4 -E "$ours_pat" | sed 's/^/#   /'
 fi
 if [ "$fail" -gt 0 ] && [ -z "${KVS_VM_RETRIED:-}" ] && emulator_fault; then
 	echo "# vm-run($flavor): L1 hit the emulator's nested-SVM interrupt fault" \

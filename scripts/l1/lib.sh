@@ -195,24 +195,41 @@ guest_threads() {
 	guest_cpu "$1"
 }
 
+# agent_send NAME LINE: one request line to a guest's agent
+agent_send() {
+	timeout 5 sh -c 'printf "%s\n" "$1" >"$2"' _ "$2" /tmp/"$1".in
+}
+
+# guest_run NAME SECS CMD...: run CMD in the guest, print its output and
+# return its status; 124 when the guest is lost. A request the serial
+# line damaged (the agent answers KVS_AGENT_BAD, having run nothing) is
+# sent again, up to 3 times.
 guest_run() {
-	local name=$1 secs=$2 id n0 i rc
+	local name=$1 secs=$2 id n0 i rc cmd line bad=0 sent=1
 	shift 2
+	cmd=$*
 	id=$(($(cat /tmp/"$name".seq 2>/dev/null || echo 0) + 1))
 	echo "$id" >/tmp/"$name".seq
 	n0=$(wc -l </tmp/"$name".agent)
+	line="$id ${#cmd} $cmd"
 	# A guest lost once stays lost: no waiting out each later command.
 	if [ -e /tmp/"$name".lost ]; then
 		echo "# $name was lost earlier; not asked '$*'" >&2
 		return 124
 	fi
-	if guest_alive "$name" &&
-		timeout 5 sh -c 'printf "%s\n" "$1" >"$2"' _ "$id $*" /tmp/"$name".in; then
+	if guest_alive "$name" && agent_send "$name" "$line"; then
 		for i in $(seq $((secs * 5))); do
-			rc=$(sed -n "s/^KVS_AGENT_DONE $id \([0-9]*\).*/\1/p" /tmp/"$name".agent)
+			rc=$(tail -n +$((n0 + 1)) /tmp/"$name".agent |
+				sed -n "s/^KVS_AGENT_DONE $id \([0-9]*\).*/\1/p")
 			if [ -n "$rc" ]; then
-				tail -n +$((n0 + 1)) /tmp/"$name".agent | grep -v '^KVS_AGENT_DONE'
+				tail -n +$((n0 + 1)) /tmp/"$name".agent | grep -v '^KVS_AGENT_'
 				return "$rc"
+			fi
+			bad=$(tail -n +$((n0 + 1)) /tmp/"$name".agent | grep -c '^KVS_AGENT_BAD')
+			if [ "$bad" -ge "$sent" ] && [ "$sent" -le 3 ]; then
+				echo "# $name: request $id arrived damaged; sent again" >&2
+				agent_send "$name" "$line" || break
+				sent=$((sent + 1))
 			fi
 			guest_alive "$name" || break
 			sleep 0.2

@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+# kvs-fuzz: hostile guests (malformed rings, headers, chains; rings reset,
+# ports detached, closed and reset, policy changed under traffic) next to
+# well-behaved ones that check every byte they receive, their buffers'
+# guard bytes, canaries in their memory, and that traffic keeps flowing.
+# Then the kernel log must have no report of any kind.
+#
+#   KVS_FUZZ_SEED=N   one run with seed N, all of KVS_FUZZ_SECS (to replay
+#                     a failure: the seed is the first line of each run)
+#   KVS_FUZZ_SEEDS    seeds run in turn otherwise (default "1 2"; spaces
+#                     or commas between them), each
+#                     for KVS_FUZZ_SECS / their number, at least 20 s
+#   KVS_FUZZ_SECS     default 60
+. /kvs/lib.sh
+
+SECS=${KVS_FUZZ_SECS:-60}
+# vm-run.sh passes a list with commas (the kernel command line splits at
+# spaces).
+SEEDS=$(echo "${KVS_FUZZ_SEED:-${KVS_FUZZ_SEEDS:-1 2}}" | tr ',' ' ')
+# shellcheck disable=SC2086
+set -- $SEEDS
+EACH=$((SECS / $#))
+[ "$EACH" -lt 20 ] && EACH=20
+# The debug kernel (KASAN, lockdep) is several times slower: longer limits.
+[ -e /sys/kernel/debug/kmemleak ] && export KVS_FUZZ_SLOW=1
+
+# Only what the kernel says from here on: an earlier test's report is
+# that test's.
+DMESG_FROM=$(dmesg | wc -l)
+new_dmesg() { dmesg | tail -n +$((DMESG_FROM + 1)); }
+
+check "switch fz0 for the fuzzer" kvsctl switch add fz0
+for seed in $SEEDS; do
+	kvs-fuzz -s fz0 -S "$seed" -t "$EACH" >/tmp/fuzz.out 2>&1
+	rc=$?
+	# Its TAP lines (one per property) count; its plan does not.
+	grep -v '^1\.\.' /tmp/fuzz.out
+	check "kvs-fuzz seed $seed, $EACH s: every property held (replay: KVS_FUZZ_SEED=$seed)" \
+		test $rc -eq 0
+done
+new_dmesg | grep -E 'BUG:|WARNING:|KASAN|UBSAN|Oops|general protection|circular locking' |
+	head -n 20 | sed 's/^/# /'
+check "no kernel report during the fuzz run" sh -c \
+	"! dmesg | tail -n +$((DMESG_FROM + 1)) | grep -qE 'BUG:|WARNING:|KASAN|UBSAN|Oops|general protection|circular locking'"
+check "switch fz0 deleted after the run" kvsctl switch del fz0
+
+exit $((FAILS > 0))
