@@ -61,6 +61,9 @@ step module-out-of-tree "$TOP/scripts/build-module.sh"
 step checkpatch "$TOP/scripts/checkpatch.sh"
 step driver-warnings "$TOP/scripts/driver-warnings.sh"
 step ynl-generated "$TOP/scripts/ynl-gen.sh" --check
+# vm-run's retry decisions on made-up consoles: only the emulator's
+# faults and freezes get a second boot.
+suite vm-run-verdicts "$TOP/scripts/tests/vm-run-verdicts.sh"
 # The real-guest tests may run twice when a nested guest stalls (see
 # once_more_if_stalled in scripts/l1/lib.sh): room for that.
 export KVS_TEST_TIMEOUT=900

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-run-verdicts.sh [VM-RUN]: vm-run.sh's decisions about a failed L1 boot,
+# on made-up consoles: a fault or freeze is retried only when it is the
+# emulator's alone, never when a report or the forensics name a vhost
+# worker or vhost/vhost-kvs code. Prints TAP; exits non-zero on a failure.
+set -uo pipefail
+vmrun=${1:-$(dirname "$0")/../vm-run.sh}
+outdir=$(mktemp -d)
+trap 'rm -rf "$outdir"' EXIT
+n=0 fails=0
+console=$outdir/console.log
+: >"$outdir/dmesg.log"
+
+# The functions under test, as vm-run.sh defines them.
+kpat=$(sed -n "s/^kpat='\(.*\)'$/\1/p" "$vmrun")
+eval "$(sed -n '/^emulator_fault() {/,/^}/p; /^kernel_reports() {/,/^}/p;
+	/^ours_pat=/p; /^ours_reported() {/,/^}/p;
+	/^frozen_in_emulator() {/,/^}/p' "$vmrun")"
+
+expect() { # WANT(0 yes, 1 no) DESC CMD...
+	local want=$1 desc=$2 rc=0
+	shift 2
+	"$@" >/dev/null 2>&1 || rc=$?
+	[ "$rc" -ne 0 ] && rc=1
+	n=$((n + 1))
+	if [ "$rc" -eq "$want" ]; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		fails=$((fails + 1))
+	fi
+}
+# A vm-run.sh without frozen_in_emulator retried every freeze.
+retried_freeze() {
+	declare -F frozen_in_emulator >/dev/null || return 0
+	frozen_in_emulator
+}
+
+guard() { # the emulator's fault in a KVM vCPU thread
+	cat <<'E'
+[   35.1] BUG: TASK stack guard page was hit at 0000 (stack is 0000..0000)
+[   35.1] Oops: stack guard page: 0000 [#1] SMP
+[   35.1] CPU: 1 PID: 400 Comm: CPU 0/KVM Not tainted
+[   35.1] RIP: 0010:__svm_vcpu_run+0x9c/0x100
+[   35.2] ---[ end trace 0000000000000000 ]---
+E
+}
+
+guard >"$console"
+expect 0 "the emulator's fault alone: retried" emulator_fault
+{ guard; echo "[   35.3] NMI backtrace for cpu 0"; echo "[   35.3]  kvs_handle_rx+0x40/0x100"; } >"$console"
+expect 0 "...also when another CPU's backtrace was in vhost-kvs" emulator_fault
+{ guard; echo "[   36.0] WARNING: CPU: 0 PID: 300 at drivers/vhost/vhost.c:725 vhost_dev_cleanup+0x1/0x2";
+  echo "[   36.1]  kvs_ioctl+0x40/0x100"; } >"$console"
+expect 1 "a second report naming vhost-kvs code: not retried" emulator_fault
+{ guard; echo "[   37.0] BUG: kernel NULL pointer dereference, address: 0000000000000008";
+  echo "[   37.0] CPU: 0 PID: 812 Comm: vhost-800 Not tainted"; } >"$console"
+expect 1 "a report in a vhost worker: not retried" emulator_fault
+
+frozen() { # RIP-SYMBOL-OF-CPU0 RIP-SYMBOL-OF-CPU1 [STACK-SYMBOL]
+	printf '== vCPU 0\n  ffffffff81a00000 %s+0xf\n-- kernel text on its stack (from RSP 1):\n' "$1"
+	[ -n "${3:-}" ] && printf '  ffffffff81a00010 %s+0x10\n' "$3"
+	printf '== vCPU 1\n  ffffffff81a00000 %s+0xf\n-- kernel text on its stack (from RSP 2):\n' "$2"
+}
+frozen pv_native_safe_halt pv_native_safe_halt >"$outdir/frozen.log"
+expect 0 "frozen L1, both vCPUs halted: retried" retried_freeze
+frozen pv_native_safe_halt kvs_handle_rx >"$outdir/frozen.log"
+expect 1 "frozen L1, a vCPU in vhost-kvs code: not retried" retried_freeze
+frozen pv_native_safe_halt __svm_vcpu_run vhost_worker >"$outdir/frozen.log"
+expect 1 "frozen L1, vhost code on a stack: not retried" retried_freeze
+frozen pv_native_safe_halt queued_spin_lock_slowpath >"$outdir/frozen.log"
+expect 1 "frozen L1, a vCPU spinning on a lock: not retried" retried_freeze
+
+echo "1..$n"
+echo "vm-run verdicts: $((n - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]
