@@ -36,6 +36,14 @@
 #define VHOST_KVS_VQ_TX		1
 #define VHOST_KVS_VQ_MAX	2
 
+/*
+ * The ioctls below share the vhost ioctl type (VHOST_VIRTIO, 0xAF) so that
+ * one file answers both sets and QEMU's vhost code passes them on
+ * unchanged. They take numbers 0xA0 to 0xBF, a block <linux/vhost.h>
+ * leaves free (it uses numbers below 0xA0 as of Linux 6.12): every vhost-kvs
+ * ioctl is numbered here and nowhere else, the next free one is 0xA8.
+ */
+
 /**
  * struct vhost_kvs_attach - argument of VHOST_KVS_ATTACH
  * @switch_name: NUL-terminated name of a switch in the caller's netns
