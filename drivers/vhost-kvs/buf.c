@@ -15,21 +15,12 @@
  * A flooded frame is shared, not copied: one buffer reference per
  * destination ring it sits in.
  */
+#include <linux/hash.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 
 #include "kvs.h"
 
-/*
- * Buffers of a class one pool may have at once, free or in flight. Other
- * ports hold a sender's buffers while the frames wait in their inbound
- * rings (charged to the sender's memory cgroup): this bounds what
- * receivers that never drain can make one queue pair hold, however many
- * they are, to 8 MiB of small and 32 MiB of large buffers. Beyond it the
- * sender drops (tx-drop-nomem), as when memory is short.
- */
-#define KVS_POOL_SMALL_MAX	4096
-#define KVS_POOL_LARGE_MAX	512
 /* Free buffers kept for reuse; above this they go back to the allocator. */
 #define KVS_POOL_SMALL_CACHED	1024
 #define KVS_POOL_LARGE_CACHED	128
@@ -42,12 +33,6 @@ struct kvs_pool {
 	/* Owner's TX worker only (TX vq mutex); see LOCKING in kvs.h */
 	struct llist_node *free[KVS_BUF_CLASSES];
 	unsigned int nfree[KVS_BUF_CLASSES];
-	unsigned int nalloc[KVS_BUF_CLASSES];	/* free and in flight */
-};
-
-static const unsigned int kvs_pool_max[KVS_BUF_CLASSES] = {
-	[KVS_BUF_SMALL] = KVS_POOL_SMALL_MAX,
-	[KVS_BUF_LARGE] = KVS_POOL_LARGE_MAX,
 };
 
 static const unsigned int kvs_pool_cached[KVS_BUF_CLASSES] = {
@@ -124,7 +109,6 @@ static void kvs_pool_refill(struct kvs_pool *pool)
 
 		if (pool->nfree[c] >= kvs_pool_cached[c]) {
 			kvfree(buf);
-			pool->nalloc[c]--;
 			refcount_dec(&pool->refs);	/* never the last */
 			continue;
 		}
@@ -149,8 +133,8 @@ static struct kvs_buf *kvs_pool_pop(struct kvs_pool *pool,
 /*
  * A buffer for a frame of @len bytes (at most KVS_FRAME_MAX) from the
  * sender's @pool. Context: the owner's TX worker. Return: a buffer with
- * one reference, or NULL when memory is short or the pool has all the
- * buffers it may have (KVS_POOL_*_MAX).
+ * one reference, or NULL when memory is short. How many of them other
+ * ports may hold is bounded where frames are queued (kvs_held_*()).
  */
 static struct kvs_buf *__kvs_pool_get(struct kvs_pool *pool, size_t len,
 				      gfp_t gfp)
@@ -164,15 +148,12 @@ static struct kvs_buf *__kvs_pool_get(struct kvs_pool *pool, size_t len,
 		buf = kvs_pool_pop(pool, c);
 	}
 	if (!buf) {
-		if (pool->nalloc[c] >= kvs_pool_max[c])
-			return NULL;
 		/* kvmalloc() without GFP_KERNEL is kmalloc() */
 		buf = kvmalloc(kvs_buf_alloc_size[c], gfp | __GFP_NOWARN);
 		if (!buf)
 			return NULL;
 		buf->pool = pool;
 		buf->class = c;
-		pool->nalloc[c]++;
 		refcount_inc(&pool->refs);
 	}
 	refcount_set(&buf->refs, 1);
@@ -213,4 +194,28 @@ void kvs_buf_put(struct kvs_buf *buf)
 	 */
 	if (orphans)
 		kvs_pool_put_n(pool, kvs_buf_free_list(orphans));
+}
+
+static atomic_t *kvs_held(struct kvs_port *q, const struct kvs_buf *buf)
+{
+	return &q->held[hash_ptr(buf->pool, ilog2(KVS_HELD_SLOTS))];
+}
+
+/**
+ * kvs_held_take() - may @buf wait in @q's inbound ring?
+ * @q: the receiving queue pair
+ * @buf: a frame of some sender's pool
+ *
+ * Context: the sender's forwarding path. Return: true, and counted, when
+ * @q holds fewer than KVS_HELD_MAX frames of that sender (its slot);
+ * kvs_held_drop() takes the count back when the frame leaves the ring.
+ */
+bool kvs_held_take(struct kvs_port *q, const struct kvs_buf *buf)
+{
+	return atomic_add_unless(kvs_held(q, buf), 1, KVS_HELD_MAX);
+}
+
+void kvs_held_drop(struct kvs_port *q, const struct kvs_buf *buf)
+{
+	atomic_dec(kvs_held(q, buf));
 }

@@ -231,9 +231,15 @@ static void kvs_fwd_enqueue_ring(struct kvs_port *port, struct kvs_switch *sw,
 		buf = kvs_fwd_buf(port, dst, i);
 		if (unlikely(!buf))
 			continue;	/* no other form: counted already */
+		/* Full, or holding all of this sender it may: dropped. */
+		if (unlikely(!kvs_held_take(q, buf))) {
+			full++;
+			continue;
+		}
 		refcount_inc(&buf->refs);
 		if (unlikely(__ptr_ring_produce(r, buf))) {
 			refcount_dec(&buf->refs);	/* ours remains */
+			kvs_held_drop(q, buf);
 			full++;
 			continue;
 		}

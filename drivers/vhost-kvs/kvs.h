@@ -153,6 +153,15 @@ struct kvs_coalesce {
 static_assert(KVS_TX_BATCH <= 64);
 /* Frames waiting for a port's RX worker. */
 #define KVS_INBOUND_SIZE	1024
+/*
+ * Of those, how many one sender's buffers may be (frames a receiver holds
+ * are its sender's memory): a port that does not drain makes another hold
+ * at most this many, and only its own frames are dropped beyond. Senders
+ * are told apart by a hash of their pool into KVS_HELD_SLOTS counters, so
+ * two that share a slot share its quota.
+ */
+#define KVS_HELD_MAX		256
+#define KVS_HELD_SLOTS		16
 
 /* Most queue pairs of one port: its first file and the ones that join it */
 #define KVS_QUEUES_MAX		VHOST_KVS_QUEUES_MAX
@@ -187,6 +196,7 @@ struct kvs_port {
 	/* Datapath; see buf.c and fwd.c */
 	struct kvs_pool *pool;
 	struct ptr_ring inbound;	/* kvs_buf *, consumed under RX mutex */
+	atomic_t held[KVS_HELD_SLOTS];	/* inbound frames, by sender */
 	struct kvs_buf *tx_bufs[KVS_TX_BATCH];		/* TX mutex */
 	struct kvs_port *tx_dst[KVS_TX_BATCH];		/* TX mutex */
 	/* The other form of a frame (802.1Q tag added or removed) for
@@ -300,6 +310,8 @@ void kvs_pool_release(struct kvs_pool *pool);
 struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len);
 struct kvs_buf *kvs_pool_get_atomic(struct kvs_pool *pool, size_t len);
 void kvs_buf_put(struct kvs_buf *buf);
+bool kvs_held_take(struct kvs_port *q, const struct kvs_buf *buf);
+void kvs_held_drop(struct kvs_port *q, const struct kvs_buf *buf);
 
 /* fwd.c */
 struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
@@ -356,8 +368,9 @@ int kvs_switch_new(struct net *net, const char *name, u32 ageing_secs,
 		   u32 max_fdb);
 void kvs_switch_unlink(struct kvs_switch *sw, struct list_head *gone);
 void kvs_switches_free(struct list_head *gone);
-void kvs_port_left(struct kvs_port *port);
+void kvs_port_settle(struct kvs_port *port);
 void kvs_port_wait_left(struct kvs_port *port);
+int kvs_port_wait_left_killable(struct kvs_port *port);
 int kvs_port_attach(struct kvs_port *port, struct net *net,
 		    const char *name, const u8 *mac, bool migrate);
 int kvs_port_detach(struct kvs_port *port);

@@ -28,7 +28,6 @@
 #include <linux/jhash.h>
 #include <linux/miscdevice.h>
 #include <linux/slab.h>
-#include <linux/wait_bit.h>
 #include <net/flow_dissector.h>
 
 #include "kvs.h"
@@ -176,8 +175,7 @@ void kvs_mq_forget(struct kvs_port *lead)
 		lead->members[i] = NULL;
 		/* Its release waits until it has left: it is still there. */
 		kvs_rx_drain(m);
-		m->leaving = false;
-		wake_up_var(&m->leaving);
+		kvs_port_settle(m);
 	}
 }
 

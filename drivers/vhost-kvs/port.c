@@ -138,17 +138,19 @@ static long kvs_reset_owner(struct kvs_port *port)
 	err = vhost_dev_check_owner(&port->dev);
 	if (err)
 		goto out;
+	/* Other ports queue work on this port's worker, which the reset
+	 * frees without waiting for them: leave the switch first (its
+	 * grace period covers them). Only the admin attaches it again.
+	 */
+	kvs_port_detach(port);
+	err = kvs_port_wait_left_killable(port);
+	if (err)
+		goto out;
 	umem = vhost_dev_reset_owner_prepare();
 	if (!umem) {
 		err = -ENOMEM;
 		goto out;
 	}
-	/* Other ports queue work on this port's worker, which the reset
-	 * frees without waiting for them: leave the switch first (its
-	 * grace period covers them). A new owner attaches again.
-	 */
-	kvs_port_detach(port);
-	kvs_port_wait_left(port);
 	kvs_port_stop(port);
 	kvs_coalesce_stop(port);
 	vhost_dev_flush(&port->dev);

@@ -347,6 +347,7 @@ static void kvs_handle_rx(struct kvs_port *port, struct vhost_virtqueue *vq)
 		}
 		bytes += buf->len;
 		__ptr_ring_discard_one(&port->inbound);
+		kvs_held_drop(port, buf);
 		kvs_buf_put(buf);
 		if (res == KVS_RX_BROKEN ||
 		    vhost_exceeds_weight(vq, ++frames, bytes))
@@ -388,6 +389,7 @@ void kvs_rx_drain(struct kvs_port *port)
 	port->rx_seg_next = 0;
 	while ((buf = __ptr_ring_consume(&port->inbound))) {
 		kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_NO_SWITCH, 0);
+		kvs_held_drop(port, buf);
 		kvs_buf_put(buf);
 	}
 	mutex_unlock(&vq->mutex);

@@ -179,18 +179,36 @@ static void kvs_port_unlink(struct kvs_port *port, struct kvs_switch *sw)
  * is waited for without kvs_lock, so one deletion never stalls the attach,
  * detach or close of ports elsewhere.
  */
-void kvs_port_left(struct kvs_port *port)
+void kvs_port_settle(struct kvs_port *port)
+{
+	lockdep_assert_held(&kvs_lock);
+	WRITE_ONCE(port->leaving, false);
+	/* The store before the waiters are looked at (wake_up_var() does
+	 * so without a lock), or a waiter that just queued itself and
+	 * still read "leaving" sleeps on.
+	 */
+	smp_mb();
+	wake_up_var(&port->leaving);
+}
+
+static void kvs_port_left(struct kvs_port *port)
 {
 	mutex_lock(&kvs_lock);
-	port->leaving = false;
+	kvs_port_settle(port);
 	mutex_unlock(&kvs_lock);
-	wake_up_var(&port->leaving);
 }
 
 /* Wait until @port, out of its switch, has left it (see above). */
 void kvs_port_wait_left(struct kvs_port *port)
 {
 	wait_var_event(&port->leaving, !READ_ONCE(port->leaving));
+}
+
+/* The same, for a caller that may give up: -EINTR when killed. */
+int kvs_port_wait_left_killable(struct kvs_port *port)
+{
+	return wait_var_event_killable(&port->leaving,
+				       !READ_ONCE(port->leaving));
 }
 
 /* After the grace period: what waited for the port (and its queue pairs,
@@ -281,8 +299,7 @@ static int kvs_lock_port_settled(struct kvs_port *port)
 	mutex_lock(&kvs_lock);
 	while (port->leaving) {
 		mutex_unlock(&kvs_lock);
-		if (wait_var_event_killable(&port->leaving,
-					    !READ_ONCE(port->leaving)))
+		if (kvs_port_wait_left_killable(port))
 			return -EINTR;
 		mutex_lock(&kvs_lock);
 	}
