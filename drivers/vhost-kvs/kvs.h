@@ -280,7 +280,7 @@ struct kvs_switch {
 	u32 last_id;
 	u32 ageing_secs;
 	unsigned int gen;		/* kvs_lock: see kvs_gen_bump() */
-	struct delayed_work gc;		/* ages the FDB */
+	unsigned long gc_due;		/* next ageing, jiffies; kvs_net_gc() */
 	struct rcu_head rcu;
 };
 

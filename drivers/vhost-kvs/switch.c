@@ -11,6 +11,7 @@
 #include <linux/hashtable.h>
 #include <linux/jiffies.h>
 #include <linux/rculist.h>
+#include <linux/rcupdate_wait.h>
 #include <linux/slab.h>
 #include <linux/stringhash.h>
 #include <linux/sysctl.h>
@@ -37,6 +38,7 @@ struct kvs_net {
 	unsigned int gen;		/* kvs_lock: see kvs_gen_bump() */
 	struct ctl_table_header *sysctl;
 	struct ctl_table sysctl_table[1];	/* this namespace's copy */
+	struct delayed_work gc;		/* ages all its switches' FDBs */
 };
 
 static struct kvs_net *kvs_net(struct net *net)
@@ -109,13 +111,37 @@ static void kvs_switch_aged(struct kvs_fdb *fdb, const struct kvs_fdb_entry *e)
 			 VHOST_KVS_CMD_FDB_AGE_NTF);
 }
 
-static void kvs_switch_gc(struct work_struct *work)
+/*
+ * One work item per namespace ages the FDBs of all its switches, each at
+ * its own interval, and sleeps until the next one is due: a tenant's
+ * switches cost the host one timer, not one each, and none while it has
+ * no switch. The walk runs under RCU (switches are freed after a grace
+ * period), so it never waits for kvs_lock.
+ */
+static void kvs_net_gc(struct work_struct *work)
 {
-	struct kvs_switch *sw = container_of(to_delayed_work(work),
-					     struct kvs_switch, gc);
+	struct kvs_net *kn = container_of(to_delayed_work(work),
+					  struct kvs_net, gc);
+	unsigned long now = jiffies, next = 0;
+	struct kvs_switch *sw;
+	unsigned long index;
+	bool any = false;
 
-	kvs_fdb_age(&sw->fdb, jiffies);
-	schedule_delayed_work(&sw->gc, kvs_gc_interval(sw));
+	rcu_read_lock();
+	xa_for_each(&kn->switches, index, sw) {
+		if (!time_before(now, READ_ONCE(sw->gc_due))) {
+			kvs_fdb_age(&sw->fdb, now);
+			WRITE_ONCE(sw->gc_due, now + kvs_gc_interval(sw));
+		}
+		if (!any || time_before(READ_ONCE(sw->gc_due), next))
+			next = READ_ONCE(sw->gc_due);
+		any = true;
+		cond_resched_rcu();
+	}
+	rcu_read_unlock();
+	/* A switch made after the walk reschedules the work itself. */
+	if (any)
+		schedule_delayed_work(&kn->gc, max_t(long, next - jiffies, 1));
 }
 
 int kvs_switch_new(struct net *net, const char *name, u32 ageing_secs,
@@ -133,27 +159,29 @@ int kvs_switch_new(struct net *net, const char *name, u32 ageing_secs,
 	sw = kzalloc(sizeof(*sw), GFP_KERNEL_ACCOUNT);
 	if (!sw)
 		return -ENOMEM;
-	err = xa_alloc_cyclic(&kn->switches, &sw->index, sw, xa_limit_32b,
-			      &kn->next_index, GFP_KERNEL_ACCOUNT);
-	if (err < 0)
-		goto free;
 	err = kvs_fdb_init(&sw->fdb, max_fdb, (unsigned long)ageing_secs * HZ);
 	if (err)
-		goto erase;
+		goto free;
 	strscpy(sw->name, name);
 	sw->fdb.aged = kvs_switch_aged;
 	sw->net = net;
 	sw->ageing_secs = ageing_secs;
 	INIT_LIST_HEAD(&sw->ports);
 	sw->gen = 1;
-	INIT_DELAYED_WORK(&sw->gc, kvs_switch_gc);
+	sw->gc_due = jiffies + kvs_gc_interval(sw);
+	/* Last: the ageing work finds it there from now on. */
+	err = xa_alloc_cyclic(&kn->switches, &sw->index, sw, xa_limit_32b,
+			      &kn->next_index, GFP_KERNEL_ACCOUNT);
+	if (err < 0)
+		goto destroy;
 	hash_add(kn->by_name, &sw->hnode, kvs_name_hash(sw->name));
 	kn->count++;
 	kvs_gen_bump(&kn->gen);
-	schedule_delayed_work(&sw->gc, kvs_gc_interval(sw));
+	/* Its first ageing may be due before the work's next run. */
+	mod_delayed_work(system_wq, &kn->gc, 0);
 	return 0;
-erase:
-	xa_erase(&kn->switches, sw->index);
+destroy:
+	kvs_fdb_destroy(&sw->fdb);
 free:
 	kfree(sw);
 	return err;
@@ -268,9 +296,7 @@ void kvs_switches_free(struct list_head *gone)
 
 	if (list_empty(gone))
 		return;
-	/* The GC takes no kvs_lock and rearms itself; this stops it. */
-	list_for_each_entry(sw, gone, gone_node)
-		cancel_delayed_work_sync(&sw->gc);
+	/* The ageing work walks switches under RCU. */
 	synchronize_rcu();
 	list_for_each_entry_safe(sw, tmp, gone, gone_node) {
 		/* A port may be freed as soon as it is gone. */
@@ -436,6 +462,7 @@ static int __net_init kvs_net_init(struct net *net)
 	xa_init_flags(&kn->switches, XA_FLAGS_ALLOC | XA_FLAGS_ACCOUNT);
 	kn->max_switches = KVS_MAX_SWITCHES;
 	kn->gen = 1;
+	INIT_DELAYED_WORK(&kn->gc, kvs_net_gc);
 	BUILD_BUG_ON(sizeof(kn->sysctl_table) != sizeof(kvs_sysctl_table));
 	memcpy(kn->sysctl_table, kvs_sysctl_table, sizeof(kn->sysctl_table));
 	kn->sysctl_table[0].data = &kn->max_switches;
@@ -449,6 +476,8 @@ static int __net_init kvs_net_init(struct net *net)
 static void __net_exit kvs_net_exit(struct net *net)
 {
 	unregister_net_sysctl_table(kvs_net(net)->sysctl);
+	/* Nothing makes switches here any more, so nothing requeues it. */
+	cancel_delayed_work_sync(&kvs_net(net)->gc);
 }
 
 /*

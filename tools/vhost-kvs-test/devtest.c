@@ -541,20 +541,61 @@ static void probe_signal(int sig)
 	probe = 1;
 }
 
+/* A holder's port is a guest with a running TX queue, so that a probe can
+ * tell whether the port still completes what its guest sends.
+ */
+static int hold_guest(struct guest *g)
+{
+	uint64_t f = 1ULL << VIRTIO_F_VERSION_1;
+
+	if (guest_init(g, dev))
+		return -1;
+	if (xioctl(g->fd, VHOST_SET_OWNER, NULL) ||
+	    xioctl(g->fd, VHOST_SET_FEATURES, &f) || guest_set_mem(g) ||
+	    guest_setup_vq(g, RX) || guest_setup_vq(g, TX) ||
+	    self_backend(g, TX)) {
+		guest_fini(g);
+		return -1;
+	}
+	return 0;
+}
+
+/* Send one broadcast frame: "ok" when it comes back used in time. A
+ * detached port completes it as a drop, like an unplugged NIC.
+ */
+static const char *hold_tx(struct guest *g)
+{
+	const uint32_t hl = sizeof(struct virtio_net_hdr_mrg_rxbuf);
+	uint64_t addr = 0x200000;
+	uint32_t len = hl + 60, id, ulen;
+	uint16_t flags = 0;
+	int head;
+
+	fill_frame(g, addr, 60);
+	head = guest_post(g, TX, 1, &addr, &len, &flags);
+	guest_kick(g, TX);
+	if (!guest_wait_used(g, TX, WAIT_MS, &id, &ulen))
+		return "stuck";
+	return id == (uint32_t)head ? "ok" : "wrong-id";
+}
+
 /* -H: attach one port and keep it until killed; SIGUSR1 prints whether
- * it is still attached ("probe: attached" or "probe: detached").
+ * it is still attached and whether its TX queue moves ("probe: attached
+ * tx ok", "probe: detached tx stuck", ...).
  */
 static int hold(const char *sw, const char *mac_s)
 {
 	const char *netns = getenv("KVS_ATTACH_NETNS");
+	struct guest g;
 	uint8_t mac[6];
-	int fd = open(dev, O_RDWR), r;
+	int r;
 
-	if (fd < 0 || kvs_parse_mac(mac_s, mac)) {
-		fprintf(stderr, "kvs-devtest: cannot open %s or bad MAC %s\n", dev, mac_s);
+	if (kvs_parse_mac(mac_s, mac) || hold_guest(&g)) {
+		fprintf(stderr, "kvs-devtest: cannot set up a port on %s or bad MAC %s\n",
+			dev, mac_s);
 		return 2;
 	}
-	r = netns ? attach_in(netns, fd, sw, mac) : attach(fd, sw, mac, 0, 0);
+	r = netns ? attach_in(netns, g.fd, sw, mac) : attach(g.fd, sw, mac, 0, 0);
 	if (r) {
 		fprintf(stderr, "kvs-devtest: attach to %s: %s\n", sw, strerror(-r));
 		return 1;
@@ -570,9 +611,9 @@ static int hold(const char *sw, const char *mac_s)
 		/* Attached, EISCONN; else ENOENT (no such switch here): a
 		 * question that changes nothing either way.
 		 */
-		r = attach(fd, sw, mac, 0, 0);
-		printf("probe: %s\n", r == -EISCONN ? "attached" :
-		       r == -ENOENT ? "detached" : strerror(-r));
+		r = attach(g.fd, sw, mac, 0, 0);
+		printf("probe: %s tx %s\n", r == -EISCONN ? "attached" :
+		       r == -ENOENT ? "detached" : strerror(-r), hold_tx(&g));
 		fflush(stdout);
 	}
 }

@@ -84,13 +84,21 @@ probed() { # STATE: both holders, asked, answer STATE
 	sleep 0.2
 	grep -q "probe: $1" /tmp/n1.out && grep -q "probe: $1" /tmp/n2.out
 }
-check "both attached before the namespace goes" retry 10 probed attached
+check "both attached before the namespace goes, their TX queues moving" \
+	retry 10 probed "attached tx ok"
 /usr/sbin/ip netns del kvs-pol
 # The namespace's exit runs from a workqueue; it detaches the ports. A
 # holder asked (SIGUSR1) tries to attach again: EISCONN while attached,
 # ENOENT once the switch is gone (there is none of that name here).
 check "the namespace's exit detached both ports, their files still open" \
 	retry 30 probed detached
+# A probe also sends a frame: a port whose switch went with its namespace
+# still completes what its guest sends (as drops), every time it is asked.
+check "... and their TX queues still complete every frame (as drops)" sh -c \
+	'grep -q "probe: detached tx ok" /tmp/n1.out &&
+	 grep -q "probe: detached tx ok" /tmp/n2.out &&
+	 ! grep -h "^probe:" /tmp/n1.out /tmp/n2.out | grep -qv "tx ok\$"'
+grep -h "^probe:" /tmp/n1.out /tmp/n2.out | sort | uniq -c | sed 's/^/# /'
 kill $n1 $n2
 check "ports of a vanished namespace close cleanly" retry 20 sh -c \
 	"! kill -0 $n1 2>/dev/null && ! kill -0 $n2 2>/dev/null"
