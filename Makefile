@@ -11,7 +11,7 @@ ifneq ($(KERNELRELEASE),)
 obj-m += drivers/vhost-kvs/
 else
 
-.PHONY: help demo check bench qemu deps kernel kernel-debug module kunit checkpatch vm-test flakes fuzz clean
+.PHONY: help demo check bench qemu deps kernel kernel-debug module deb kunit checkpatch vm-test flakes fuzz clean
 
 help:
 	@echo "make demo          build, boot the test host, show /dev/vhost-kvs and two guests talking"
@@ -21,6 +21,7 @@ help:
 	@echo "make kernel        build the test-bed kernel (build/kernel-normal)"
 	@echo "make kernel-debug  the KASAN/lockdep/kmemleak/UBSAN kernel (build/kernel-debug)"
 	@echo "make module        vhost_kvs.ko out of tree against Debian's 6.12 headers"
+	@echo "make deb           vhost-kvs-dkms and vhost-kvs-tools packages in build/deb/"
 	@echo "make kunit         KUnit suites on UML"
 	@echo "make vm-test T='devtest baseline' [K=debug]   chosen L1 tests"
 	@echo "make flakes T='guests-kvs' [N=20] [K=debug]   how often the test bed loses a test"
@@ -50,6 +51,9 @@ kernel-debug: deps
 
 module: deps
 	./scripts/build-module.sh
+
+deb: deps
+	./scripts/build-deb.sh
 
 kunit: deps
 	./scripts/kunit.sh

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Every test of the project, from a fresh Debian 12 machine (as root):
-# dependencies, kernels, QEMU, the out-of-tree module build, L1 tests on
-# the normal and the debug kernel (KUnit inside the debug one, real guests
-# inside the normal one), and kernel style. Each step's log is in
-# build/check/. Ends with one line: "N passed, N failed".
+# dependencies, kernels, QEMU, the out-of-tree module build, KUnit on UML,
+# the packages (make deb, built by DKMS), L1 tests on the normal and the
+# debug kernel (kselftests in both, KUnit in the debug one, real guests in
+# the normal one), and kernel style. Each step's log is in build/check/.
+# Ends with one line: "N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -58,9 +59,15 @@ step kernel-normal timed "$TOP/scripts/build-kernel.sh" normal
 step kernel-debug timed "$TOP/scripts/build-kernel.sh" debug
 step qemu-kvs timed "$TOP/scripts/qemu-build.sh"
 step module-out-of-tree "$TOP/scripts/build-module.sh"
+# make deb's packages installed here; DKMS builds the module for Debian's
+# 6.12 headers (nothing is loaded); removed again.
+step deb-dkms "$TOP/scripts/build-deb.sh" --check
 step checkpatch "$TOP/scripts/checkpatch.sh"
 step driver-warnings "$TOP/scripts/driver-warnings.sh"
 step ynl-generated "$TOP/scripts/ynl-gen.sh" --check
+# The KUnit suites with the kernel's own runner, on UML (they also run
+# inside the debug kernel, under its checkers, below).
+suite kunit-uml "$TOP/scripts/kunit.sh"
 # vm-run's retry decisions on made-up consoles: only the emulator's
 # faults and freezes get a second boot.
 suite vm-run-verdicts "$TOP/scripts/tests/vm-run-verdicts.sh"
@@ -68,12 +75,12 @@ suite vm-run-verdicts "$TOP/scripts/tests/vm-run-verdicts.sh"
 # once_more_if_stalled in scripts/l1/lib.sh): room for that.
 export KVS_TEST_TIMEOUT=900
 suite l1-normal "$TOP/scripts/vm-run.sh" -k normal -t 2700 \
-	devtest switch policy ynl dumps traffic-net traffic-kvs baseline guests-kvs guests-tap
-# The KUnit suites run inside the debug kernel (kunit test), not on UML:
-# one kernel build less.
+	devtest kselftest switch policy ynl dumps traffic-net traffic-kvs baseline guests-kvs guests-tap
+# The KUnit suites run inside the debug kernel too (kunit test), under
+# its checkers.
 # The ring fuzzer (kvs-fuzz, fixed seeds) runs there too, under KASAN,
 # lockdep and kmemleak; make fuzz runs it longer.
-suite l1-debug "$TOP/scripts/vm-run.sh" -k debug kunit devtest switch policy dumps traffic-kvs fuzz
+suite l1-debug "$TOP/scripts/vm-run.sh" -k debug kunit devtest kselftest switch policy dumps traffic-kvs fuzz
 
 log "make check took $((SECONDS - t_start)) s; logs in $logs"
 echo "$passed passed, $failed failed"

@@ -8,8 +8,8 @@ set -euo pipefail
 "$TOP/scripts/kernel-tree.sh"
 cd "$TOP"
 # Code generated from the YNL spec is checked by ynl-gen.sh --check instead.
-files=$(git ls-files -- 'drivers/*.[ch]' 'include/*.h' 2>/dev/null ||
-	find drivers include -name '*.[ch]')
+files=$(git ls-files -- 'drivers/*.[ch]' 'include/*.h' 'tools/testing/*.[ch]' 2>/dev/null ||
+	find drivers include tools/testing -name '*.[ch]')
 files=$(echo "$files" | grep -vE 'nl-gen\.[ch]$|vhost_kvs_netlink\.h$')
 perl "$KSRC/scripts/checkpatch.pl" --no-tree --strict --terse \
 	--ignore FILE_PATH_CHANGES -f $files | tee /dev/stderr |

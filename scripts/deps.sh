@@ -8,7 +8,7 @@ PKGS=(
 	linux-source-6.12 linux-headers-6.12-amd64
 	build-essential bc bison flex libelf-dev libssl-dev ccache
 	python3 python3-yaml python3-jsonschema perl cpio gzip xz-utils rsync kmod file
-	libmnl-dev sparse
+	libmnl-dev sparse dkms
 	busybox-static iproute2 iperf3 qemu-system-x86 seabios ethtool
 )
 

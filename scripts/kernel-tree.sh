@@ -29,6 +29,12 @@ done
 ln -sfn "$TOP/Documentation/netlink/specs/vhost_kvs.yaml" \
 	"$KSRC/Documentation/netlink/specs/vhost_kvs.yaml"
 
+# The kselftests are copied, not linked: the selftests' install (rsync
+# -aR of TEST_INCLUDES) keeps links as links, which would point out of
+# the installed tree.
+rsync -a --delete "$TOP/tools/testing/selftests/drivers/net/vhost_kvs/" \
+	"$KSRC/tools/testing/selftests/drivers/net/vhost_kvs/"
+
 hook() { # FILE LINE: append LINE once
 	grep -qxF "$2" "$1" || printf '%s\n' "$2" >>"$1"
 }

@@ -97,6 +97,14 @@ l1)
 	make -s -C "$TOP/tools/kvs-launch" O="$stage/kvs/bin"
 	add_libs "$stage/kvs/bin/kvsctl"
 	add_ynl
+	# The driver's kselftests, installed the kernel's way, with the
+	# kernel's runner (run_kselftest.sh) and net test library.
+	"$TOP/scripts/build-selftests.sh" "$BUILD/kselftest" >/dev/null
+	cp -a "$BUILD/kselftest" "$stage/kvs/kselftest"
+	find "$stage/kvs/kselftest" -type f -perm -u+x | while read -r f; do
+		if file -b "$f" | grep -q '^ELF'; then add_libs "$f"; fi
+	done
+	ln -sf /bin/busybox "$stage/usr/bin/env"	# for #!/usr/bin/env
 	install -m 0644 "$bzimage" "$stage/kvs/bzImage"
 	# To name where a lost nested guest (this kernel) is (guest_cpu).
 	install -m 0644 "$(dirname "$bzimage")/../../../System.map" "$stage/kvs/System.map"

@@ -7,7 +7,9 @@
  * Usage: kvs-devtest [-s SWITCH] [DEVICE]   (default /dev/vhost-kvs)
  *        kvs-devtest -H SWITCH MAC [DEVICE]
  *
- * -s SWITCH  also test VHOST_KVS_ATTACH/DETACH against an existing switch
+ * -s SWITCH  also test queue pairs (VHOST_KVS_ADD_QUEUE) on an existing
+ *            switch (attach and detach themselves: the port_attach
+ *            kselftest)
  * -H         attach one port to SWITCH with MAC, print "attached", and hold
  *            it until killed (for tests of port listing, close and switch
  *            deletion); with KVS_ATTACH_NETNS=/run/netns/NAME set, the
@@ -381,73 +383,6 @@ static int attach(int fd, const char *sw, const uint8_t *mac, uint16_t flags,
 	return xioctl(fd, VHOST_KVS_ATTACH, &a);
 }
 
-/*
- * What a process holding an attached port's file may do without
- * CAP_NET_ADMIN over the switch's namespace (a child in a user namespace
- * of its own): leave, not attach again, so not shed the port's policy.
- * The child's answers come back in its exit status, a bit per check.
- */
-static void test_attach_unprivileged(const char *sw, int fd, const uint8_t *mac)
-{
-	const uint8_t other[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x58 };
-	int status = -1, r = 0, fresh;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		fresh = open(dev, O_RDWR);
-		if (unshare(CLONE_NEWUSER) || fresh < 0)
-			_exit(0x7f);
-		r |= (attach(fresh, sw, other, 0, 0) != -EPERM) << 0;
-		r |= (xioctl(fd, VHOST_KVS_DETACH, NULL) != 0) << 1;
-		r |= (attach(fd, sw, mac, 0, 0) != -EPERM) << 2;
-		_exit(r);
-	}
-	if (pid > 0)
-		waitpid(pid, &status, 0);
-	r = WIFEXITED(status) ? WEXITSTATUS(status) : 0x7f;
-	check(r != 0x7f, "unprivileged child: in a user namespace of its own");
-	check(r != 0x7f && !(r & 1), "unprivileged: attach refused, EPERM");
-	check(r != 0x7f && !(r & 2), "unprivileged: may detach a port it holds");
-	check(r != 0x7f && !(r & 4),
-	      "unprivileged: may not attach it again (policy stays the admin's)");
-	expect(attach(fd, sw, mac, 0, 0), 0);	/* the admin may */
-}
-
-static void test_attach(const char *sw)
-{
-	const uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
-	const uint8_t mac2[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x57 };
-	const uint8_t mcast[6] = { 0x01, 0, 0x5e, 0, 0, 1 };
-	const uint8_t zero[6] = { 0 };
-	struct guest g, h;
-
-	check(guest_init(&g, dev) == 0 && guest_init(&h, dev) == 0,
-	      "open two ports for attach tests");
-	expect(attach(g.fd, "no-such-switch", mac, 0, 0), -ENOENT);
-	expect(attach(g.fd, "", mac, 0, 0), -EINVAL);
-	expect(attach(g.fd, "0123456789abcdefXYZ", mac, 0, 0), -EINVAL);
-	expect(attach(g.fd, sw, mcast, 0, 0), -EINVAL);
-	expect(attach(g.fd, sw, zero, 0, 0), -EINVAL);
-	expect(attach(g.fd, sw, mac, 2, 0), -EINVAL);
-	expect(attach(g.fd, sw, mac, 0, 1), -EINVAL);
-	expect(xioctl(g.fd, VHOST_KVS_DETACH, NULL), -ENOTCONN);
-	expect(attach(g.fd, sw, mac, 0, 0), 0);
-	expect(attach(g.fd, sw, mac, 0, 0), -EISCONN);
-	/* ... whatever switch it names, even none that exists */
-	expect(attach(g.fd, "no-such-switch", mac, 0, 0), -EISCONN);
-	/* g has mac: only a migration's destination may share it. */
-	expect(attach(h.fd, sw, mac, 0, 0), -EADDRINUSE);
-	expect(attach(h.fd, sw, mac, VHOST_KVS_ATTACH_MIGRATE, 0), 0);
-	expect(xioctl(h.fd, VHOST_KVS_DETACH, NULL), 0);
-	expect(attach(h.fd, sw, mac2, 0, 0), 0);
-	test_attach_unprivileged(sw, g.fd, mac);
-	expect(xioctl(g.fd, VHOST_KVS_DETACH, NULL), 0);
-	expect(xioctl(g.fd, VHOST_KVS_DETACH, NULL), -ENOTCONN);
-	expect(attach(g.fd, sw, mac, 0, 0), 0);		/* again after detach */
-	guest_fini(&h);					/* close detaches */
-	guest_fini(&g);
-}
-
 static int add_queue(int fd, int lead)
 {
 	return xioctl(fd, VHOST_KVS_ADD_QUEUE, &lead);
@@ -657,7 +592,6 @@ int main(int argc, char **argv)
 	guest_fini(&g);
 	test_close_running();
 	if (sw) {
-		test_attach(sw);
 		test_queues(sw);
 	}
 

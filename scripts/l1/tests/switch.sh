@@ -36,8 +36,8 @@ check "...with the kernel's reason" said "No such file or directory (no such swi
 echo "# ioctl checks against sw0"
 kvs-devtest -s sw0 >/tmp/devtest.out 2>&1
 rc=$?
-grep -E '^(not )?ok' /tmp/devtest.out | sed -n '/attach tests/,$p'
-check "kvs-devtest -s sw0 (attach/detach answers)" test $rc -eq 0
+grep -E '^(not )?ok' /tmp/devtest.out | sed -n '/open a port and/,$p'
+check "kvs-devtest -s sw0 (queue pair answers)" test $rc -eq 0
 check "ports of closed files are gone" shows "ports 0" switch show sw0
 
 # Held ports: listed while open, gone on close.

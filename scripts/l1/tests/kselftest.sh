@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+# The driver's kselftests (tools/testing/selftests/drivers/net/vhost_kvs),
+# run as a newcomer would in any kernel with the driver: the kernel's
+# run_kselftest.sh over the installed tree. Each test case's KTAP line
+# becomes one of ours; a skipped case is a failure here, where the driver
+# is built in.
+. /kvs/lib.sh
+
+cd /kvs/kselftest || exit 1
+# Appending, like the runner's own writes to /dev/stdout: a plain ">"
+# would write over them.
+: >/tmp/ksft.out
+./run_kselftest.sh -c drivers/net/vhost_kvs >>/tmp/ksft.out 2>&1
+rc=$?
+sed 's/^/# /' /tmp/ksft.out
+# Cases: "# ok N name" one level in; programs: "ok N selftests: ...".
+sed -nE 's/^# (not )?ok [0-9]+ (.*)/\1ok - kselftest case \2/p
+	s/^(not )?ok [0-9]+ selftests: (.*)/\1ok - kselftest \2/p' /tmp/ksft.out |
+	sed -E 's/^ok (- .*# SKIP.*)/not ok \1/' >/tmp/ksft.tap
+cat /tmp/ksft.tap
+check "run_kselftest.sh ran both programs (port_attach, switch_nl.py)" \
+	test "$(grep -cE '^(not )?ok - kselftest drivers/net/vhost_kvs' /tmp/ksft.tap)" = 2
+check "run_kselftest.sh exited 0" test "$rc" = 0
+FAILS=$((FAILS + $(grep -c '^not ok' /tmp/ksft.tap)))
+exit $((FAILS > 0))

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Switches over the vhost-kvs generic netlink family, driven by the
+kernel's YNL library from the family's spec: made, read back, listed and
+deleted; every refusal with its errno and, where the driver gives one,
+its reason; the per-namespace limit (sysctl net.vhost_kvs.max_switches)."""
+
+import errno
+import os
+
+from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_in, ksft_true, ksft_raises
+from lib.py import KsftSkipEx, NlError, defer
+from lib.py import VhostKvsFamily
+
+MAX = "/proc/sys/net/vhost_kvs/max_switches"
+
+
+def name(tag):
+    return f"nl{tag}{os.getpid() % 100000}"
+
+
+def write(path, value):
+    with open(path, "w", encoding="ascii") as f:
+        f.write(value)
+
+
+def reason(err):
+    return (err.nl_msg.extack or {}).get("msg", "")
+
+
+def lifecycle(kvs) -> None:
+    sw = name("a")
+    kvs.do("switch-new", {"name": sw, "ageing-time": 60, "max-fdb-entries": 128})
+    d = defer(kvs.do, "switch-del", {"name": sw})
+    got = kvs.do("switch-get", {"name": sw})
+    ksft_eq(got["ageing-time"], 60)
+    ksft_eq(got["max-fdb-entries"], 128)
+    ksft_eq(got["port-count"], 0)
+    ksft_in(sw, [s["name"] for s in kvs.dump("switch-get", {})])
+    d.exec()
+    with ksft_raises(NlError) as e:
+        kvs.do("switch-get", {"name": sw})
+    ksft_eq(e.exception.error, errno.ENOENT)
+
+
+def refusals(kvs) -> None:
+    sw = name("b")
+    kvs.do("switch-new", {"name": sw})
+    defer(kvs.do, "switch-del", {"name": sw})
+    with ksft_raises(NlError) as e:
+        kvs.do("switch-new", {"name": sw})
+    ksft_eq(e.exception.error, errno.EEXIST)
+    ksft_in("exists", reason(e.exception))
+    for bad, err in (({"name": "0123456789abcdef"}, errno.EINVAL),  # 16 chars
+                     ({}, errno.EINVAL),                            # no name
+                     ({"name": name("c"), "ageing-time": 0}, errno.ERANGE)):
+        with ksft_raises(NlError) as e:
+            kvs.do("switch-new", bad)
+        ksft_eq(e.exception.error, err, comment=str(bad))
+    with ksft_raises(NlError) as e:
+        kvs.do("switch-del", {"name": name("c")})
+    ksft_eq(e.exception.error, errno.ENOENT)
+
+
+def limit(kvs) -> None:
+    if not os.access(MAX, os.W_OK):
+        raise KsftSkipEx(f"{MAX} not writable here")
+    with open(MAX, encoding="ascii") as f:
+        old = f.read().strip()
+    n = len(kvs.dump("switch-get", {}))
+    write(MAX, str(n + 1))
+    defer(write, MAX, old)
+    kvs.do("switch-new", {"name": name("d")})
+    defer(kvs.do, "switch-del", {"name": name("d")})
+    with ksft_raises(NlError) as e:
+        kvs.do("switch-new", {"name": name("e")})
+    ksft_eq(e.exception.error, errno.ENOSPC)
+    ksft_in("max_switches", reason(e.exception))
+    ksft_true(name("e") not in [s["name"] for s in kvs.dump("switch-get", {})])
+
+
+def main() -> None:
+    try:
+        kvs = VhostKvsFamily()
+        kvs.dump("switch-get", {})
+    except (OSError, NlError) as e:
+        raise SystemExit(f"# no vhost-kvs family here: {e}") from e
+    ksft_run([lifecycle, refusals, limit], args=(kvs,))
+    ksft_exit()
+
+
+if __name__ == "__main__":
+    main()
