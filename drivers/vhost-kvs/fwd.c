@@ -18,12 +18,8 @@
 
 #include "kvs.h"
 
-/* tx_dst[] marks: flood, or dropped (the reason is counted later). */
+/* tx_dst[i] of a frame to flood (tx_drop[i] is KVS_DROP_NONE). */
 #define KVS_FWD_FLOOD		NULL
-#define KVS_FWD_DROP		ERR_PTR(-ENOENT)
-#define KVS_FWD_SPOOF		ERR_PTR(-EPERM)
-#define KVS_FWD_ISOLATED	ERR_PTR(-EACCES)
-#define KVS_FWD_VLAN		ERR_PTR(-EXDEV)
 
 /**
  * kvs_fwd_lookup() - learn a frame's source, find where it goes
@@ -35,8 +31,9 @@
  * @learned: if not NULL, what learning the source did
  *
  * Context: rcu_read_lock() held; the result is valid until it is dropped.
- * Return: the destination, NULL to flood (group or unknown address), or
- * ERR_PTR(-ELOOP) when the address was learned on @from itself.
+ * Return: the destination (@from itself when the address was learned
+ * there: the frame goes nowhere), or NULL to flood (group or unknown
+ * address).
  */
 struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 				   const struct ethhdr *eth,
@@ -44,7 +41,6 @@ struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 				   bool learn, enum kvs_fdb_learn *learned)
 {
 	enum kvs_fdb_learn l = KVS_FDB_KNOWN;
-	struct kvs_fdb_dst *d;
 
 	if (learn)
 		l = kvs_fdb_learn(fdb, eth->h_source, vid, from, jiffies);
@@ -52,9 +48,7 @@ struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 		*learned = l;
 	if (!is_unicast_ether_addr(eth->h_dest))
 		return NULL;
-	d = kvs_fdb_lookup(fdb, eth->h_dest, vid);
-	/* Never back out of the port it came in on. */
-	return d == from ? ERR_PTR(-ELOOP) : d;
+	return kvs_fdb_lookup(fdb, eth->h_dest, vid);
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_fwd_lookup);
 
@@ -72,14 +66,15 @@ static bool kvs_fwd_same_as_prev(struct kvs_port *port, unsigned int i)
 }
 
 /*
- * The destination port, KVS_FWD_FLOOD or a KVS_FWD_ drop mark, of frame
- * @i of a batch of queue pair @port of port @lead; its VLAN goes to
+ * Where frame @i of a batch of queue pair @port of port @lead goes: its
+ * destination port or KVS_FWD_FLOOD in port->tx_dst[i], its VLAN in
  * port->tx_vid[i]. A guest's frames mostly share their addresses, so the
  * previous frame's answer saves the table lookups.
+ * Return: KVS_DROP_NONE, or why the frame goes nowhere.
  */
-static struct kvs_port *kvs_fwd_classify(struct kvs_port *port,
-					 struct kvs_port *lead,
-					 struct kvs_switch *sw, unsigned int i)
+static enum kvs_drop kvs_fwd_classify(struct kvs_port *port,
+				      struct kvs_port *lead,
+				      struct kvs_switch *sw, unsigned int i)
 {
 	const struct ethhdr *eth = (const void *)port->tx_bufs[i]->data;
 	unsigned long pol = READ_ONCE(lead->pol);
@@ -90,13 +85,15 @@ static struct kvs_port *kvs_fwd_classify(struct kvs_port *port,
 
 	vid = kvs_vlan_in(lead, port->tx_bufs[i]);
 	if (vid == KVS_VLAN_REFUSED)
-		return KVS_FWD_VLAN;
+		return KVS_DROP_VLAN;
 	port->tx_vid[i] = vid;
-	if (kvs_fwd_same_as_prev(port, i))
-		return port->tx_dst[i - 1];
+	if (kvs_fwd_same_as_prev(port, i)) {
+		port->tx_dst[i] = port->tx_dst[i - 1];
+		return port->tx_drop[i - 1];
+	}
 	/* Checked before learning: a spoofed source is never learned. */
 	if ((pol & KVS_POL_SPOOFCHK) && !kvs_pol_src_ok(lead, eth->h_source))
-		return KVS_FWD_SPOOF;
+		return KVS_DROP_SPOOF;
 	d = kvs_fwd_lookup(&sw->fdb, eth, &lead->fdb_dst, vid,
 			   !(pol & KVS_POL_NO_LEARN), &learned);
 	if (unlikely(learned == KVS_FDB_NEW || learned == KVS_FDB_MOVED))
@@ -104,29 +101,21 @@ static struct kvs_port *kvs_fwd_classify(struct kvs_port *port,
 				 learned == KVS_FDB_NEW ?
 				 VHOST_KVS_CMD_FDB_LEARN_NTF :
 				 VHOST_KVS_CMD_FDB_MOVE_NTF);
-	if (IS_ERR(d))
-		return KVS_FWD_DROP;
-	if (!d)
-		return KVS_FWD_FLOOD;
+	if (!d) {
+		port->tx_dst[i] = KVS_FWD_FLOOD;
+		return KVS_DROP_NONE;
+	}
+	/* Never back out of the port it came in on. */
+	if (d == &lead->fdb_dst)
+		return KVS_DROP_NO_DEST;
 	to = container_of(d, struct kvs_port, fdb_dst);
 	if (pol & READ_ONCE(to->pol) & KVS_POL_ISOLATED)
-		return KVS_FWD_ISOLATED;
+		return KVS_DROP_ISOLATED;
 	/* A static entry may name a port outside the VLAN. */
 	if (!kvs_vlan_member(to, vid))
-		return KVS_FWD_VLAN;
-	return to;
-}
-
-/* The counter of a frame classified as dropped. */
-static enum kvs_drop kvs_fwd_reason(const struct kvs_port *to)
-{
-	if (to == KVS_FWD_SPOOF)
-		return KVS_DROP_SPOOF;
-	if (to == KVS_FWD_ISOLATED)
-		return KVS_DROP_ISOLATED;
-	if (to == KVS_FWD_VLAN)
 		return KVS_DROP_VLAN;
-	return KVS_DROP_NO_DEST;
+	port->tx_dst[i] = to;
+	return KVS_DROP_NONE;
 }
 
 /*
@@ -140,6 +129,8 @@ static bool kvs_fwd_wants(struct kvs_port *port, struct kvs_port *dst,
 	const struct ethhdr *eth;
 	unsigned long pol;
 
+	if (port->tx_drop[i])
+		return false;
 	if (port->tx_dst[i] != KVS_FWD_FLOOD)
 		return port->tx_dst[i] == dst;
 	if (!kvs_vlan_member(dst, port->tx_vid[i]))
@@ -282,7 +273,7 @@ static bool kvs_fwd_done_before(struct kvs_port *port, unsigned int i)
 	unsigned int j;
 
 	for (j = 0; j < i; j++)
-		if (port->tx_dst[j] == port->tx_dst[i])
+		if (!port->tx_drop[j] && port->tx_dst[j] == port->tx_dst[i])
 			return true;
 	return false;
 }
@@ -304,7 +295,7 @@ static void kvs_fwd_flood(struct kvs_port *port, struct kvs_port *lead,
 		return;
 	/* Alone on the switch: flooded frames have nowhere to go. */
 	for (i = 0; i < n; i++)
-		if (port->tx_dst[i] == KVS_FWD_FLOOD)
+		if (!port->tx_drop[i] && port->tx_dst[i] == KVS_FWD_FLOOD)
 			kvs_count(port, VHOST_KVS_VQ_TX, KVS_DROP_NO_DEST, 0);
 }
 
@@ -321,7 +312,7 @@ static void kvs_fwd_deliver(struct kvs_port *port, struct kvs_port *lead,
 	}
 	/* Unicast only: usually one or a few destinations per batch. */
 	for (i = 0; i < n; i++)
-		if (!IS_ERR(port->tx_dst[i]) && !kvs_fwd_done_before(port, i))
+		if (!port->tx_drop[i] && !kvs_fwd_done_before(port, i))
 			kvs_fwd_enqueue(port, sw, port->tx_dst[i], n);
 }
 
@@ -350,19 +341,19 @@ void kvs_forward(struct kvs_port *port, unsigned int n)
 		sw = NULL;
 	port->tx_vlan = false;
 	for (i = 0; i < n; i++) {
-		struct kvs_port *to = KVS_FWD_DROP;
+		enum kvs_drop drop = KVS_DROP_NO_SWITCH;
 
 		port->tx_alt[i] = NULL;
 		port->tx_vid[i] = 0;
+		port->tx_dst[i] = KVS_FWD_FLOOD;
 		if (sw)
-			to = kvs_fwd_classify(port, lead, sw, i);
+			drop = kvs_fwd_classify(port, lead, sw, i);
 		port->tx_vlan |= port->tx_vid[i] != 0;
-		port->tx_dst[i] = to;
-		if (to == KVS_FWD_FLOOD)
+		port->tx_drop[i] = drop;
+		if (drop)
+			kvs_count(port, VHOST_KVS_VQ_TX, drop, 0);
+		else if (port->tx_dst[i] == KVS_FWD_FLOOD)
 			flood = true;
-		else if (IS_ERR(to))
-			kvs_count(port, VHOST_KVS_VQ_TX, sw ? kvs_fwd_reason(to) :
-				  KVS_DROP_NO_SWITCH, 0);
 	}
 	if (sw)
 		kvs_fwd_deliver(port, lead, sw, n, flood);

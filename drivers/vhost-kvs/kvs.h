@@ -199,6 +199,7 @@ struct kvs_port {
 	atomic_t held[KVS_HELD_SLOTS];	/* inbound frames, by sender */
 	struct kvs_buf *tx_bufs[KVS_TX_BATCH];		/* TX mutex */
 	struct kvs_port *tx_dst[KVS_TX_BATCH];		/* TX mutex */
+	u8 tx_drop[KVS_TX_BATCH];	/* enum kvs_drop; TX mutex */
 	/* The other form of a frame (802.1Q tag added or removed) for
 	 * destinations that want it; NULL until one does. TX mutex.
 	 */
@@ -351,6 +352,8 @@ bool kvs_busy_wait(struct vhost_virtqueue *vq,
 bool kvs_vq_idle(struct kvs_port *port, struct vhost_virtqueue *vq);
 
 /* tx.c */
+struct kvs_buf *kvs_tx_take(struct kvs_port *port, struct iov_iter *from,
+			    size_t hdr_len, bool le, enum kvs_drop *reason);
 void kvs_handle_tx_kick(struct vhost_work *work);
 
 /* rx.c */
@@ -366,7 +369,7 @@ unsigned int kvs_switches_gen(struct net *net);
 struct kvs_switch *kvs_switch_next(struct net *net, unsigned long *index);
 int kvs_switch_new(struct net *net, const char *name, u32 ageing_secs,
 		   u32 max_fdb);
-void kvs_switch_unlink(struct kvs_switch *sw, struct list_head *gone);
+void kvs_switch_unlink(struct kvs_switch *sw);
 void kvs_switches_free(struct list_head *gone);
 void kvs_port_settle(struct kvs_port *port);
 void kvs_port_wait_left(struct kvs_port *port);

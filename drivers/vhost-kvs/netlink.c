@@ -16,7 +16,12 @@
 #define KVS_DEFAULT_AGEING_SECS	300
 #define KVS_DEFAULT_MAX_FDB	4096
 
-/* Write operations need CAP_NET_ADMIN over the switch's namespace. */
+/*
+ * Write operations need CAP_NET_ADMIN over the switch's namespace: the
+ * check GENL_UNS_ADMIN_PERM (the spec's uns-admin-perm) makes, done here
+ * instead so that the refusal says what is missing; the flag's is a bare
+ * EPERM.
+ */
 static int kvs_nl_admin(struct sk_buff *skb, struct genl_info *info)
 {
 	if (netlink_ns_capable(skb, genl_info_net(info)->user_ns,
@@ -80,20 +85,96 @@ static struct kvs_port *kvs_nl_port(struct genl_info *info,
 	return port;
 }
 
-/* The port of a port-attribute request (switch, id), and its switch in
- * @swp; ERR_PTR with extack when either is missing.
- */
-static struct kvs_port *kvs_nl_req_port(struct genl_info *info,
-					struct kvs_switch **swp)
+/* The operations that change something: the admin's. */
+static bool kvs_nl_writes(u8 cmd)
 {
-	struct kvs_port *port;
+	switch (cmd) {
+	case VHOST_KVS_CMD_SWITCH_NEW:
+	case VHOST_KVS_CMD_SWITCH_DEL:
+	case VHOST_KVS_CMD_PORT_SET:
+	case VHOST_KVS_CMD_FDB_ADD:
+	case VHOST_KVS_CMD_FDB_DEL:
+	case VHOST_KVS_CMD_FDB_FLUSH:
+		return true;
+	}
+	return false;
+}
 
-	lockdep_assert_held(&kvs_lock);
-	*swp = kvs_nl_switch(info, VHOST_KVS_A_PORT_SWITCH);
-	if (IS_ERR(*swp))
-		return ERR_CAST(*swp);
-	port = kvs_nl_port(info, *swp, VHOST_KVS_A_PORT_ID);
-	return port ?: ERR_PTR(-ENOENT);
+/* The attribute naming the switch an operation works on; 0: none. */
+static unsigned int kvs_nl_switch_attr(u8 cmd)
+{
+	switch (cmd) {
+	case VHOST_KVS_CMD_SWITCH_DEL:
+	case VHOST_KVS_CMD_SWITCH_GET:
+		return VHOST_KVS_A_SWITCH_NAME;
+	case VHOST_KVS_CMD_PORT_GET:
+	case VHOST_KVS_CMD_STATS_GET:
+	case VHOST_KVS_CMD_PORT_SET:
+		return VHOST_KVS_A_PORT_SWITCH;
+	case VHOST_KVS_CMD_FDB_ADD:
+	case VHOST_KVS_CMD_FDB_DEL:
+	case VHOST_KVS_CMD_FDB_FLUSH:
+		return VHOST_KVS_A_FDB_SWITCH;
+	}
+	return 0;
+}
+
+/**
+ * vhost_kvs_nl_pre_doit() - what every do operation starts with
+ * @ops: the operation
+ * @skb: the request
+ * @info: the request, parsed
+ *
+ * The admin check for writes, kvs_lock, and the switch the request names
+ * in info->user_ptr[0] (NULL for switch-new). vhost_kvs_nl_post_doit()
+ * drops the lock.
+ * Return: 0, or the error that ends the request (with extack).
+ */
+int vhost_kvs_nl_pre_doit(const struct genl_split_ops *ops,
+			  struct sk_buff *skb, struct genl_info *info)
+{
+	unsigned int attr = kvs_nl_switch_attr(ops->cmd);
+	struct kvs_switch *sw = NULL;
+	int err;
+
+	if (kvs_nl_writes(ops->cmd)) {
+		err = kvs_nl_admin(skb, info);
+		if (err)
+			return err;
+	}
+	mutex_lock(&kvs_lock);
+	if (attr) {
+		sw = kvs_nl_switch(info, attr);
+		if (IS_ERR(sw)) {
+			mutex_unlock(&kvs_lock);
+			return PTR_ERR(sw);
+		}
+	}
+	info->user_ptr[0] = sw;
+	info->user_ptr[1] = NULL;
+	return 0;
+}
+
+/**
+ * vhost_kvs_nl_post_doit() - what every do operation ends with
+ * @ops: the operation
+ * @skb: the request
+ * @info: the request; user_ptr[1] is a switch switch-del took out
+ *
+ * Drops kvs_lock, then frees a deleted switch: its grace period is never
+ * waited for under the lock.
+ */
+void vhost_kvs_nl_post_doit(const struct genl_split_ops *ops,
+			    struct sk_buff *skb, struct genl_info *info)
+{
+	struct kvs_switch *gone_sw = info->user_ptr[1];
+	LIST_HEAD(gone);
+
+	mutex_unlock(&kvs_lock);
+	if (gone_sw) {
+		list_add(&gone_sw->gone_node, &gone);
+		kvs_switches_free(&gone);
+	}
 }
 
 int vhost_kvs_nl_switch_new_doit(struct sk_buff *skb, struct genl_info *info)
@@ -101,19 +182,14 @@ int vhost_kvs_nl_switch_new_doit(struct sk_buff *skb, struct genl_info *info)
 	const char *name;
 	int err;
 
-	err = kvs_nl_admin(skb, info);
-	if (err)
-		return err;
 	name = kvs_nl_name(info, VHOST_KVS_A_SWITCH_NAME);
 	if (!name)
 		return -EINVAL;
-	mutex_lock(&kvs_lock);
 	err = kvs_switch_new(genl_info_net(info), name,
 			     kvs_nl_u32(info, VHOST_KVS_A_SWITCH_AGEING_TIME,
 					KVS_DEFAULT_AGEING_SECS),
 			     kvs_nl_u32(info, VHOST_KVS_A_SWITCH_MAX_FDB_ENTRIES,
 					KVS_DEFAULT_MAX_FDB));
-	mutex_unlock(&kvs_lock);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[VHOST_KVS_A_SWITCH_NAME],
@@ -124,23 +200,14 @@ int vhost_kvs_nl_switch_new_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* The switch is freed by vhost_kvs_nl_post_doit(), without kvs_lock. */
 int vhost_kvs_nl_switch_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct kvs_switch *sw;
-	LIST_HEAD(gone);
-	int err;
+	struct kvs_switch *sw = info->user_ptr[0];
 
-	err = kvs_nl_admin(skb, info);
-	if (err)
-		return err;
-	mutex_lock(&kvs_lock);
-	sw = kvs_nl_switch(info, VHOST_KVS_A_SWITCH_NAME);
-	err = PTR_ERR_OR_ZERO(sw);
-	if (!err)
-		kvs_switch_unlink(sw, &gone);
-	mutex_unlock(&kvs_lock);
-	kvs_switches_free(&gone);
-	return err;
+	kvs_switch_unlink(sw);
+	info->user_ptr[1] = sw;
+	return 0;
 }
 
 static int kvs_nl_switch_fill(struct sk_buff *msg, struct kvs_switch *sw,
@@ -179,19 +246,15 @@ static int kvs_nl_reply(struct sk_buff *msg, struct genl_info *info, int err)
 
 int vhost_kvs_nl_switch_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct kvs_switch *sw;
 	struct sk_buff *msg;
-	int err;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	mutex_lock(&kvs_lock);
-	sw = kvs_nl_switch(info, VHOST_KVS_A_SWITCH_NAME);
-	err = IS_ERR(sw) ? PTR_ERR(sw) :
-	      kvs_nl_switch_fill(msg, sw, info->snd_portid, info->snd_seq, 0);
-	mutex_unlock(&kvs_lock);
-	return kvs_nl_reply(msg, info, err);
+	return kvs_nl_reply(msg, info,
+			    kvs_nl_switch_fill(msg, info->user_ptr[0],
+					       info->snd_portid, info->snd_seq,
+					       0));
 }
 
 /* A dump's message just put at @off: marked NLM_F_DUMP_INTR when @gen,
@@ -203,6 +266,40 @@ static void kvs_nl_dump_check(struct netlink_callback *cb, struct sk_buff *skb,
 	lockdep_assert_held(&kvs_lock);
 	cb->seq = gen;
 	nl_dump_check_consistent(cb, (struct nlmsghdr *)(skb->data + off));
+}
+
+/*
+ * For a dump of one switch's contents: the switch named by attribute
+ * @type, with kvs_lock held; ERR_PTR (with extack, the lock not held)
+ * when there is none. kvs_nl_dump_end() ends the part.
+ */
+static struct kvs_switch *kvs_nl_dump_switch(struct sk_buff *skb,
+					     struct netlink_callback *cb,
+					     unsigned int type)
+{
+	const struct genl_info *info = genl_info_dump(cb);
+	struct kvs_switch *sw;
+
+	if (!info->attrs[type]) {
+		NL_SET_ERR_ATTR_MISS(cb->extack, NULL, type);
+		NL_SET_ERR_MSG(cb->extack, "this dump needs a switch name");
+		return ERR_PTR(-EINVAL);
+	}
+	mutex_lock(&kvs_lock);
+	sw = kvs_switch_find(sock_net(skb->sk), nla_data(info->attrs[type]));
+	if (!sw) {
+		mutex_unlock(&kvs_lock);
+		NL_SET_ERR_MSG(cb->extack, "no such switch in this network namespace");
+		return ERR_PTR(-ENOENT);
+	}
+	return sw;
+}
+
+/* Drops kvs_lock. A full message ends this part; the rest follows. */
+static int kvs_nl_dump_end(struct sk_buff *skb, int err)
+{
+	mutex_unlock(&kvs_lock);
+	return err == -EMSGSIZE && skb->len ? skb->len : err;
 }
 
 /* cb->args[0]: index (kvs_switch_next()) of the next switch to dump. */
@@ -224,9 +321,7 @@ int vhost_kvs_nl_switch_get_dumpit(struct sk_buff *skb,
 		kvs_nl_dump_check(cb, skb, off, kvs_switches_gen(net));
 		cb->args[0] = ++index;
 	}
-	mutex_unlock(&kvs_lock);
-	/* A full message ends this part of the dump; the rest follows. */
-	return err == -EMSGSIZE && skb->len ? skb->len : err;
+	return kvs_nl_dump_end(skb, err);
 }
 
 /* Netlink attribute of each drop reason, per queue; 0: never counted. */
@@ -363,23 +458,21 @@ static int kvs_nl_port_fill(struct sk_buff *msg, struct kvs_switch *sw,
 /* port-get and stats-get of one port: @cmd says which. */
 static int kvs_nl_port_do(struct genl_info *info, u8 cmd)
 {
-	struct kvs_switch *sw;
+	struct kvs_switch *sw = info->user_ptr[0];
 	struct kvs_port *port;
 	struct sk_buff *msg;
-	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_PORT_ID))
 		return -EINVAL;
+	port = kvs_nl_port(info, sw, VHOST_KVS_A_PORT_ID);
+	if (!port)
+		return -ENOENT;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	mutex_lock(&kvs_lock);
-	port = kvs_nl_req_port(info, &sw);
-	err = IS_ERR(port) ? PTR_ERR(port) :
-	      kvs_nl_port_fill(msg, sw, port, info->snd_portid, info->snd_seq,
-			       0, cmd);
-	mutex_unlock(&kvs_lock);
-	return kvs_nl_reply(msg, info, err);
+	return kvs_nl_reply(msg, info,
+			    kvs_nl_port_fill(msg, sw, port, info->snd_portid,
+					     info->snd_seq, 0, cmd));
 }
 
 int vhost_kvs_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -394,21 +487,18 @@ int vhost_kvs_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 int vhost_kvs_nl_port_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct kvs_switch *sw;
+	struct kvs_switch *sw = info->user_ptr[0];
 	struct kvs_port *port;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_PORT_ID))
 		return -EINVAL;
-	err = kvs_nl_admin(skb, info);
-	if (err)
-		return err;
-	mutex_lock(&kvs_lock);
-	port = kvs_nl_req_port(info, &sw);
-	err = IS_ERR(port) ? PTR_ERR(port) : kvs_pol_set(port, sw, info);
+	port = kvs_nl_port(info, sw, VHOST_KVS_A_PORT_ID);
+	if (!port)
+		return -ENOENT;
+	err = kvs_pol_set(port, sw, info);
 	if (!err)
 		kvs_gen_bump(&sw->gen);
-	mutex_unlock(&kvs_lock);
 	return err;
 }
 
@@ -418,23 +508,13 @@ int vhost_kvs_nl_port_set_doit(struct sk_buff *skb, struct genl_info *info)
 static int kvs_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb,
 			    u8 cmd)
 {
-	const struct genl_info *info = genl_info_dump(cb);
 	struct kvs_switch *sw;
 	struct kvs_port *port;
 	int err = 0, off;
 
-	if (!info->attrs[VHOST_KVS_A_PORT_SWITCH]) {
-		NL_SET_ERR_MSG(cb->extack, "dumping ports needs a switch name");
-		return -EINVAL;
-	}
-	mutex_lock(&kvs_lock);
-	sw = kvs_switch_find(sock_net(skb->sk),
-			     nla_data(info->attrs[VHOST_KVS_A_PORT_SWITCH]));
-	if (!sw) {
-		mutex_unlock(&kvs_lock);
-		NL_SET_ERR_MSG(cb->extack, "no such switch in this network namespace");
-		return -ENOENT;
-	}
+	sw = kvs_nl_dump_switch(skb, cb, VHOST_KVS_A_PORT_SWITCH);
+	if (IS_ERR(sw))
+		return PTR_ERR(sw);
 	list_for_each_entry(port, &sw->ports, sw_node) {
 		if (port->id <= cb->args[0])
 			continue;
@@ -446,8 +526,7 @@ static int kvs_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		kvs_nl_dump_check(cb, skb, off, sw->gen);
 		cb->args[0] = port->id;
 	}
-	mutex_unlock(&kvs_lock);
-	return err == -EMSGSIZE && skb->len ? skb->len : err;
+	return kvs_nl_dump_end(skb, err);
 }
 
 int vhost_kvs_nl_port_get_dumpit(struct sk_buff *skb,
@@ -506,36 +585,13 @@ static int kvs_nl_fdb_fill(const struct kvs_fdb_entry *e, void *arg)
 int vhost_kvs_nl_fdb_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
-	const struct genl_info *info = genl_info_dump(cb);
 	struct kvs_nl_fdb_ctx c = { .skb = skb, .cb = cb, .now = jiffies };
-	int err;
 
-	if (!info->attrs[VHOST_KVS_A_FDB_SWITCH]) {
-		NL_SET_ERR_MSG(cb->extack, "dumping the FDB needs a switch name");
-		return -EINVAL;
-	}
-	mutex_lock(&kvs_lock);
-	c.sw = kvs_switch_find(sock_net(skb->sk),
-			       nla_data(info->attrs[VHOST_KVS_A_FDB_SWITCH]));
-	if (!c.sw) {
-		mutex_unlock(&kvs_lock);
-		NL_SET_ERR_MSG(cb->extack, "no such switch in this network namespace");
-		return -ENOENT;
-	}
-	err = kvs_fdb_walk(&c.sw->fdb, &cb->args[0], kvs_nl_fdb_fill, &c);
-	mutex_unlock(&kvs_lock);
-	return err == -EMSGSIZE && skb->len ? skb->len : err;
-}
-
-/* Checks shared by the FDB writes; returns the switch, under kvs_lock. */
-static struct kvs_switch *kvs_nl_fdb_switch(struct sk_buff *skb,
-					    struct genl_info *info)
-{
-	int err = kvs_nl_admin(skb, info);
-
-	if (err)
-		return ERR_PTR(err);
-	return kvs_nl_switch(info, VHOST_KVS_A_FDB_SWITCH);
+	c.sw = kvs_nl_dump_switch(skb, cb, VHOST_KVS_A_FDB_SWITCH);
+	if (IS_ERR(c.sw))
+		return PTR_ERR(c.sw);
+	return kvs_nl_dump_end(skb, kvs_fdb_walk(&c.sw->fdb, &cb->args[0],
+						 kvs_nl_fdb_fill, &c));
 }
 
 static u16 kvs_nl_vid(struct genl_info *info)
@@ -546,22 +602,16 @@ static u16 kvs_nl_vid(struct genl_info *info)
 
 int vhost_kvs_nl_fdb_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct kvs_switch *sw;
+	struct kvs_switch *sw = info->user_ptr[0];
 	struct kvs_port *port;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_FDB_MAC) ||
 	    GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_FDB_PORT))
 		return -EINVAL;
-	mutex_lock(&kvs_lock);
-	sw = kvs_nl_fdb_switch(skb, info);
-	err = PTR_ERR_OR_ZERO(sw);
-	if (err)
-		goto out;
 	port = kvs_nl_port(info, sw, VHOST_KVS_A_FDB_PORT);
-	err = -ENOENT;
 	if (!port)
-		goto out;
+		return -ENOENT;
 	err = kvs_fdb_add_static(&sw->fdb,
 				 nla_data(info->attrs[VHOST_KVS_A_FDB_MAC]),
 				 kvs_nl_vid(info), &port->fdb_dst);
@@ -571,57 +621,38 @@ int vhost_kvs_nl_fdb_add_doit(struct sk_buff *skb, struct genl_info *info)
 				    "a static entry needs a unicast MAC");
 	else if (err == -ENOSPC)
 		NL_SET_ERR_MSG(info->extack, "the switch's MAC table is full");
-out:
-	mutex_unlock(&kvs_lock);
 	return err;
 }
 
 int vhost_kvs_nl_fdb_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct kvs_switch *sw;
+	struct kvs_switch *sw = info->user_ptr[0];
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_FDB_MAC))
 		return -EINVAL;
-	mutex_lock(&kvs_lock);
-	sw = kvs_nl_fdb_switch(skb, info);
-	err = PTR_ERR_OR_ZERO(sw);
-	if (!err) {
-		err = kvs_fdb_del(&sw->fdb,
-				  nla_data(info->attrs[VHOST_KVS_A_FDB_MAC]),
-				  kvs_nl_vid(info));
-		if (err)
-			NL_SET_ERR_MSG_ATTR(info->extack,
-					    info->attrs[VHOST_KVS_A_FDB_MAC],
-					    "no entry for this MAC and VLAN");
-	}
-	mutex_unlock(&kvs_lock);
+	err = kvs_fdb_del(&sw->fdb, nla_data(info->attrs[VHOST_KVS_A_FDB_MAC]),
+			  kvs_nl_vid(info));
+	if (err)
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[VHOST_KVS_A_FDB_MAC],
+				    "no entry for this MAC and VLAN");
 	return err;
 }
 
 int vhost_kvs_nl_fdb_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct kvs_switch *sw = info->user_ptr[0];
 	struct kvs_port *port = NULL;
-	struct kvs_switch *sw;
-	int err;
 
-	mutex_lock(&kvs_lock);
-	sw = kvs_nl_fdb_switch(skb, info);
-	err = PTR_ERR_OR_ZERO(sw);
-	if (err)
-		goto out;
 	if (info->attrs[VHOST_KVS_A_FDB_PORT]) {
 		port = kvs_nl_port(info, sw, VHOST_KVS_A_FDB_PORT);
-		err = -ENOENT;
 		if (!port)
-			goto out;
-		err = 0;
+			return -ENOENT;
 	}
 	kvs_fdb_flush(&sw->fdb, &(struct kvs_fdb_flush_desc){
 		.dst = port ? &port->fdb_dst : NULL, .learned_only = true });
-out:
-	mutex_unlock(&kvs_lock);
-	return err;
+	return 0;
 }
 
 /*

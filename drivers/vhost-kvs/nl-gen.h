@@ -11,6 +11,12 @@
 
 #include <uapi/linux/vhost_kvs_netlink.h>
 
+int vhost_kvs_nl_pre_doit(const struct genl_split_ops *ops,
+			  struct sk_buff *skb, struct genl_info *info);
+void
+vhost_kvs_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+		       struct genl_info *info);
+
 int vhost_kvs_nl_switch_new_doit(struct sk_buff *skb, struct genl_info *info);
 int vhost_kvs_nl_switch_del_doit(struct sk_buff *skb, struct genl_info *info);
 int vhost_kvs_nl_switch_get_doit(struct sk_buff *skb, struct genl_info *info);

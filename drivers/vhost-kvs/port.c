@@ -105,23 +105,31 @@ static void kvs_port_stop(struct kvs_port *port)
 	kvs_mq_set_rx_running(port, false);
 }
 
+/*
+ * Once the port is out of its switch and past the grace period (so no
+ * other port queues work here any more): no new work picks up a backend,
+ * work already queued has finished, and kick polling has stopped. Shared
+ * by close and RESET_OWNER.
+ */
+static void kvs_port_quiesce(struct kvs_port *port)
+{
+	kvs_port_stop(port);
+	kvs_coalesce_stop(port);
+	vhost_dev_flush(&port->dev);
+	vhost_dev_stop(&port->dev);
+}
+
 static int kvs_release(struct inode *inode, struct file *f)
 {
 	struct kvs_port *port = f->private_data;
 
-	/* 1. Out of its switch, past the grace period (it may have been
-	 * taken out by its switch's deletion, still under way); no new work
-	 * picks up a backend.
+	/* It may have been taken out by its switch's deletion, still under
+	 * way: that has to finish too.
 	 */
 	kvs_port_detach(port);
 	kvs_port_wait_left(port);
-	kvs_port_stop(port);
-	kvs_coalesce_stop(port);
-	/* 2. Work already queued has finished. */
-	vhost_dev_flush(&port->dev);
-	/* 3. Kick polling and the worker are gone. */
-	vhost_dev_stop(&port->dev);
-	/* 4. Frames queued here go back to their senders' pools. */
+	kvs_port_quiesce(port);
+	/* Frames queued here go back to their senders' pools. */
 	kvs_rx_drain(port);
 	ptr_ring_cleanup(&port->inbound, NULL);
 	vhost_dev_cleanup(&port->dev);
@@ -138,23 +146,22 @@ static long kvs_reset_owner(struct kvs_port *port)
 	err = vhost_dev_check_owner(&port->dev);
 	if (err)
 		goto out;
+	umem = vhost_dev_reset_owner_prepare();
+	if (!umem) {
+		err = -ENOMEM;
+		goto out;
+	}
 	/* Other ports queue work on this port's worker, which the reset
 	 * frees without waiting for them: leave the switch first (its
 	 * grace period covers them). Only the admin attaches it again.
 	 */
 	kvs_port_detach(port);
 	err = kvs_port_wait_left_killable(port);
-	if (err)
-		goto out;
-	umem = vhost_dev_reset_owner_prepare();
-	if (!umem) {
-		err = -ENOMEM;
+	if (err) {
+		vhost_iotlb_free(umem);
 		goto out;
 	}
-	kvs_port_stop(port);
-	kvs_coalesce_stop(port);
-	vhost_dev_flush(&port->dev);
-	vhost_dev_stop(&port->dev);
+	kvs_port_quiesce(port);
 	vhost_dev_reset_owner(&port->dev, umem);
 out:
 	mutex_unlock(&port->dev.mutex);

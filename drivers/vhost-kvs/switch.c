@@ -257,13 +257,13 @@ static void kvs_port_gone(struct kvs_port *port, bool lead)
  * kvs_switch_unlink() - take a switch out of its namespace, its ports out
  * of it
  * @sw: the switch
- * @gone: where it is put for kvs_switches_free(), which the caller calls
- *	once it dropped kvs_lock
  *
  * Its ports now drop what they send, like unplugged NICs. sw_node stays
- * untouched for RCU readers; leave_node remembers them.
+ * untouched for RCU readers; leave_node remembers them. The caller puts
+ * the switch on a list (gone_node) for kvs_switches_free(), which it calls
+ * once it dropped kvs_lock.
  */
-void kvs_switch_unlink(struct kvs_switch *sw, struct list_head *gone)
+void kvs_switch_unlink(struct kvs_switch *sw)
 {
 	struct kvs_net *kn = kvs_net(sw->net);
 	struct kvs_port *port, *tmp;
@@ -278,7 +278,6 @@ void kvs_switch_unlink(struct kvs_switch *sw, struct list_head *gone)
 	xa_erase(&kn->switches, sw->index);
 	kn->count--;
 	kvs_gen_bump(&kn->gen);
-	list_add_tail(&sw->gone_node, gone);
 }
 
 /**
@@ -493,8 +492,10 @@ static void __net_exit kvs_net_exit_batch(struct list_head *net_list)
 
 	mutex_lock(&kvs_lock);
 	list_for_each_entry(net, net_list, exit_list)
-		xa_for_each(&kvs_net(net)->switches, index, sw)
-			kvs_switch_unlink(sw, &gone);
+		xa_for_each(&kvs_net(net)->switches, index, sw) {
+			kvs_switch_unlink(sw);
+			list_add_tail(&sw->gone_node, &gone);
+		}
 	mutex_unlock(&kvs_lock);
 	kvs_switches_free(&gone);
 	list_for_each_entry(net, net_list, exit_list)

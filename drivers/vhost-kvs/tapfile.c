@@ -149,41 +149,26 @@ static long kvs_tap_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 static ssize_t kvs_tap_frame(struct kvs_tap *tap, struct iov_iter *from)
 {
 	struct kvs_port *port = tap->port;
-	size_t len = iov_iter_count(from), hlen = tap->hdr_len;
-	struct virtio_net_hdr hdr;
+	size_t len = iov_iter_count(from);
 	enum kvs_drop reason;
 	struct kvs_buf *buf;
 
-	if (len < hlen || copy_from_iter(&hdr, sizeof(hdr), from) != sizeof(hdr))
-		return -EINVAL;
-	iov_iter_advance(from, hlen - sizeof(hdr));
-	len -= hlen;
-	reason = kvs_vnet_hdr_check(&hdr, len, true);
-	/* Unattached: dropped as a cable-less NIC would (see tx.c). */
-	if (!reason && !rcu_access_pointer(port->sw))
-		reason = KVS_DROP_NO_SWITCH;
-	if (reason == KVS_DROP_NO_SWITCH) {
-		kvs_count(port, VHOST_KVS_VQ_TX, reason, len);
-		return len + hlen;
+	buf = kvs_tx_take(port, from, tap->hdr_len, true, &reason);
+	if (buf) {
+		port->tx_bufs[0] = buf;
+		kvs_forward(port, 1);
+		return len;
 	}
-	if (reason) {
-		kvs_count(port, VHOST_KVS_VQ_TX, reason, len);
-		return -EINVAL;
-	}
-	buf = kvs_pool_get(port->pool, len);
-	if (!buf) {
-		kvs_count(port, VHOST_KVS_VQ_TX, KVS_DROP_NOMEM, len);
+	switch (reason) {
+	case KVS_DROP_NO_SWITCH:
+		return len;	/* taken, as a cable-less NIC would */
+	case KVS_DROP_NOMEM:
 		return -ENOMEM;
-	}
-	if (copy_from_iter(buf->data, len, from) != len) {
-		kvs_buf_put(buf);
+	case KVS_DROP_BAD_DESC:
 		return -EFAULT;
+	default:
+		return -EINVAL;
 	}
-	kvs_vhdr_from(&buf->vhdr, &hdr, true);
-	kvs_count(port, VHOST_KVS_VQ_TX, KVS_DROP_NONE, len);
-	port->tx_bufs[0] = buf;
-	kvs_forward(port, 1);
-	return len + hlen;
 }
 
 static ssize_t kvs_tap_write_iter(struct kiocb *iocb, struct iov_iter *from)

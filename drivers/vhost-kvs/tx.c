@@ -13,25 +13,15 @@
 
 #include "kvs.h"
 
-/* Check the header and leave @from at the first byte of the frame. */
-static enum kvs_drop kvs_tx_hdr(struct kvs_port *port,
-				struct vhost_virtqueue *vq,
-				unsigned int out, unsigned int in,
-				struct iov_iter *from, struct kvs_vhdr *vh,
-				size_t *len)
+/* Check the header at @from and leave @from at the frame's first byte. */
+static enum kvs_drop kvs_tx_hdr(struct iov_iter *from, size_t hdr_len,
+				bool le, struct kvs_vhdr *vh, size_t *len)
 {
-	size_t hdr_len = port->hdr_len[VHOST_KVS_VQ_TX];
-	bool le = vhost_is_little_endian(vq);
 	struct virtio_net_hdr hdr;
 	enum kvs_drop reason;
 
-	*len = iov_length(vq->iov, out);
-	/* A TX chain the device would have to write into is malformed. */
-	if (in)
-		return KVS_DROP_BAD_DESC;
 	if (*len < hdr_len)
 		return KVS_DROP_RUNT;
-	iov_iter_init(from, ITER_SOURCE, vq->iov, out, *len);
 	if (copy_from_iter(&hdr, sizeof(hdr), from) != sizeof(hdr))
 		return KVS_DROP_BAD_DESC;
 	iov_iter_advance(from, hdr_len - sizeof(hdr));
@@ -64,6 +54,36 @@ static struct kvs_buf *kvs_tx_copy(struct kvs_port *port,
 	return buf;
 }
 
+/**
+ * kvs_tx_take() - one frame a port sends, counted whatever becomes of it
+ * @port: the port
+ * @from: its virtio-net header (@hdr_len bytes), then the frame: a TX
+ *	chain of the guest's, or what QEMU wrote to the port's tap file
+ * @hdr_len: the header's length, as negotiated
+ * @le: the header is little-endian
+ * @reason: set to why the frame is dropped, when it is
+ *
+ * Until the port is attached every valid frame is dropped as NO_SWITCH,
+ * without a copy; fwd.c catches a detach racing with this.
+ * Context: the port's TX vq mutex (its pool and batch arrays).
+ * Return: the frame in a buffer of the port's pool, or NULL.
+ */
+struct kvs_buf *kvs_tx_take(struct kvs_port *port, struct iov_iter *from,
+			    size_t hdr_len, bool le, enum kvs_drop *reason)
+{
+	size_t len = iov_iter_count(from);
+	struct kvs_buf *buf = NULL;
+	struct kvs_vhdr vh;
+
+	*reason = kvs_tx_hdr(from, hdr_len, le, &vh, &len);
+	if (!*reason && !rcu_access_pointer(port->sw))
+		*reason = KVS_DROP_NO_SWITCH;
+	if (!*reason)
+		buf = kvs_tx_copy(port, from, &vh, len, reason);
+	kvs_count(port, VHOST_KVS_VQ_TX, *reason, len);
+	return buf;
+}
+
 /* Take one frame of a chain; NULL when it is dropped (and counted). */
 static struct kvs_buf *kvs_tx_frame(struct kvs_port *port,
 				    struct vhost_virtqueue *vq,
@@ -71,18 +91,17 @@ static struct kvs_buf *kvs_tx_frame(struct kvs_port *port,
 				    size_t *len)
 {
 	enum kvs_drop reason;
-	struct kvs_buf *buf = NULL;
 	struct iov_iter from;
-	struct kvs_vhdr vh;
 
-	reason = kvs_tx_hdr(port, vq, out, in, &from, &vh, len);
-	/* Unattached: no copy; fwd.c catches a detach racing with this. */
-	if (!reason && !rcu_access_pointer(port->sw))
-		reason = KVS_DROP_NO_SWITCH;
-	if (!reason)
-		buf = kvs_tx_copy(port, &from, &vh, *len, &reason);
-	kvs_count(port, VHOST_KVS_VQ_TX, reason, *len);
-	return buf;
+	*len = iov_length(vq->iov, out);
+	/* A TX chain the device would have to write into is malformed. */
+	if (in) {
+		kvs_count(port, VHOST_KVS_VQ_TX, KVS_DROP_BAD_DESC, *len);
+		return NULL;
+	}
+	iov_iter_init(&from, ITER_SOURCE, vq->iov, out, *len);
+	return kvs_tx_take(port, &from, port->hdr_len[VHOST_KVS_VQ_TX],
+			   vhost_is_little_endian(vq), &reason);
 }
 
 /*

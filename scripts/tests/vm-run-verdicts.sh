@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# vm-run-verdicts.sh [VM-RUN]: vm-run.sh's decisions about a failed L1 boot,
+# vm-run-verdicts.sh [FILE]: vm-run.sh's decisions about a failed L1 boot,
 # on made-up consoles: a fault or freeze is retried only when it is the
 # emulator's alone, never when a report or the forensics name a vhost
 # worker or vhost/vhost-kvs code. Prints TAP; exits non-zero on a failure.
 set -uo pipefail
-vmrun=${1:-$(dirname "$0")/../vm-run.sh}
+# FILE: where the verdicts are defined (default scripts/l1-forensics.sh;
+# an older scripts/vm-run.sh, which had them itself, works too).
+vmrun=${1:-$(dirname "$0")/../l1-forensics.sh}
 outdir=$(mktemp -d)
 trap 'rm -rf "$outdir"' EXIT
 n=0 fails=0
 console=$outdir/console.log
 : >"$outdir/dmesg.log"
 
-# The functions under test, as vm-run.sh defines them.
+# The functions under test, as FILE defines them.
 kpat=$(sed -n "s/^kpat='\(.*\)'$/\1/p" "$vmrun")
 eval "$(sed -n '/^emulator_fault() {/,/^}/p; /^kernel_reports() {/,/^}/p;
 	/^ours_pat=/p; /^ours_reported() {/,/^}/p;
