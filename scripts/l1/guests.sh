@@ -157,7 +157,7 @@ iperf() { # DESC ARGS...: iperf3 from vm2 to vm1
 	shift
 	# Its status first: a guest_run that failed prints the agent's tail,
 	# which may hold an earlier run's "receiver" line.
-	out=$(guest_run vm2 90 iperf3 -c 10.10.0.1 -f m "$@") || rc=$?
+	out=$(guest_tail vm2 90 4 iperf3 -c 10.10.0.1 -f m "$@") || rc=$?
 	echo "$out" | tail -n 4 | sed 's/^/# /'
 	check "$desc" sh -c '[ "$2" -eq 0 ] && echo "$1" | grep receiver | grep -qE "[0-9.]+ Mbits/sec"' _ "$out" "$rc"
 }
@@ -174,7 +174,7 @@ iperf "vm2 -> vm1 iperf3 UDP 64 B" -u -b 2M -l 64 -t 2
 check "vm1's port has two queue pairs" sh -c \
 	"kvsctl port show sw0 | grep -qi 'mac $(mac 1) queues 2 '"
 rxq() { # N: interrupts of vm1's receive queue N
-	guest_run vm1 10 cat /proc/interrupts |
+	guest_run vm1 10 grep virtio /proc/interrupts |
 		sed -n "s/^ *[0-9]*: *\([0-9]*\) .*virtio[0-9]*-input\.$1\$/\1/p"
 }
 many_flows() { # DESC: 16 TCP flows vm2 -> vm1, then vm1's rx0/rx1 growth
@@ -182,7 +182,7 @@ many_flows() { # DESC: 16 TCP flows vm2 -> vm1, then vm1's rx0/rx1 growth
 	r0=$(rxq 0) r1=$(rxq 1)
 	[ -n "$r0" ] && [ -n "$r1" ] || {
 		echo "# no per-queue interrupt lines in vm1's /proc/interrupts:"
-		guest_run vm1 10 cat /proc/interrupts | sed 's/^/#   /'
+		guest_run vm1 10 grep virtio /proc/interrupts | sed 's/^/#   /'
 	}
 	iperf "$1" -P 16 -t 2
 	D0=$(($(rxq 0) - ${r0:-0})) D1=$(($(rxq 1) - ${r1:-0}))
@@ -235,7 +235,7 @@ check "8 MiB vm1 -> vm2 at MTU 9000: SHA-256 matches" transfer 2
 # least MIN replies
 vm1_pinged() {
 	local n
-	n=$(guest_run vm1 10 cat "$1" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
+	n=$(guest_run vm1 10 grep 'packets received' "$1" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
 	[ -n "$n" ] && [ "$n" -ge "$2" ]
 }
 

@@ -253,6 +253,20 @@ guest_run() {
 	return 124
 }
 
+# guest_tail NAME SECS N CMD...: guest_run CMD, with only the last N lines
+# of its output (and its exit status) sent back. The agent's serial line
+# may carry as little as 170 bytes a second in a nested guest under TCG
+# (each byte is a port write that exits to L1's KVM and its emulated
+# QEMU): a long answer (iperf3 -P 16, a growing ping log, all of
+# /proc/interrupts) can outlast the limit, and the guest is taken for lost
+# while it is still writing.
+guest_tail() {
+	local name=$1 secs=$2 n=$3
+	shift 3
+	guest_run "$name" "$secs" \
+		"$* >/tmp/tail.\$\$ 2>&1; r=\$?; tail -n $n /tmp/tail.\$\$; rm -f /tmp/tail.\$\$; exit \$r"
+}
+
 # guest_report NAME: the first kernel report on a guest's console, which
 # the tail shown when it is lost has often scrolled past (a WARN taints
 # the kernel long before the oops that ends it).
@@ -436,7 +450,7 @@ pair_once() {
 	local secs=$1 filter=$2 out v try
 	shift 2
 	for try in 1 2; do
-		out=$(guest_run vm2 $((secs + 60)) "$@")
+		out=$(guest_tail vm2 $((secs + 60)) 6 "$@")
 		v=$(echo "$out" | $filter)
 		[ -n "$v" ] && { echo "$v"; return 0; }
 		echo "# (no figure from '$*', try $try): $(echo "$out" | tail -n 2 | tr '\n' ' ')" >&2

@@ -60,7 +60,7 @@ restarted=0
 iperf_run() { # ARGS...: prints iperf3's output; fails without a result
 	local out
 	guest_run vm1 20 'pidof iperf3 >/dev/null || iperf3 -s -D' >/dev/null
-	out=$(guest_run vm2 90 iperf3 -c 10.9.0.1 "$@")
+	out=$(guest_tail vm2 90 6 iperf3 -c 10.9.0.1 "$@")
 	echo "$out"
 	echo "$out" | grep -q receiver
 }
