@@ -49,14 +49,19 @@ static void nl_put(struct nlreq *r, __u16 type, const void *data, __u16 len)
 	r->n.nlmsg_len = NLMSG_ALIGN(r->n.nlmsg_len) + NLA_ALIGN(a->nla_len);
 }
 
-/* Send @r and read the answer into @r: -errno from the ack, or 0. */
-static int nl_talk(int s, struct nlreq *r, __u16 type, __u8 cmd)
+/*
+ * Send @r and read the one answer into @r: the reply, or the error
+ * message (-errno, 0 for an ack). @flags: NLM_F_ACK for a request that has
+ * no reply, 0 for one that has (else its ack would be left queued, and
+ * taken for the answer to the next request).
+ */
+static int nl_talk(int s, struct nlreq *r, __u16 type, __u8 cmd, __u16 flags)
 {
 	struct nlmsgerr *e;
 	ssize_t n;
 
 	r->n.nlmsg_type = type;
-	r->n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	r->n.nlmsg_flags = NLM_F_REQUEST | flags;
 	r->g.cmd = cmd;
 	r->g.version = 1;
 	if (send(s, r, r->n.nlmsg_len, 0) < 0)
@@ -65,7 +70,7 @@ static int nl_talk(int s, struct nlreq *r, __u16 type, __u8 cmd)
 	if (n < (ssize_t)NLMSG_HDRLEN)
 		return n < 0 ? -errno : -EIO;
 	if (r->n.nlmsg_type != NLMSG_ERROR)
-		return 0;	/* a reply before the ack: not needed here */
+		return 0;	/* the reply */
 	e = NLMSG_DATA(&r->n);
 	return e->error;
 }
@@ -80,7 +85,7 @@ static int kvs_family(int s)
 
 	nl_put(&r, CTRL_ATTR_FAMILY_NAME, VHOST_KVS_FAMILY_NAME,
 	       sizeof(VHOST_KVS_FAMILY_NAME));
-	err = nl_talk(s, &r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	err = nl_talk(s, &r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
 	if (err)
 		return err;
 	end = (char *)&r + r.n.nlmsg_len;
@@ -99,7 +104,7 @@ static int kvs_switch(int s, int family, __u8 cmd, const char *name)
 	struct nlreq r = { .n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) };
 
 	nl_put(&r, VHOST_KVS_A_SWITCH_NAME, name, strlen(name) + 1);
-	return nl_talk(s, &r, family, cmd);
+	return nl_talk(s, &r, family, cmd, NLM_F_ACK);
 }
 
 static int attach(int fd, const char *sw, const __u8 *mac, __u16 flags,
