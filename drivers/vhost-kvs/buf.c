@@ -196,7 +196,7 @@ void kvs_buf_put(struct kvs_buf *buf)
 		kvs_pool_put_n(pool, kvs_buf_free_list(orphans));
 }
 
-static atomic_t *kvs_held(struct kvs_port *q, const struct kvs_buf *buf)
+static atomic_t *kvs_held(struct kvs_queue *q, const struct kvs_buf *buf)
 {
 	return &q->held[hash_ptr(buf->pool, ilog2(KVS_HELD_SLOTS))];
 }
@@ -210,12 +210,12 @@ static atomic_t *kvs_held(struct kvs_port *q, const struct kvs_buf *buf)
  * @q holds fewer than KVS_HELD_MAX frames of that sender (its slot);
  * kvs_held_drop() takes the count back when the frame leaves the ring.
  */
-bool kvs_held_take(struct kvs_port *q, const struct kvs_buf *buf)
+bool kvs_held_take(struct kvs_queue *q, const struct kvs_buf *buf)
 {
 	return atomic_add_unless(kvs_held(q, buf), 1, KVS_HELD_MAX);
 }
 
-void kvs_held_drop(struct kvs_port *q, const struct kvs_buf *buf)
+void kvs_held_drop(struct kvs_queue *q, const struct kvs_buf *buf)
 {
 	atomic_dec(kvs_held(q, buf));
 }

@@ -2,23 +2,26 @@
 /*
  * Forwarding: where the frames of one TX batch go.
  *
- * The sender's TX worker learns each frame's source, looks its destination
- * up and appends the batch to the inbound ring of every port it goes to,
- * taking each ring's producer lock once per batch. It never touches another
- * port's guest memory: each destination's own RX worker, woken once per
- * batch, copies the frames into its guest (the address-space rule).
+ * The sender (a queue pair's TX worker) learns each frame's source, looks
+ * its destination up and hands the batch to every port it goes to, once,
+ * through the port's ops->deliver. A vhost port appends the frames to its
+ * queues' inbound rings, taking each ring's producer lock once per batch.
+ * The sender never touches another port's guest memory: each destination's
+ * own RX worker, woken once per batch, copies the frames into its guest
+ * (the address-space rule).
  *
  * A full ring drops the frame for that destination and counts it, so a
  * slow receiver costs a sender at most the time to find its ring full.
  */
 #include <linux/etherdevice.h>
+#include <linux/indirect_call_wrapper.h>
 #include <linux/jiffies.h>
 #include <linux/rculist.h>
 #include <kunit/visibility.h>
 
 #include "kvs.h"
 
-/* tx_dst[i] of a frame to flood (tx_drop[i] is KVS_DROP_NONE). */
+/* b->dst[i] of a frame to flood (b->drop[i] is KVS_DROP_NONE). */
 #define KVS_FWD_FLOOD		NULL
 
 /**
@@ -53,60 +56,60 @@ struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 EXPORT_SYMBOL_IF_KUNIT(kvs_fwd_lookup);
 
 /* Frame @i has the addresses and VLAN of frame @i - 1. */
-static bool kvs_fwd_same_as_prev(struct kvs_port *port, unsigned int i)
+static bool kvs_fwd_same_as_prev(struct kvs_batch *b, unsigned int i)
 {
-	const struct ethhdr *eth = (const void *)port->tx_bufs[i]->data;
+	const struct ethhdr *eth = (const void *)b->bufs[i]->data;
 	const struct ethhdr *peth;
 
-	if (!i || port->tx_vid[i] != port->tx_vid[i - 1])
+	if (!i || b->vid[i] != b->vid[i - 1])
 		return false;
-	peth = (const void *)port->tx_bufs[i - 1]->data;
+	peth = (const void *)b->bufs[i - 1]->data;
 	return ether_addr_equal(eth->h_source, peth->h_source) &&
 	       ether_addr_equal(eth->h_dest, peth->h_dest);
 }
 
 /*
- * Where frame @i of a batch of queue pair @port of port @lead goes: its
- * destination port or KVS_FWD_FLOOD in port->tx_dst[i], its VLAN in
- * port->tx_vid[i]. A guest's frames mostly share their addresses, so the
- * previous frame's answer saves the table lookups.
+ * Where frame @i of a batch from port @from goes: its destination port or
+ * KVS_FWD_FLOOD in b->dst[i], its VLAN in b->vid[i]. A source's frames
+ * mostly share their addresses, so the previous frame's answer saves the
+ * table lookups.
  * Return: KVS_DROP_NONE, or why the frame goes nowhere.
  */
-static enum kvs_drop kvs_fwd_classify(struct kvs_port *port,
-				      struct kvs_port *lead,
+static enum kvs_drop kvs_fwd_classify(struct kvs_batch *b,
+				      struct kvs_port *from,
 				      struct kvs_switch *sw, unsigned int i)
 {
-	const struct ethhdr *eth = (const void *)port->tx_bufs[i]->data;
-	unsigned long pol = READ_ONCE(lead->pol);
+	const struct ethhdr *eth = (const void *)b->bufs[i]->data;
+	unsigned long pol = READ_ONCE(from->pol);
 	enum kvs_fdb_learn learned;
 	struct kvs_port *to;
 	struct kvs_fdb_dst *d;
 	u16 vid;
 
-	vid = kvs_vlan_in(lead, port->tx_bufs[i]);
+	vid = kvs_vlan_in(from, b->bufs[i]);
 	if (vid == KVS_VLAN_REFUSED)
 		return KVS_DROP_VLAN;
-	port->tx_vid[i] = vid;
-	if (kvs_fwd_same_as_prev(port, i)) {
-		port->tx_dst[i] = port->tx_dst[i - 1];
-		return port->tx_drop[i - 1];
+	b->vid[i] = vid;
+	if (kvs_fwd_same_as_prev(b, i)) {
+		b->dst[i] = b->dst[i - 1];
+		return b->drop[i - 1];
 	}
 	/* Checked before learning: a spoofed source is never learned. */
-	if ((pol & KVS_POL_SPOOFCHK) && !kvs_pol_src_ok(lead, eth->h_source))
+	if ((pol & KVS_POL_SPOOFCHK) && !kvs_pol_src_ok(from, eth->h_source))
 		return KVS_DROP_SPOOF;
-	d = kvs_fwd_lookup(&sw->fdb, eth, &lead->fdb_dst, vid,
+	d = kvs_fwd_lookup(&sw->fdb, eth, &from->fdb_dst, vid,
 			   !(pol & KVS_POL_NO_LEARN), &learned);
 	if (unlikely(learned == KVS_FDB_NEW || learned == KVS_FDB_MOVED))
-		kvs_nl_fdb_event(sw, eth->h_source, vid, lead->id,
+		kvs_nl_fdb_event(sw, eth->h_source, vid, from->id,
 				 learned == KVS_FDB_NEW ?
 				 VHOST_KVS_CMD_FDB_LEARN_NTF :
 				 VHOST_KVS_CMD_FDB_MOVE_NTF);
 	if (!d) {
-		port->tx_dst[i] = KVS_FWD_FLOOD;
+		b->dst[i] = KVS_FWD_FLOOD;
 		return KVS_DROP_NONE;
 	}
 	/* Never back out of the port it came in on. */
-	if (d == &lead->fdb_dst)
+	if (d == &from->fdb_dst)
 		return KVS_DROP_NO_DEST;
 	to = container_of(d, struct kvs_port, fdb_dst);
 	if (pol & READ_ONCE(to->pol) & KVS_POL_ISOLATED)
@@ -114,7 +117,7 @@ static enum kvs_drop kvs_fwd_classify(struct kvs_port *port,
 	/* A static entry may name a port outside the VLAN. */
 	if (!kvs_vlan_member(to, vid))
 		return KVS_DROP_VLAN;
-	port->tx_dst[i] = to;
+	b->dst[i] = to;
 	return KVS_DROP_NONE;
 }
 
@@ -123,55 +126,56 @@ static enum kvs_drop kvs_fwd_classify(struct kvs_port *port,
  * and the kind of flood (unknown unicast, or multicast and broadcast) is
  * one @dst takes.
  */
-static bool kvs_fwd_wants(struct kvs_port *port, struct kvs_port *dst,
+static bool kvs_fwd_wants(struct kvs_batch *b, struct kvs_port *dst,
 			  unsigned int i)
 {
 	const struct ethhdr *eth;
 	unsigned long pol;
 
-	if (port->tx_drop[i])
+	if (b->drop[i])
 		return false;
-	if (port->tx_dst[i] != KVS_FWD_FLOOD)
-		return port->tx_dst[i] == dst;
-	if (!kvs_vlan_member(dst, port->tx_vid[i]))
+	if (b->dst[i] != KVS_FWD_FLOOD)
+		return b->dst[i] == dst;
+	if (!kvs_vlan_member(dst, b->vid[i]))
 		return false;
 	pol = READ_ONCE(dst->pol);
 	if (likely(!(pol & (KVS_POL_NO_FLOOD | KVS_POL_NO_MCAST_FLOOD))))
 		return true;
-	eth = (const struct ethhdr *)port->tx_bufs[i]->data;
+	eth = (const struct ethhdr *)b->bufs[i]->data;
 	return !(pol & (is_multicast_ether_addr(eth->h_dest) ?
 			KVS_POL_NO_MCAST_FLOOD : KVS_POL_NO_FLOOD));
 }
 
 /* Which of @map's queue pairs frame @i goes to: by its flow's hash. */
-static struct kvs_port *kvs_fwd_queue(struct kvs_port *port,
-				      const struct net *net,
-				      const struct kvs_qmap *map, unsigned int i)
+static struct kvs_queue *kvs_fwd_queue(struct kvs_batch *b,
+				       const struct net *net,
+				       const struct kvs_qmap *map,
+				       unsigned int i)
 {
-	if (!(port->tx_hashed & BIT_ULL(i))) {
-		port->tx_hash[i] = kvs_flow_hash(net, port->tx_bufs[i]);
-		port->tx_hashed |= BIT_ULL(i);
+	if (!(b->hashed & BIT_ULL(i))) {
+		b->hash[i] = kvs_flow_hash(net, b->bufs[i]);
+		b->hashed |= BIT_ULL(i);
 	}
-	return map->q[reciprocal_scale(port->tx_hash[i], map->n)];
+	return map->q[reciprocal_scale(b->hash[i], map->n)];
 }
 
 /* Does @dst take frame @i in the form other than the one it was sent in? */
-static bool kvs_fwd_other_form(struct kvs_port *port, struct kvs_port *dst,
+static bool kvs_fwd_other_form(struct kvs_batch *b, struct kvs_port *dst,
 			       unsigned int i)
 {
-	u16 vid = port->tx_vid[i];
+	u16 vid = b->vid[i];
 
 	return vid && kvs_vlan_tagged_out(dst, vid) !=
-		      kvs_vlan_tagged(port->tx_bufs[i]);
+		      kvs_vlan_tagged(b->bufs[i]);
 }
 
 /* Frame @i as @dst takes it; NULL when its other form could not be made. */
-static struct kvs_buf *kvs_fwd_buf(struct kvs_port *port,
-				   struct kvs_port *dst, unsigned int i)
+static struct kvs_buf *kvs_fwd_buf(struct kvs_batch *b, struct kvs_port *dst,
+				   unsigned int i)
 {
-	if (likely(!kvs_fwd_other_form(port, dst, i)))
-		return port->tx_bufs[i];
-	return IS_ERR_OR_NULL(port->tx_alt[i]) ? NULL : port->tx_alt[i];
+	if (likely(!kvs_fwd_other_form(b, dst, i)))
+		return b->bufs[i];
+	return IS_ERR_OR_NULL(b->alt[i]) ? NULL : b->alt[i];
 }
 
 /*
@@ -179,34 +183,31 @@ static struct kvs_buf *kvs_fwd_buf(struct kvs_port *port,
  * the frames @dst takes that way, made once per batch, shared by all such
  * destinations. One that cannot be made is counted per destination.
  */
-static void kvs_fwd_prepare(struct kvs_port *port, struct kvs_port *dst,
+static void kvs_fwd_prepare(struct kvs_batch *b, struct kvs_port *dst,
 			    unsigned int n)
 {
 	unsigned int i;
 
-	if (likely(!port->tx_vlan))
+	if (likely(!b->vlan))
 		return;
 	for (i = 0; i < n; i++) {
-		if (!kvs_fwd_wants(port, dst, i) ||
-		    !kvs_fwd_other_form(port, dst, i))
+		if (!kvs_fwd_wants(b, dst, i) || !kvs_fwd_other_form(b, dst, i))
 			continue;
-		if (!port->tx_alt[i])
-			port->tx_alt[i] = kvs_vlan_alt(port, port->tx_bufs[i],
-						       port->tx_vid[i]);
-		if (IS_ERR(port->tx_alt[i]))
-			kvs_count(port, VHOST_KVS_VQ_TX,
-				  PTR_ERR(port->tx_alt[i]) == -ENOMEM ?
-				  KVS_DROP_NOMEM : KVS_DROP_BAD_HDR, 0);
+		if (!b->alt[i])
+			b->alt[i] = kvs_vlan_alt(b, b->bufs[i], b->vid[i]);
+		if (IS_ERR(b->alt[i]))
+			kvs_batch_count(b, PTR_ERR(b->alt[i]) == -ENOMEM ?
+					KVS_DROP_NOMEM : KVS_DROP_BAD_HDR);
 	}
 }
 
 /*
- * Append to the ring of @q, port @dst or one of its queue pairs, every
- * frame of the batch that goes there. A reference is taken before a
- * buffer is published: the receiver may consume and put it at once.
+ * Append to the ring of @q, a queue pair of vhost port @dst, every frame
+ * of the batch that goes there. A reference is taken before a buffer is
+ * published: the receiver may consume and put it at once.
  */
-static void kvs_fwd_enqueue_ring(struct kvs_port *port, struct kvs_switch *sw,
-				 struct kvs_port *dst, struct kvs_port *q,
+static void kvs_fwd_enqueue_ring(struct kvs_batch *b, struct kvs_switch *sw,
+				 struct kvs_port *dst, struct kvs_queue *q,
 				 const struct kvs_qmap *map, unsigned int n)
 {
 	struct ptr_ring *r = &q->inbound;
@@ -216,10 +217,10 @@ static void kvs_fwd_enqueue_ring(struct kvs_port *port, struct kvs_switch *sw,
 	for (i = 0; i < n; i++) {
 		struct kvs_buf *buf;
 
-		if (!kvs_fwd_wants(port, dst, i) ||
-		    (map && kvs_fwd_queue(port, sw->net, map, i) != q))
+		if (!kvs_fwd_wants(b, dst, i) ||
+		    (map && kvs_fwd_queue(b, sw->net, map, i) != q))
 			continue;
-		buf = kvs_fwd_buf(port, dst, i);
+		buf = kvs_fwd_buf(b, dst, i);
 		if (unlikely(!buf))
 			continue;	/* no other form: counted already */
 		/* Full, or holding all of this sender it may: dropped. */
@@ -241,127 +242,133 @@ static void kvs_fwd_enqueue_ring(struct kvs_port *port, struct kvs_switch *sw,
 	if (full) {
 		atomic64_add(full, &q->inbound_full);
 		while (full--)
-			kvs_count(port, VHOST_KVS_VQ_TX, KVS_DROP_DEST_FULL, 0);
+			kvs_batch_count(b, KVS_DROP_DEST_FULL);
 	}
 	if (queued)
 		vhost_poll_queue(&q->vqs[VHOST_KVS_VQ_RX].poll);
 }
 
-/* Hand @dst the frames of the batch that go to it. */
-static void kvs_fwd_enqueue(struct kvs_port *port, struct kvs_switch *sw,
-			    struct kvs_port *dst, unsigned int n)
+/**
+ * kvs_fwd_vport() - a vhost port's ops->deliver: into its queues' rings
+ * @port: the destination
+ * @b: the batch
+ * @sw: their switch
+ * @n: frames in the batch
+ *
+ * Context: the sender's, rcu_read_lock() held.
+ */
+void kvs_fwd_vport(struct kvs_port *port, struct kvs_batch *b,
+		   struct kvs_switch *sw, unsigned int n)
 {
-	struct kvs_qmap *map = rcu_dereference(dst->qmap);
+	struct kvs_qmap *map = rcu_dereference(port->qmap);
 	unsigned int k;
 
-	kvs_fwd_prepare(port, dst, n);
 	if (likely(!map)) {
-		kvs_fwd_enqueue_ring(port, sw, dst, dst, NULL, n);
+		kvs_fwd_enqueue_ring(b, sw, port, port->queues[0], NULL, n);
 		return;
 	}
 	/* Hash the flows before any ring's producer lock is taken. */
 	for (k = 0; k < n; k++)
-		if (kvs_fwd_wants(port, dst, k))
-			kvs_fwd_queue(port, sw->net, map, k);
+		if (kvs_fwd_wants(b, port, k))
+			kvs_fwd_queue(b, sw->net, map, k);
 	for (k = 0; k < map->n; k++)
-		kvs_fwd_enqueue_ring(port, sw, dst, map->q[k], map, n);
+		kvs_fwd_enqueue_ring(b, sw, port, map->q[k], map, n);
+}
+
+/* Hand @dst the frames of the batch that go to it. */
+static void kvs_fwd_enqueue(struct kvs_batch *b, struct kvs_switch *sw,
+			    struct kvs_port *dst, unsigned int n)
+{
+	kvs_fwd_prepare(b, dst, n);
+	INDIRECT_CALL_1(dst->ops->deliver, kvs_fwd_vport, dst, b, sw, n);
 }
 
 /* True when frame @i's destination already got the batch. */
-static bool kvs_fwd_done_before(struct kvs_port *port, unsigned int i)
+static bool kvs_fwd_done_before(struct kvs_batch *b, unsigned int i)
 {
 	unsigned int j;
 
 	for (j = 0; j < i; j++)
-		if (!port->tx_drop[j] && port->tx_dst[j] == port->tx_dst[i])
+		if (!b->drop[j] && b->dst[j] == b->dst[i])
 			return true;
 	return false;
 }
 
-static void kvs_fwd_flood(struct kvs_port *port, struct kvs_port *lead,
+static void kvs_fwd_flood(struct kvs_batch *b, struct kvs_port *from,
 			  struct kvs_switch *sw, unsigned int n)
 {
-	unsigned long isolated = READ_ONCE(lead->pol) & KVS_POL_ISOLATED;
+	unsigned long isolated = READ_ONCE(from->pol) & KVS_POL_ISOLATED;
 	unsigned int i, others = 0;
 	struct kvs_port *dst;
 
 	list_for_each_entry_rcu(dst, &sw->ports, sw_node) {
-		if (dst == lead || (isolated & READ_ONCE(dst->pol)))
+		if (dst == from || (isolated & READ_ONCE(dst->pol)))
 			continue;
-		kvs_fwd_enqueue(port, sw, dst, n);
+		kvs_fwd_enqueue(b, sw, dst, n);
 		others++;
 	}
 	if (others)
 		return;
 	/* Alone on the switch: flooded frames have nowhere to go. */
 	for (i = 0; i < n; i++)
-		if (!port->tx_drop[i] && port->tx_dst[i] == KVS_FWD_FLOOD)
-			kvs_count(port, VHOST_KVS_VQ_TX, KVS_DROP_NO_DEST, 0);
+		if (!b->drop[i] && b->dst[i] == KVS_FWD_FLOOD)
+			kvs_batch_count(b, KVS_DROP_NO_DEST);
 }
 
 /* Hand the batch to each port that gets part of it, once. */
-static void kvs_fwd_deliver(struct kvs_port *port, struct kvs_port *lead,
+static void kvs_fwd_deliver(struct kvs_batch *b, struct kvs_port *from,
 			    struct kvs_switch *sw, unsigned int n, bool flood)
 {
 	unsigned int i;
 
-	port->tx_hashed = 0;
+	b->hashed = 0;
 	if (flood) {
-		kvs_fwd_flood(port, lead, sw, n);
+		kvs_fwd_flood(b, from, sw, n);
 		return;
 	}
 	/* Unicast only: usually one or a few destinations per batch. */
 	for (i = 0; i < n; i++)
-		if (!port->tx_drop[i] && !kvs_fwd_done_before(port, i))
-			kvs_fwd_enqueue(port, sw, port->tx_dst[i], n);
+		if (!b->drop[i] && !kvs_fwd_done_before(b, i))
+			kvs_fwd_enqueue(b, sw, b->dst[i], n);
 }
 
 /**
- * kvs_forward() - send the frames in port->tx_bufs[0..n) on their way
- * @port: the sending port
+ * kvs_forward() - send the frames in b->bufs[0..n) on their way
+ * @b: the batch
+ * @from: the port they come in on; NULL: none (dropped as NO_SWITCH)
  * @n: number of frames
  *
  * Consumes the caller's reference to each buffer.
- * Context: the port's TX worker, TX vq mutex held.
+ * Context: the batch's owner, rcu_read_lock() held (it found @from).
  */
-void kvs_forward(struct kvs_port *port, unsigned int n)
+void kvs_forward(struct kvs_batch *b, struct kvs_port *from, unsigned int n)
 {
-	struct vhost_virtqueue *vq = &port->vqs[VHOST_KVS_VQ_TX];
-	struct kvs_port *lead;
-	struct kvs_switch *sw;
+	struct kvs_switch *sw = from ? from->sw : NULL;
 	bool flood = false;
 	unsigned int i;
 
-	lockdep_assert_held(&vq->mutex);
-	rcu_read_lock();
-	sw = rcu_dereference(port->sw);
-	/* The port this queue pair belongs to: @port itself, mostly. */
-	lead = rcu_dereference(port->lead);
-	if (!lead)
-		sw = NULL;
-	port->tx_vlan = false;
+	b->vlan = false;
 	for (i = 0; i < n; i++) {
 		enum kvs_drop drop = KVS_DROP_NO_SWITCH;
 
-		port->tx_alt[i] = NULL;
-		port->tx_vid[i] = 0;
-		port->tx_dst[i] = KVS_FWD_FLOOD;
+		b->alt[i] = NULL;
+		b->vid[i] = 0;
+		b->dst[i] = KVS_FWD_FLOOD;
 		if (sw)
-			drop = kvs_fwd_classify(port, lead, sw, i);
-		port->tx_vlan |= port->tx_vid[i] != 0;
-		port->tx_drop[i] = drop;
+			drop = kvs_fwd_classify(b, from, sw, i);
+		b->vlan |= b->vid[i] != 0;
+		b->drop[i] = drop;
 		if (drop)
-			kvs_count(port, VHOST_KVS_VQ_TX, drop, 0);
-		else if (port->tx_dst[i] == KVS_FWD_FLOOD)
+			kvs_batch_count(b, drop);
+		else if (b->dst[i] == KVS_FWD_FLOOD)
 			flood = true;
 	}
 	if (sw)
-		kvs_fwd_deliver(port, lead, sw, n, flood);
-	rcu_read_unlock();
+		kvs_fwd_deliver(b, from, sw, n, flood);
 
 	for (i = 0; i < n; i++) {
-		kvs_buf_put(port->tx_bufs[i]);
-		if (!IS_ERR_OR_NULL(port->tx_alt[i]))
-			kvs_buf_put(port->tx_alt[i]);
+		kvs_buf_put(b->bufs[i]);
+		if (!IS_ERR_OR_NULL(b->alt[i]))
+			kvs_buf_put(b->alt[i]);
 	}
 }

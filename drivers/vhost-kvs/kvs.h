@@ -2,39 +2,42 @@
 /*
  * vhost-kvs core structures.
  *
+ * A queue (struct kvs_queue) is one open /dev/vhost-kvs file: a queue
+ * pair and its vhost device. A port (struct kvs_port) is a member of a
+ * switch, made when a queue attaches; a vhost port owns that queue and
+ * those that join it (vport.c). Frames go from a source's batch through the
+ * FDB to ports, and into their queues' inbound rings.
+ *
  * LOCKING
  *
- * port->dev.mutex (the vhost core's device mutex) serialises the control
- * path of one port: ioctls, feature changes, queue start/stop and release.
- * It is taken before any virtqueue mutex.
+ * q->dev.mutex (the vhost core's device mutex) serialises the control
+ * path of one queue pair: ioctls, feature changes, queue start/stop and
+ * release. It is taken before any virtqueue mutex.
  *
  * vq->mutex protects one virtqueue and everything its worker touches for it:
- * the backend pointer, acked features, port->hdr_len[] of that queue and
- * the queue's counters (port->stats[qi]; the worker is their only writer,
+ * the backend pointer, acked features, q->hdr_len[] of that queue and
+ * the queue's counters (q->stats[qi]; the worker is their only writer,
  * so they need no atomics, only u64_stats for 32-bit readers). The TX
- * mutex also covers the TX batch arrays and the owner's side of the pool
+ * mutex also covers the TX batch (q->tx) and the owner's side of the pool
  * (its free lists); the RX mutex covers rx_offloads, the coalescing state,
  * the segmentation scratch and consuming the inbound ring.
  *
- * port->inbound is a ptr_ring: any sender's TX worker produces under the
- * ring's producer lock, the port's RX worker (or a drain, holding the RX
+ * q->inbound is a ptr_ring: any sender's TX worker produces under the
+ * ring's producer lock, the queue's RX worker (or a drain, holding the RX
  * mutex) consumes. Buffers are reference counted (one per ring holding
  * it); pool->returned is a lock-free llist; see buf.c.
  *
- * kvs_lock (switch.c) serialises every change to switches and to which
- * switch a port belongs: switch creation and deletion, attach, detach and
- * namespace teardown. The datapath reads port->sw, sw->ports and the FDB
- * under RCU; a port found there stays valid until the RCU read side ends,
- * because a port out of its switch is "leaving" until a grace period has
- * passed, and is neither freed nor attached again meanwhile. No grace
+ * kvs_lock (switch.c) serialises every change to switches, ports and
+ * which port a queue belongs to: switch creation and deletion, attach,
+ * detach, joining a port and namespace teardown. The datapath reads
+ * q->port, sw->ports, port->qmap and the FDB under RCU. A port out of its
+ * switch is freed after a grace period; a queue out of its port is
+ * "leaving" until a grace period has passed and its inbound ring is
+ * drained, and is neither freed nor attached again meanwhile. No grace
  * period is waited for under kvs_lock.
  *
- * The same lock covers multiqueue membership (mq.c): a port's lead
- * pointer, its members[] and qmap, and the q_disabled and rx_running
- * flags they are built from; the datapath reads lead and qmap under RCU.
- *
- * Lock order: port->dev.mutex -> kvs_lock -> vq->mutex (RX and TX are never
- * held together); fdb->lock and another port's inbound producer lock
+ * Lock order: q->dev.mutex -> kvs_lock -> vq->mutex (RX and TX are never
+ * held together); fdb->lock and another queue's inbound producer lock
  * (both spinlocks, never held together) nest inside any of them.
  */
 #ifndef _VHOST_KVS_H
@@ -86,6 +89,20 @@ struct kvs_stats {
 	u64_stats_t bytes;
 	u64_stats_t drops[KVS_DROP_MAX];
 };
+
+/* Count a frame: passed on when @reason is KVS_DROP_NONE. Its writer's. */
+static inline void kvs_stats_count(struct kvs_stats *s, enum kvs_drop reason,
+				   size_t bytes)
+{
+	u64_stats_update_begin(&s->syncp);
+	if (reason == KVS_DROP_NONE) {
+		u64_stats_inc(&s->frames);
+		u64_stats_add(&s->bytes, bytes);
+	} else {
+		u64_stats_inc(&s->drops[reason]);
+	}
+	u64_stats_update_end(&s->syncp);
+}
 
 /* The virtio-net header as it travels with a frame, in CPU byte order. */
 struct kvs_vhdr {
@@ -167,17 +184,47 @@ static_assert(KVS_TX_BATCH <= 64);
 #define KVS_QUEUES_MAX		VHOST_KVS_QUEUES_MAX
 
 struct kvs_port;
+struct kvs_queue;
+struct kvs_switch;
 
-/* The queue pairs that take a multiqueue port's inbound frames; see mq.c */
+/* The queue pairs that take a multiqueue port's inbound frames; see vport.c */
 struct kvs_qmap {
 	struct rcu_head rcu;
 	unsigned int n;
-	struct kvs_port *q[];
+	struct kvs_queue *q[];
 };
 
-struct kvs_switch;
+/*
+ * Frames of one sender on their way through the switch (fwd.c): taken
+ * from a source, classified, handed to each destination once. Its owner
+ * (a queue pair's TX worker, under the TX vq mutex) is its only user.
+ */
+struct kvs_batch {
+	struct kvs_pool *pool;		/* the sender's buffers */
+	struct kvs_stats *stats;	/* the sender's TX counters */
+	struct kvs_buf *bufs[KVS_TX_BATCH];
+	struct kvs_port *dst[KVS_TX_BATCH];	/* NULL: flood */
+	u8 drop[KVS_TX_BATCH];		/* enum kvs_drop */
+	/* The other form of a frame (802.1Q tag added or removed) for
+	 * destinations that want it; NULL until one does.
+	 */
+	struct kvs_buf *alt[KVS_TX_BATCH];
+	u16 vid[KVS_TX_BATCH];		/* VLAN of each frame; 0: none */
+	bool vlan;			/* some frame of the batch has one */
+	u32 hash[KVS_TX_BATCH];		/* flow hashes ... */
+	u64 hashed;			/* ... valid for these bits */
+};
 
-struct kvs_port {
+static inline void kvs_batch_count(struct kvs_batch *b, enum kvs_drop reason)
+{
+	kvs_stats_count(b->stats, reason, 0);
+}
+
+/*
+ * One /dev/vhost-kvs file: a queue pair, its vhost device and what its
+ * two workers need. It carries frames for at most one port at a time.
+ */
+struct kvs_queue {
 	struct vhost_dev dev;
 	struct vhost_virtqueue vqs[VHOST_KVS_VQ_MAX];
 	/* virtio-net header length per queue, under that queue's mutex */
@@ -194,41 +241,64 @@ struct kvs_port {
 	unsigned int rx_seg_next;	/* 0: not started */
 
 	/* Datapath; see buf.c and fwd.c */
-	struct kvs_pool *pool;
 	struct ptr_ring inbound;	/* kvs_buf *, consumed under RX mutex */
 	atomic_t held[KVS_HELD_SLOTS];	/* inbound frames, by sender */
-	struct kvs_buf *tx_bufs[KVS_TX_BATCH];		/* TX mutex */
-	struct kvs_port *tx_dst[KVS_TX_BATCH];		/* TX mutex */
-	u8 tx_drop[KVS_TX_BATCH];	/* enum kvs_drop; TX mutex */
-	/* The other form of a frame (802.1Q tag added or removed) for
-	 * destinations that want it; NULL until one does. TX mutex.
-	 */
-	struct kvs_buf *tx_alt[KVS_TX_BATCH];
-	u16 tx_vid[KVS_TX_BATCH];	/* VLAN of each frame; 0: none */
-	bool tx_vlan;			/* some frame of the batch has one */
-	u32 tx_hash[KVS_TX_BATCH];	/* flow hashes, TX mutex ... */
-	u64 tx_hashed;			/* ... valid for these bits */
+	struct kvs_batch tx;		/* TX mutex */
 
-	/* Switch membership; see LOCKING */
-	struct kvs_switch __rcu *sw;
-	struct list_head sw_node;	/* sw->ports */
-	struct list_head leave_node;	/* switch deletion; kvs_lock */
-	/* Out of its switch, not yet past the grace period; kvs_lock */
+	/* Membership; see LOCKING. kvs_lock, RCU for the datapath */
+	struct kvs_port __rcu *port;	/* NULL: in no switch */
+	/* Out of its port, not yet past the grace period; kvs_lock */
 	bool leaving;
+	bool q_disabled;		/* the guest turned it off */
+	bool rx_running;		/* its RX queue has a backend */
+};
+
+enum kvs_port_type {
+	KVS_PORT_VHOST,		/* a guest's virtio-net queue pairs */
+};
+
+/* What sets one type of port apart from another. */
+struct kvs_port_ops {
+	enum kvs_port_type type;
+	/*
+	 * Take the frames of @b that go to @port (kvs_fwd_wants()).
+	 * Context: the sender's, under rcu_read_lock(); must not sleep.
+	 */
+	void (*deliver)(struct kvs_port *port, struct kvs_batch *b,
+			struct kvs_switch *sw, unsigned int n);
+	/*
+	 * Out of its switch (kvs_lock held): its sources stop sending into
+	 * it. The datapath may still see the port until a grace period.
+	 */
+	void (*unlink)(struct kvs_port *port);
+	/*
+	 * Out of its switch and past a grace period: drop what waits for
+	 * it; its sources (queue pairs, ...) may go. Process context.
+	 */
+	void (*gone)(struct kvs_port *port);
+};
+
+/*
+ * A port of a switch: created when a source attaches, freed a grace
+ * period after it left. Its frames come from its sources (a vhost port's
+ * queue pairs) and leave through ops->deliver.
+ */
+struct kvs_port {
+	const struct kvs_port_ops *ops;
+	struct kvs_switch *sw;		/* for its whole life */
+	struct list_head sw_node;	/* sw->ports; kvs_lock, RCU */
+	struct list_head leave_node;	/* switch deletion; kvs_lock */
 	u32 id;
 	u8 mac[ETH_ALEN];
 	bool migrate;			/* may take mac from its owner */
 	struct kvs_fdb_dst fdb_dst;
 
-	/* Queue pairs; see mq.c. kvs_lock, RCU for the datapath */
-	struct kvs_port __rcu *lead;	/* the port: itself, or the file joined */
-	struct kvs_port *members[KVS_QUEUES_MAX - 1];	/* lead only */
-	unsigned int nmembers;
-	struct kvs_qmap __rcu *qmap;	/* lead only; NULL: all to the lead */
-	bool q_disabled;		/* the guest turned it off */
-	bool rx_running;		/* its RX queue has a backend */
+	/* A vhost port's queue pairs; see vport.c. kvs_lock, RCU for qmap */
+	struct kvs_queue *queues[KVS_QUEUES_MAX];	/* [0]: attached it */
+	unsigned int nqueues;
+	struct kvs_qmap __rcu *qmap;	/* NULL: all to queues[0] */
 
-	/* Policy of the port (lead only); see policy.c */
+	/* Policy; see policy.c and vlan.c */
 	unsigned long pol;		/* KVS_POL_*, written under kvs_lock */
 	struct kvs_allowed __rcu *allowed;	/* kvs_lock; NULL: none */
 	struct kvs_vlans __rcu *vlans;	/* kvs_lock; NULL: VLAN-unaware */
@@ -311,15 +381,17 @@ void kvs_pool_release(struct kvs_pool *pool);
 struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len);
 struct kvs_buf *kvs_pool_get_atomic(struct kvs_pool *pool, size_t len);
 void kvs_buf_put(struct kvs_buf *buf);
-bool kvs_held_take(struct kvs_port *q, const struct kvs_buf *buf);
-void kvs_held_drop(struct kvs_port *q, const struct kvs_buf *buf);
+bool kvs_held_take(struct kvs_queue *q, const struct kvs_buf *buf);
+void kvs_held_drop(struct kvs_queue *q, const struct kvs_buf *buf);
 
 /* fwd.c */
 struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 				   const struct ethhdr *eth,
 				   struct kvs_fdb_dst *from, u16 vid,
 				   bool learn, enum kvs_fdb_learn *learned);
-void kvs_forward(struct kvs_port *port, unsigned int n);
+void kvs_forward(struct kvs_batch *b, struct kvs_port *from, unsigned int n);
+void kvs_fwd_vport(struct kvs_port *port, struct kvs_batch *b,
+		   struct kvs_switch *sw, unsigned int n);
 
 /* seg.c */
 bool kvs_offload_ok(unsigned int offloads, const struct kvs_vhdr *vh);
@@ -328,37 +400,42 @@ bool kvs_seg_parse(const struct kvs_buf *buf, struct kvs_seg *seg);
 size_t kvs_seg_build(const struct kvs_buf *buf, struct kvs_seg *seg,
 		     unsigned int i, size_t *poff);
 
-/* mq.c */
-int kvs_mq_join(struct kvs_port *port, int fd);
-void kvs_mq_unlink(struct kvs_port *lead);
-void kvs_mq_forget(struct kvs_port *lead);
-void kvs_mq_leave(struct kvs_port *port, struct kvs_port *lead);
-void kvs_mq_set_enabled(struct kvs_port *port, bool on);
-void kvs_mq_set_rx_running(struct kvs_port *port, bool running);
+/* vport.c */
+extern const struct kvs_port_ops kvs_vport_ops;
+void kvs_queue_wait_left(struct kvs_queue *q);
+int kvs_queue_wait_left_killable(struct kvs_queue *q);
+int kvs_queue_attach(struct kvs_queue *q, struct net *net,
+		     const char *name, const u8 *mac, bool migrate);
+int kvs_queue_detach(struct kvs_queue *q);
+void kvs_queue_claim_mac(struct kvs_queue *q);
+int kvs_mq_join(struct kvs_queue *q, int fd);
+void kvs_mq_set_enabled(struct kvs_queue *q, bool on);
+void kvs_mq_set_rx_running(struct kvs_queue *q, bool running);
 u32 kvs_flow_hash(const struct net *net, const struct kvs_buf *buf);
 
 /* notify.c */
-void kvs_coalesce_init(struct kvs_port *port);
-void kvs_coalesce_stop(struct kvs_port *port);
-void kvs_rx_notify(struct kvs_port *port, struct vhost_virtqueue *vq,
+void kvs_coalesce_init(struct kvs_queue *q);
+void kvs_coalesce_stop(struct kvs_queue *q);
+void kvs_rx_notify(struct kvs_queue *q, struct vhost_virtqueue *vq,
 		   unsigned int frames);
-long kvs_set_coalesce(struct kvs_port *port,
+long kvs_set_coalesce(struct kvs_queue *q,
 		      struct vhost_kvs_coalesce __user *argp);
-long kvs_get_coalesce(struct kvs_port *port,
+long kvs_get_coalesce(struct kvs_queue *q,
 		      struct vhost_kvs_coalesce __user *argp);
 bool kvs_busy_wait(struct vhost_virtqueue *vq,
 		   bool (*ready)(struct vhost_virtqueue *vq, void *arg),
 		   void *arg);
-bool kvs_vq_idle(struct kvs_port *port, struct vhost_virtqueue *vq);
+bool kvs_vq_idle(struct kvs_queue *q, struct vhost_virtqueue *vq);
 
 /* tx.c */
-struct kvs_buf *kvs_tx_take(struct kvs_port *port, struct iov_iter *from,
+struct kvs_buf *kvs_tx_take(struct kvs_queue *q, struct iov_iter *from,
 			    size_t hdr_len, bool le, enum kvs_drop *reason);
+void kvs_tx_forward(struct kvs_queue *q, unsigned int n);
 void kvs_handle_tx_kick(struct vhost_work *work);
 
 /* rx.c */
 void kvs_handle_rx_kick(struct vhost_work *work);
-void kvs_rx_drain(struct kvs_port *port);
+void kvs_rx_drain(struct kvs_queue *q);
 
 /* switch.c */
 extern struct mutex kvs_lock;
@@ -371,14 +448,11 @@ int kvs_switch_new(struct net *net, const char *name, u32 ageing_secs,
 		   u32 max_fdb);
 void kvs_switch_unlink(struct kvs_switch *sw);
 void kvs_switches_free(struct list_head *gone);
-void kvs_port_settle(struct kvs_port *port);
-void kvs_port_wait_left(struct kvs_port *port);
-int kvs_port_wait_left_killable(struct kvs_port *port);
-int kvs_port_attach(struct kvs_port *port, struct net *net,
-		    const char *name, const u8 *mac, bool migrate);
-int kvs_port_detach(struct kvs_port *port);
-void kvs_port_claim_mac(struct kvs_port *port);
 struct kvs_port *kvs_switch_port(struct kvs_switch *sw, u32 id);
+int kvs_port_link(struct kvs_switch *sw, struct kvs_port *port);
+void kvs_port_unlink(struct kvs_port *port);
+void kvs_port_gone(struct kvs_port *port);
+void kvs_port_claim_mac(struct kvs_port *port);
 
 /* netlink.c */
 int kvs_netlink_init(void);
@@ -389,26 +463,26 @@ void kvs_nl_fdb_event(struct kvs_switch *sw, const u8 *mac, u16 vid,
 
 /* port.c */
 extern struct miscdevice kvs_misc;
-void kvs_count(struct kvs_port *port, int qi, enum kvs_drop reason,
+void kvs_count(struct kvs_queue *q, int qi, enum kvs_drop reason,
 	       size_t bytes);
-long kvs_port_set_offloads(struct kvs_port *port, u32 offloads);
+long kvs_queue_set_offloads(struct kvs_queue *q, u32 offloads);
 
 /* policy.c, vlan.c */
 struct genl_info;
-bool kvs_pol_src_ok(const struct kvs_port *lead, const u8 *src);
+bool kvs_pol_src_ok(const struct kvs_port *port, const u8 *src);
 /* kvs_vlan_in(): the port may not send this frame */
 #define KVS_VLAN_REFUSED	0xffff
-u16 __kvs_vlan_in(const struct kvs_port *lead, const struct kvs_buf *buf);
+u16 __kvs_vlan_in(const struct kvs_port *port, const struct kvs_buf *buf);
 bool __kvs_vlan_member(const struct kvs_port *port, u16 vid);
 bool kvs_vlan_tagged(const struct kvs_buf *buf);
 
 /* Called per frame and per flood destination: a VLAN-unaware port (the
  * default) costs a pointer test here, not a call into vlan.c.
  */
-static inline u16 kvs_vlan_in(const struct kvs_port *lead,
+static inline u16 kvs_vlan_in(const struct kvs_port *port,
 			      const struct kvs_buf *buf)
 {
-	return rcu_access_pointer(lead->vlans) ? __kvs_vlan_in(lead, buf) : 0;
+	return rcu_access_pointer(port->vlans) ? __kvs_vlan_in(port, buf) : 0;
 }
 
 static inline bool kvs_vlan_member(const struct kvs_port *port, u16 vid)
@@ -419,7 +493,7 @@ static inline bool kvs_vlan_member(const struct kvs_port *port, u16 vid)
 }
 
 bool kvs_vlan_tagged_out(const struct kvs_port *port, u16 vid);
-struct kvs_buf *kvs_vlan_alt(struct kvs_port *port, const struct kvs_buf *buf,
+struct kvs_buf *kvs_vlan_alt(struct kvs_batch *b, const struct kvs_buf *buf,
 			     u16 vid);
 void kvs_vlan_reset(struct kvs_port *port);
 int kvs_vlan_set(struct kvs_port *port, struct kvs_switch *sw,
@@ -431,7 +505,7 @@ int kvs_pol_set(struct kvs_port *port, struct kvs_switch *sw,
 int kvs_pol_fill(struct sk_buff *msg, const struct kvs_port *port);
 
 /* tapfile.c */
-long kvs_tap_open(struct kvs_port *port, struct file *vhost_file);
-struct kvs_port *kvs_tap_file_port(struct file *file);
+long kvs_tap_open(struct kvs_queue *q, struct file *vhost_file);
+struct kvs_queue *kvs_tap_file_queue(struct file *file);
 
 #endif /* _VHOST_KVS_H */

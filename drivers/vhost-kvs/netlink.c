@@ -355,7 +355,7 @@ static const u16 kvs_nl_frames_attr[VHOST_KVS_VQ_MAX][2] = {
 };
 
 /* Add the counters of queue @qi of one queue pair to the sums. */
-static void kvs_nl_add_stats(const struct kvs_port *q, int qi, u64 *frames,
+static void kvs_nl_add_stats(const struct kvs_queue *q, int qi, u64 *frames,
 			     u64 *bytes, u64 *drops)
 {
 	const struct kvs_stats *s = &q->stats[qi];
@@ -376,19 +376,19 @@ static void kvs_nl_add_stats(const struct kvs_port *q, int qi, u64 *frames,
 		drops[r] += d[r];
 }
 
-/* The port's queue pair @i (0: the port's own file), or NULL. */
-static const struct kvs_port *kvs_nl_queue(const struct kvs_port *port,
-					   unsigned int i)
+/* The port's queue pair @i (0: the file that made it), or NULL. */
+static const struct kvs_queue *kvs_nl_queue(const struct kvs_port *port,
+					    unsigned int i)
 {
 	lockdep_assert_held(&kvs_lock);
-	return i ? port->members[i - 1] : port;
+	return port->queues[i];
 }
 
 static int kvs_nl_put_queue_stats(struct sk_buff *msg, struct kvs_port *port,
 				  int qi)
 {
 	u64 frames = 0, bytes = 0, drops[KVS_DROP_MAX] = {};
-	const struct kvs_port *q;
+	const struct kvs_queue *q;
 	unsigned int i;
 	int r;
 
@@ -410,7 +410,7 @@ static int kvs_nl_put_queue_stats(struct sk_buff *msg, struct kvs_port *port,
 static int kvs_nl_put_stats(struct sk_buff *msg, struct kvs_port *port)
 {
 	struct nlattr *nest = nla_nest_start(msg, VHOST_KVS_A_PORT_STATS);
-	const struct kvs_port *q;
+	const struct kvs_queue *q;
 	u64 full = 0;
 	unsigned int i;
 
@@ -446,7 +446,7 @@ static int kvs_nl_port_fill(struct sk_buff *msg, struct kvs_switch *sw,
 	    nla_put_u32(msg, VHOST_KVS_A_PORT_ID, port->id) ||
 	    (all && nla_put(msg, VHOST_KVS_A_PORT_MAC, ETH_ALEN, port->mac)) ||
 	    (all && nla_put_u32(msg, VHOST_KVS_A_PORT_QUEUES,
-				1 + port->nmembers)) ||
+				port->nqueues)) ||
 	    kvs_nl_put_stats(msg, port) || (all && kvs_pol_fill(msg, port))) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;

@@ -23,30 +23,30 @@
 
 static void kvs_coalesce_work(struct vhost_work *work)
 {
-	struct kvs_port *port = container_of(work, struct kvs_port,
+	struct kvs_queue *q = container_of(work, struct kvs_queue,
 					     coalesce.work);
-	struct vhost_virtqueue *vq = &port->vqs[VHOST_KVS_VQ_RX];
+	struct vhost_virtqueue *vq = &q->vqs[VHOST_KVS_VQ_RX];
 
 	mutex_lock(&vq->mutex);
-	if (port->coalesce.pending && vhost_vq_get_backend(vq)) {
-		port->coalesce.pending = 0;
-		vhost_signal(&port->dev, vq);
+	if (q->coalesce.pending && vhost_vq_get_backend(vq)) {
+		q->coalesce.pending = 0;
+		vhost_signal(&q->dev, vq);
 	}
 	mutex_unlock(&vq->mutex);
 }
 
 static enum hrtimer_restart kvs_coalesce_timer(struct hrtimer *t)
 {
-	struct kvs_port *port = container_of(t, struct kvs_port,
+	struct kvs_queue *q = container_of(t, struct kvs_queue,
 					     coalesce.timer);
 
-	vhost_vq_work_queue(&port->vqs[VHOST_KVS_VQ_RX], &port->coalesce.work);
+	vhost_vq_work_queue(&q->vqs[VHOST_KVS_VQ_RX], &q->coalesce.work);
 	return HRTIMER_NORESTART;
 }
 
-void kvs_coalesce_init(struct kvs_port *port)
+void kvs_coalesce_init(struct kvs_queue *q)
 {
-	struct kvs_coalesce *c = &port->coalesce;
+	struct kvs_coalesce *c = &q->coalesce;
 
 	c->max_frames = KVS_COALESCE_FRAMES;
 	c->max_usecs = 0;
@@ -55,24 +55,24 @@ void kvs_coalesce_init(struct kvs_port *port)
 	c->timer.function = kvs_coalesce_timer;
 }
 
-/* Before the port's worker goes: no timer may queue work any more. */
-void kvs_coalesce_stop(struct kvs_port *port)
+/* Before the queue pair's worker goes: no timer may queue work any more. */
+void kvs_coalesce_stop(struct kvs_queue *q)
 {
-	hrtimer_cancel(&port->coalesce.timer);
+	hrtimer_cancel(&q->coalesce.timer);
 }
 
 /**
  * kvs_rx_notify() - end of an RX run that delivered @frames frames
- * @port: the receiving port
+ * @q: the receiving queue pair
  * @vq: its RX queue
  * @frames: frames whose used entries were written in this run
  *
  * Context: RX worker, RX vq mutex held.
  */
-void kvs_rx_notify(struct kvs_port *port, struct vhost_virtqueue *vq,
+void kvs_rx_notify(struct kvs_queue *q, struct vhost_virtqueue *vq,
 		   unsigned int frames)
 {
-	struct kvs_coalesce *c = &port->coalesce;
+	struct kvs_coalesce *c = &q->coalesce;
 	u32 usecs;
 
 	lockdep_assert_held(&vq->mutex);
@@ -84,7 +84,7 @@ void kvs_rx_notify(struct kvs_port *port, struct vhost_virtqueue *vq,
 	if (!usecs || c->pending >= READ_ONCE(c->max_frames)) {
 		c->pending = 0;
 		hrtimer_try_to_cancel(&c->timer);
-		vhost_signal(&port->dev, vq);
+		vhost_signal(&q->dev, vq);
 		return;
 	}
 	if (!hrtimer_active(&c->timer))
@@ -93,37 +93,37 @@ void kvs_rx_notify(struct kvs_port *port, struct vhost_virtqueue *vq,
 			      HRTIMER_MODE_REL);
 }
 
-long kvs_set_coalesce(struct kvs_port *port,
+long kvs_set_coalesce(struct kvs_queue *q,
 		      struct vhost_kvs_coalesce __user *argp)
 {
-	struct vhost_virtqueue *vq = &port->vqs[VHOST_KVS_VQ_RX];
+	struct vhost_virtqueue *vq = &q->vqs[VHOST_KVS_VQ_RX];
 	struct vhost_kvs_coalesce arg;
 
 	/* The work below must not reach a worker a reset is freeing. */
-	lockdep_assert_held(&port->dev.mutex);
+	lockdep_assert_held(&q->dev.mutex);
 	if (copy_from_user(&arg, argp, sizeof(arg)))
 		return -EFAULT;
 	if (!arg.max_frames || arg.max_frames > KVS_INBOUND_SIZE ||
 	    arg.max_usecs > KVS_COALESCE_USECS_MAX)
 		return -EINVAL;
 	mutex_lock(&vq->mutex);
-	WRITE_ONCE(port->coalesce.max_frames, arg.max_frames);
-	WRITE_ONCE(port->coalesce.max_usecs, arg.max_usecs);
+	WRITE_ONCE(q->coalesce.max_frames, arg.max_frames);
+	WRITE_ONCE(q->coalesce.max_usecs, arg.max_usecs);
 	mutex_unlock(&vq->mutex);
 	/* Whatever was held back goes out under the new rules. */
-	vhost_vq_work_queue(vq, &port->coalesce.work);
+	vhost_vq_work_queue(vq, &q->coalesce.work);
 	return 0;
 }
 
-long kvs_get_coalesce(struct kvs_port *port,
+long kvs_get_coalesce(struct kvs_queue *q,
 		      struct vhost_kvs_coalesce __user *argp)
 {
-	struct vhost_virtqueue *vq = &port->vqs[VHOST_KVS_VQ_RX];
+	struct vhost_virtqueue *vq = &q->vqs[VHOST_KVS_VQ_RX];
 	struct vhost_kvs_coalesce arg = {};
 
 	mutex_lock(&vq->mutex);
-	arg.max_frames = port->coalesce.max_frames;
-	arg.max_usecs = port->coalesce.max_usecs;
+	arg.max_frames = q->coalesce.max_frames;
+	arg.max_usecs = q->coalesce.max_usecs;
 	mutex_unlock(&vq->mutex);
 	return copy_to_user(argp, &arg, sizeof(arg)) ? -EFAULT : 0;
 }
@@ -150,7 +150,7 @@ bool kvs_busy_wait(struct vhost_virtqueue *vq,
 	if (!vq->busyloop_timeout)
 		return false;
 	end = kvs_busy_clock() + vq->busyloop_timeout;
-	/* Other work of this worker (the port's other queue) goes first. */
+	/* Other work of this worker (the queue pair's other queue) goes first. */
 	while (!need_resched() && !vhost_vq_has_work(vq) &&
 	       kvs_busy_clock() < end) {
 		if (ready(vq, arg))
@@ -160,14 +160,14 @@ bool kvs_busy_wait(struct vhost_virtqueue *vq,
 	return ready(vq, arg);
 }
 
-static bool kvs_avail_posted(struct vhost_virtqueue *vq, void *port)
+static bool kvs_avail_posted(struct vhost_virtqueue *vq, void *q)
 {
-	return !vhost_vq_avail_empty(&((struct kvs_port *)port)->dev, vq);
+	return !vhost_vq_avail_empty(&((struct kvs_queue *)q)->dev, vq);
 }
 
 /**
  * kvs_vq_idle() - the guest's ring has nothing more for now
- * @port: the port
+ * @q: the queue pair
  * @vq: its TX queue (no frames) or RX queue (no buffers)
  *
  * Polls for the queue's busy-loop timeout, then turns the guest's kicks
@@ -175,13 +175,13 @@ static bool kvs_avail_posted(struct vhost_virtqueue *vq, void *port)
  * Return: true when the ring stays empty and a kick will tell when it is
  * not; false when the guest posted more meanwhile (kicks stay off).
  */
-bool kvs_vq_idle(struct kvs_port *port, struct vhost_virtqueue *vq)
+bool kvs_vq_idle(struct kvs_queue *q, struct vhost_virtqueue *vq)
 {
-	if (kvs_busy_wait(vq, kvs_avail_posted, port))
+	if (kvs_busy_wait(vq, kvs_avail_posted, q))
 		return false;
-	if (likely(!vhost_enable_notify(&port->dev, vq)))
+	if (likely(!vhost_enable_notify(&q->dev, vq)))
 		return true;
 	/* The guest added buffers while notifications were off. */
-	vhost_disable_notify(&port->dev, vq);
+	vhost_disable_notify(&q->dev, vq);
 	return false;
 }

@@ -14,8 +14,8 @@
  *
  * LOCKING
  *
- * Policy belongs to the port (a multiqueue port's lead). Writers hold
- * kvs_lock, as for attach and detach, which also reset it. The datapath
+ * Policy belongs to the port, not to its queue pairs. Writers hold
+ * kvs_lock; a port starts with the defaults when it is made. The datapath
  * reads port->pol and the coalescing limits with READ_ONCE() and
  * port->allowed under RCU, so a change applies from the next batch on;
  * an old allowed list is freed after a grace period.
@@ -28,19 +28,19 @@
 
 /**
  * kvs_pol_src_ok() - may the port send from this source address?
- * @lead: the port (lead of its queue pairs)
+ * @port: the port
  * @src: the frame's source MAC
  *
  * Context: rcu_read_lock() held.
  */
-bool kvs_pol_src_ok(const struct kvs_port *lead, const u8 *src)
+bool kvs_pol_src_ok(const struct kvs_port *port, const u8 *src)
 {
 	const struct kvs_allowed *a;
 	unsigned int i;
 
-	if (ether_addr_equal(src, lead->mac))
+	if (ether_addr_equal(src, port->mac))
 		return true;
-	a = rcu_dereference(lead->allowed);
+	a = rcu_dereference(port->allowed);
 	for (i = 0; a && i < a->n; i++)
 		if (ether_addr_equal(src, a->mac[i]))
 			return true;
@@ -132,9 +132,9 @@ static void kvs_pol_set_coalesce(struct kvs_port *port, struct genl_info *info)
 	unsigned int i;
 
 	lockdep_assert_held(&kvs_lock);
-	/* members[] may have gaps where a queue pair left: walk it all. */
+	/* queues[] may have gaps where a queue pair left: walk it all. */
 	for (i = 0; i < KVS_QUEUES_MAX; i++) {
-		struct kvs_port *q = i ? port->members[i - 1] : port;
+		struct kvs_queue *q = port->queues[i];
 
 		if (!q)
 			continue;
@@ -151,7 +151,7 @@ static void kvs_pol_set_coalesce(struct kvs_port *port, struct genl_info *info)
 
 /**
  * kvs_pol_set() - apply a port-set request to a port
- * @port: the port (lead), in switch @sw
+ * @port: the port, in switch @sw
  * @sw: its switch
  * @info: the request, its attributes already checked against the policy
  *
@@ -217,6 +217,8 @@ static int kvs_pol_fill_allowed(struct sk_buff *msg,
 /* The port-get attributes of the policy. Context: kvs_lock held. */
 int kvs_pol_fill(struct sk_buff *msg, const struct kvs_port *port)
 {
+	/* Set for all queue pairs by port-set, per file by the VMM */
+	const struct kvs_coalesce *c = &port->queues[0]->coalesce;
 	unsigned long pol = port->pol;
 
 	lockdep_assert_held(&kvs_lock);
@@ -234,9 +236,9 @@ int kvs_pol_fill(struct sk_buff *msg, const struct kvs_port *port)
 		       !!(pol & KVS_POL_SPOOFCHK)) ||
 	    kvs_pol_fill_allowed(msg, port) || kvs_vlan_fill(msg, port) ||
 	    nla_put_u32(msg, VHOST_KVS_A_PORT_COALESCE_FRAMES,
-			READ_ONCE(port->coalesce.max_frames)) ||
+			READ_ONCE(c->max_frames)) ||
 	    nla_put_u32(msg, VHOST_KVS_A_PORT_COALESCE_USECS,
-			READ_ONCE(port->coalesce.max_usecs)))
+			READ_ONCE(c->max_usecs)))
 		return -EMSGSIZE;
 	return 0;
 }

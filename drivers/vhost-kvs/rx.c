@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Receive side: frames other ports queued on this port's inbound ring go
+ * Receive side: frames senders queued on a queue pair's inbound ring go
  * into the buffers the guest posted on its RX ring.
  *
- * This runs in the port's own vhost worker, in its guest's address space:
- * no other port's worker ever writes this guest's memory. The worker runs
- * when a sender queued frames or when the guest posted buffers. It fills
- * buffers (several per frame with MRG_RXBUF), writes used entries in
- * batches and notifies the guest once per run. A frame waits in the
+ * This runs in the queue pair's own vhost worker, in its guest's address
+ * space: no other port's worker ever writes this guest's memory. The
+ * worker runs when a sender queued frames or when the guest posted
+ * buffers. It fills buffers (several per frame with MRG_RXBUF), writes
+ * used entries in batches and notifies the guest once per run. A frame waits in the
  * inbound ring while the guest has no buffer for it; when the ring is
  * full, senders drop and count (fwd.c).
  */
@@ -124,11 +124,11 @@ static bool kvs_rx_copy_small(const struct virtio_net_hdr_mrg_rxbuf *h,
 }
 
 /* Write header and frame into the buffers kvs_rx_bufs() took. */
-static bool kvs_rx_copy(struct kvs_port *port, struct vhost_virtqueue *vq,
+static bool kvs_rx_copy(struct kvs_queue *q, struct vhost_virtqueue *vq,
 			const struct kvs_rx_frame *fr, int nbufs,
 			unsigned int niov, size_t total)
 {
-	size_t hdr_len = port->hdr_len[VHOST_KVS_VQ_RX];
+	size_t hdr_len = q->hdr_len[VHOST_KVS_VQ_RX];
 	struct virtio_net_hdr_mrg_rxbuf h;
 	struct iov_iter to;
 	unsigned int i;
@@ -170,12 +170,12 @@ static void kvs_rx_empty(struct vhost_virtqueue *vq,
 		heads[n].len = cpu_to_vhost32(vq, 0);
 }
 
-static enum kvs_rx_result kvs_rx_one(struct kvs_port *port,
+static enum kvs_rx_result kvs_rx_one(struct kvs_queue *q,
 				     struct vhost_virtqueue *vq,
 				     const struct kvs_rx_frame *fr,
 				     struct kvs_rx_run *run)
 {
-	size_t need = port->hdr_len[VHOST_KVS_VQ_RX] + fr->len;
+	size_t need = q->hdr_len[VHOST_KVS_VQ_RX] + fr->len;
 	bool mergeable = vhost_has_feature(vq, VIRTIO_NET_F_MRG_RXBUF);
 	unsigned int niov, nlog;
 	bool written;
@@ -184,16 +184,16 @@ static enum kvs_rx_result kvs_rx_one(struct kvs_port *port,
 	n = kvs_rx_bufs(vq, vq->heads + run->nheads, UIO_MAXIOV - run->nheads,
 			need, mergeable, &niov, &nlog);
 	if (n == -EMSGSIZE) {
-		kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_NO_ROOM, 0);
+		kvs_count(q, VHOST_KVS_VQ_RX, KVS_DROP_NO_ROOM, 0);
 		return KVS_RX_DONE;
 	}
 	if (n < 0) {
-		kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_BAD_DESC, 0);
+		kvs_count(q, VHOST_KVS_VQ_RX, KVS_DROP_BAD_DESC, 0);
 		return KVS_RX_BROKEN;
 	}
 	if (!n)
 		return KVS_RX_WAIT;
-	written = kvs_rx_copy(port, vq, fr, n, niov, need);
+	written = kvs_rx_copy(q, vq, fr, n, niov, need);
 	if (unlikely(nlog))
 		vhost_log_write(vq, vq->log, nlog, need, vq->iov, niov);
 	/* The VMM's memory behind the buffers could not be written (the
@@ -207,13 +207,13 @@ static enum kvs_rx_result kvs_rx_one(struct kvs_port *port,
 	run->frames++;
 	if (run->nheads >= KVS_RX_BATCH)
 		run->used |= kvs_rx_flush(vq, run);
-	kvs_count(port, VHOST_KVS_VQ_RX,
+	kvs_count(q, VHOST_KVS_VQ_RX,
 		  written ? KVS_DROP_NONE : KVS_DROP_BAD_DESC, fr->len);
 	return KVS_RX_DONE;
 }
 
 /* A frame the guest takes as it is, but for a checksum it cannot fill. */
-static enum kvs_rx_result kvs_rx_whole(struct kvs_port *port,
+static enum kvs_rx_result kvs_rx_whole(struct kvs_queue *q,
 				       struct vhost_virtqueue *vq,
 				       const struct kvs_buf *buf,
 				       struct kvs_rx_run *run)
@@ -229,8 +229,8 @@ static enum kvs_rx_result kvs_rx_whole(struct kvs_port *port,
 
 	/* DATA_VALID means nothing on TX; never pass it on as a promise. */
 	fr.vhdr.flags &= VIRTIO_NET_HDR_F_NEEDS_CSUM;
-	if (kvs_offload_ok(port->rx_offloads, &buf->vhdr))
-		return kvs_rx_one(port, vq, &fr, run);
+	if (kvs_offload_ok(q->rx_offloads, &buf->vhdr))
+		return kvs_rx_one(q, vq, &fr, run);
 
 	/* The buffer may be shared: the checksum goes in as its own piece. */
 	sum = kvs_csum_fill(buf);
@@ -240,7 +240,7 @@ static enum kvs_rx_result kvs_rx_whole(struct kvs_port *port,
 	fr.part[2] = (struct kvec){ (void *)buf->data + pos + sizeof(sum),
 				    buf->len - pos - sizeof(sum) };
 	fr.nparts = 3;
-	return kvs_rx_one(port, vq, &fr, run);
+	return kvs_rx_one(q, vq, &fr, run);
 }
 
 /*
@@ -248,51 +248,51 @@ static enum kvs_rx_result kvs_rx_whole(struct kvs_port *port,
  * frame per segment. When the guest runs out of buffers halfway, the next
  * run goes on from the segment it stopped at.
  */
-static enum kvs_rx_result kvs_rx_segments(struct kvs_port *port,
+static enum kvs_rx_result kvs_rx_segments(struct kvs_queue *q,
 					  struct vhost_virtqueue *vq,
 					  const struct kvs_buf *buf,
 					  struct kvs_rx_run *run)
 {
-	struct kvs_seg *seg = &port->rx_seg;
+	struct kvs_seg *seg = &q->rx_seg;
 	struct kvs_rx_frame fr = { .nparts = 2 };
 	enum kvs_rx_result res;
 	size_t poff, plen;
 	unsigned int i;
 
-	if (!port->rx_seg_next && !kvs_seg_parse(buf, seg)) {
-		kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_BAD_GSO, 0);
+	if (!q->rx_seg_next && !kvs_seg_parse(buf, seg)) {
+		kvs_count(q, VHOST_KVS_VQ_RX, KVS_DROP_BAD_GSO, 0);
 		return KVS_RX_DONE;
 	}
-	for (i = port->rx_seg_next; i < seg->nsegs; i++) {
+	for (i = q->rx_seg_next; i < seg->nsegs; i++) {
 		plen = kvs_seg_build(buf, seg, i, &poff);
 		fr.part[0] = (struct kvec){ seg->hdr, seg->hdr_end };
 		fr.part[1] = (struct kvec){ (void *)buf->data + poff, plen };
 		fr.len = seg->hdr_end + plen;
-		res = kvs_rx_one(port, vq, &fr, run);
+		res = kvs_rx_one(q, vq, &fr, run);
 		if (res != KVS_RX_DONE) {
-			port->rx_seg_next = res == KVS_RX_WAIT ? i : 0;
+			q->rx_seg_next = res == KVS_RX_WAIT ? i : 0;
 			return res;
 		}
 	}
-	port->rx_seg_next = 0;
+	q->rx_seg_next = 0;
 	return KVS_RX_DONE;
 }
 
-static enum kvs_rx_result kvs_rx_deliver(struct kvs_port *port,
+static enum kvs_rx_result kvs_rx_deliver(struct kvs_queue *q,
 					 struct vhost_virtqueue *vq,
 					 const struct kvs_buf *buf,
 					 struct kvs_rx_run *run)
 {
-	if (port->rx_seg_next ||
+	if (q->rx_seg_next ||
 	    (buf->vhdr.gso_type != VIRTIO_NET_HDR_GSO_NONE &&
-	     !kvs_offload_ok(port->rx_offloads, &buf->vhdr)))
-		return kvs_rx_segments(port, vq, buf, run);
-	return kvs_rx_whole(port, vq, buf, run);
+	     !kvs_offload_ok(q->rx_offloads, &buf->vhdr)))
+		return kvs_rx_segments(q, vq, buf, run);
+	return kvs_rx_whole(q, vq, buf, run);
 }
 
-static bool kvs_rx_inbound(struct vhost_virtqueue *vq, void *port)
+static bool kvs_rx_inbound(struct vhost_virtqueue *vq, void *q)
 {
-	return !__ptr_ring_empty(&((struct kvs_port *)port)->inbound);
+	return !__ptr_ring_empty(&((struct kvs_queue *)q)->inbound);
 }
 
 /*
@@ -305,18 +305,18 @@ static bool kvs_rx_inbound(struct vhost_virtqueue *vq, void *port)
  * last read). Context: RX worker, RX vq mutex held.
  * Return: true when the worker should sleep until the guest kicks.
  */
-static bool kvs_rx_wait_bufs(struct kvs_port *port, struct vhost_virtqueue *vq)
+static bool kvs_rx_wait_bufs(struct kvs_queue *q, struct vhost_virtqueue *vq)
 {
 	lockdep_assert_held(&vq->mutex);
 	if (vq->avail_idx == vq->last_avail_idx)
-		return kvs_vq_idle(port, vq);
-	if (likely(!vhost_enable_notify(&port->dev, vq)))
+		return kvs_vq_idle(q, vq);
+	if (likely(!vhost_enable_notify(&q->dev, vq)))
 		return true;
-	vhost_disable_notify(&port->dev, vq);
+	vhost_disable_notify(&q->dev, vq);
 	return false;
 }
 
-static void kvs_handle_rx(struct kvs_port *port, struct vhost_virtqueue *vq)
+static void kvs_handle_rx(struct kvs_queue *q, struct vhost_virtqueue *vq)
 {
 	struct kvs_rx_run run = { 0 };
 	enum kvs_rx_result res;
@@ -325,29 +325,29 @@ static void kvs_handle_rx(struct kvs_port *port, struct vhost_virtqueue *vq)
 	size_t bytes = 0;
 
 	lockdep_assert_held(&vq->mutex);
-	vhost_disable_notify(&port->dev, vq);
+	vhost_disable_notify(&q->dev, vq);
 	for (;;) {
-		buf = __ptr_ring_peek(&port->inbound);
+		buf = __ptr_ring_peek(&q->inbound);
 		/* Busy polling: senders may be about to queue more. */
 		if (!buf && (run.frames || frames) &&
-		    kvs_busy_wait(vq, kvs_rx_inbound, port))
-			buf = __ptr_ring_peek(&port->inbound);
+		    kvs_busy_wait(vq, kvs_rx_inbound, q))
+			buf = __ptr_ring_peek(&q->inbound);
 		if (!buf)
 			break;
-		res = kvs_rx_deliver(port, vq, buf, &run);
+		res = kvs_rx_deliver(q, vq, buf, &run);
 		/* No room for it: wait for a kick, unless buffers just came;
 		 * a guest posting tiny buffers one by one is held to the
 		 * weight like one that fills them.
 		 */
 		if (res == KVS_RX_WAIT) {
-			if (kvs_rx_wait_bufs(port, vq) ||
+			if (kvs_rx_wait_bufs(q, vq) ||
 			    vhost_exceeds_weight(vq, ++frames, bytes))
 				break;
 			continue;
 		}
 		bytes += buf->len;
-		__ptr_ring_discard_one(&port->inbound);
-		kvs_held_drop(port, buf);
+		__ptr_ring_discard_one(&q->inbound);
+		kvs_held_drop(q, buf);
 		kvs_buf_put(buf);
 		if (res == KVS_RX_BROKEN ||
 		    vhost_exceeds_weight(vq, ++frames, bytes))
@@ -358,38 +358,38 @@ static void kvs_handle_rx(struct kvs_port *port, struct vhost_virtqueue *vq)
 	 * EVENT_IDX permitting.
 	 */
 	if (run.used)
-		kvs_rx_notify(port, vq, run.frames);
+		kvs_rx_notify(q, vq, run.frames);
 }
 
 void kvs_handle_rx_kick(struct vhost_work *work)
 {
 	struct vhost_virtqueue *vq = container_of(work, struct vhost_virtqueue,
 						  poll.work);
-	struct kvs_port *port = container_of(vq->dev, struct kvs_port, dev);
+	struct kvs_queue *q = container_of(vq->dev, struct kvs_queue, dev);
 
 	mutex_lock(&vq->mutex);
-	/* A stopped queue keeps its frames until it starts or the port
+	/* A stopped queue keeps its frames until it starts or the queue
 	 * leaves its switch; senders count drops once the ring is full.
 	 */
 	if (vhost_vq_get_backend(vq))
-		kvs_handle_rx(port, vq);
+		kvs_handle_rx(q, vq);
 	mutex_unlock(&vq->mutex);
 }
 
 /*
- * Drop what is waiting for a port that left its switch: nothing may reach
- * its guest from a switch it is no longer on.
+ * Drop what is waiting for a queue pair that left its port: nothing may
+ * reach its guest from a switch it is no longer on.
  */
-void kvs_rx_drain(struct kvs_port *port)
+void kvs_rx_drain(struct kvs_queue *q)
 {
-	struct vhost_virtqueue *vq = &port->vqs[VHOST_KVS_VQ_RX];
+	struct vhost_virtqueue *vq = &q->vqs[VHOST_KVS_VQ_RX];
 	struct kvs_buf *buf;
 
 	mutex_lock(&vq->mutex);
-	port->rx_seg_next = 0;
-	while ((buf = __ptr_ring_consume(&port->inbound))) {
-		kvs_count(port, VHOST_KVS_VQ_RX, KVS_DROP_NO_SWITCH, 0);
-		kvs_held_drop(port, buf);
+	q->rx_seg_next = 0;
+	while ((buf = __ptr_ring_consume(&q->inbound))) {
+		kvs_count(q, VHOST_KVS_VQ_RX, KVS_DROP_NO_SWITCH, 0);
+		kvs_held_drop(q, buf);
 		kvs_buf_put(buf);
 	}
 	mutex_unlock(&vq->mutex);

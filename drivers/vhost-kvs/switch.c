@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Switch objects: named, one list per network namespace, deleted with
- * their namespace. Ports (open /dev/vhost-kvs files) attach to them.
+ * their namespace. Ports of every type are their members.
  *
  * Every change goes through kvs_lock. Control operations are rare, and one
  * lock makes switch deletion, namespace teardown and port close, which can
@@ -15,7 +15,6 @@
 #include <linux/slab.h>
 #include <linux/stringhash.h>
 #include <linux/sysctl.h>
-#include <linux/wait_bit.h>
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -187,125 +186,6 @@ free:
 	return err;
 }
 
-static void kvs_port_unlink(struct kvs_port *port, struct kvs_switch *sw)
-{
-	lockdep_assert_held(&kvs_lock);
-	kvs_nl_port_event(sw, port, VHOST_KVS_CMD_PORT_DEL_NTF);
-	list_del_rcu(&port->sw_node);
-	kvs_gen_bump(&sw->gen);
-	RCU_INIT_POINTER(port->sw, NULL);
-	kvs_mq_unlink(port);
-	kvs_fdb_close_dst(&sw->fdb, &port->fdb_dst);
-	sw->nports--;
-	port->leaving = true;
-}
-
-/*
- * A port out of its switch stays "leaving" until a grace period has passed
- * and what was queued for it is dropped: until then the datapath may still
- * see it, so it may be neither freed nor attached again. The grace period
- * is waited for without kvs_lock, so one deletion never stalls the attach,
- * detach or close of ports elsewhere.
- */
-void kvs_port_settle(struct kvs_port *port)
-{
-	lockdep_assert_held(&kvs_lock);
-	WRITE_ONCE(port->leaving, false);
-	/* The store before the waiters are looked at (wake_up_var() does
-	 * so without a lock), or a waiter that just queued itself and
-	 * still read "leaving" sleeps on.
-	 */
-	smp_mb();
-	wake_up_var(&port->leaving);
-}
-
-static void kvs_port_left(struct kvs_port *port)
-{
-	mutex_lock(&kvs_lock);
-	kvs_port_settle(port);
-	mutex_unlock(&kvs_lock);
-}
-
-/* Wait until @port, out of its switch, has left it (see above). */
-void kvs_port_wait_left(struct kvs_port *port)
-{
-	wait_var_event(&port->leaving, !READ_ONCE(port->leaving));
-}
-
-/* The same, for a caller that may give up: -EINTR when killed. */
-int kvs_port_wait_left_killable(struct kvs_port *port)
-{
-	return wait_var_event_killable(&port->leaving,
-				       !READ_ONCE(port->leaving));
-}
-
-/* After the grace period: what waited for the port (and its queue pairs,
- * for the port itself) is dropped, and it may go.
- */
-static void kvs_port_gone(struct kvs_port *port, bool lead)
-{
-	if (lead) {
-		mutex_lock(&kvs_lock);
-		kvs_mq_forget(port);
-		mutex_unlock(&kvs_lock);
-	}
-	kvs_rx_drain(port);
-	kvs_port_left(port);
-}
-
-/**
- * kvs_switch_unlink() - take a switch out of its namespace, its ports out
- * of it
- * @sw: the switch
- *
- * Its ports now drop what they send, like unplugged NICs. sw_node stays
- * untouched for RCU readers; leave_node remembers them. The caller puts
- * the switch on a list (gone_node) for kvs_switches_free(), which it calls
- * once it dropped kvs_lock.
- */
-void kvs_switch_unlink(struct kvs_switch *sw)
-{
-	struct kvs_net *kn = kvs_net(sw->net);
-	struct kvs_port *port, *tmp;
-
-	lockdep_assert_held(&kvs_lock);
-	INIT_LIST_HEAD(&sw->left);
-	list_for_each_entry_safe(port, tmp, &sw->ports, sw_node) {
-		kvs_port_unlink(port, sw);
-		list_add_tail(&port->leave_node, &sw->left);
-	}
-	hash_del(&sw->hnode);
-	xa_erase(&kn->switches, sw->index);
-	kn->count--;
-	kvs_gen_bump(&kn->gen);
-}
-
-/**
- * kvs_switches_free() - free switches kvs_switch_unlink() took out
- * @gone: the switches
- *
- * One grace period for all of them, then the frames on their way to their
- * ports are dropped, and the ports may go. Context: process, without
- * kvs_lock.
- */
-void kvs_switches_free(struct list_head *gone)
-{
-	struct kvs_switch *sw, *tmp;
-	struct kvs_port *port, *ptmp;
-
-	if (list_empty(gone))
-		return;
-	/* The ageing work walks switches under RCU. */
-	synchronize_rcu();
-	list_for_each_entry_safe(sw, tmp, gone, gone_node) {
-		/* A port may be freed as soon as it is gone. */
-		list_for_each_entry_safe(port, ptmp, &sw->left, leave_node)
-			kvs_port_gone(port, true);
-		kvs_fdb_destroy(&sw->fdb);
-		kfree(sw);
-	}
-}
-
 /* Is @mac the own address of a port of @sw? */
 static bool kvs_switch_mac_taken(struct kvs_switch *sw, const u8 *mac)
 {
@@ -318,89 +198,122 @@ static bool kvs_switch_mac_taken(struct kvs_switch *sw, const u8 *mac)
 	return false;
 }
 
-/* kvs_lock, which is held on return, unless a signal came (-EINTR). */
-static int kvs_lock_port_settled(struct kvs_port *port)
+/**
+ * kvs_port_link() - make a new port, of any type, a member of @sw
+ * @sw: the switch
+ * @port: the port; its ops, MAC and migrate flag are set
+ *
+ * The port gets its id and default policy; the caller then lets its
+ * sources send into it.
+ * Return: 0, or -EADDRINUSE when another port has its MAC (allowed only
+ * for a migration the admin started).
+ */
+int kvs_port_link(struct kvs_switch *sw, struct kvs_port *port)
 {
-	mutex_lock(&kvs_lock);
-	while (port->leaving) {
-		mutex_unlock(&kvs_lock);
-		if (kvs_port_wait_left_killable(port))
-			return -EINTR;
-		mutex_lock(&kvs_lock);
-	}
-	return 0;
-}
-
-int kvs_port_attach(struct kvs_port *port, struct net *net,
-		    const char *name, const u8 *mac, bool migrate)
-{
-	struct kvs_switch *sw;
-	int err = 0;
-
-	if (!is_valid_ether_addr(mac))
-		return -EINVAL;
-	/* Leaving an old switch: attached again only once it has left. */
-	if (kvs_lock_port_settled(port))
-		return -EINTR;
-	sw = kvs_switch_find(net, name);
-	/* Attached is attached, whatever switch is named. */
-	if (rcu_access_pointer(port->sw))
-		err = -EISCONN;
-	else if (!sw)
-		err = -ENOENT;
-	/* Two ports with one MAC only for a migration the admin started. */
-	else if (!migrate && kvs_switch_mac_taken(sw, mac))
-		err = -EADDRINUSE;
-	if (err) {
-		mutex_unlock(&kvs_lock);
-		return err;
-	}
-	port->migrate = migrate;
-	ether_addr_copy(port->mac, mac);
-	/* No learner from an earlier membership is left (see detach). */
-	WRITE_ONCE(port->fdb_dst.closed, false);
+	lockdep_assert_held(&kvs_lock);
+	if (!port->migrate && kvs_switch_mac_taken(sw, port->mac))
+		return -EADDRINUSE;
+	port->sw = sw;
 	kvs_pol_reset(port);
 	port->id = ++sw->last_id;
 	sw->nports++;
 	list_add_tail_rcu(&port->sw_node, &sw->ports);
 	kvs_gen_bump(&sw->gen);
-	rcu_assign_pointer(port->lead, port);
-	rcu_assign_pointer(port->sw, sw);
 	kvs_nl_port_event(sw, port, VHOST_KVS_CMD_PORT_ADD_NTF);
-	mutex_unlock(&kvs_lock);
-	return 0;
-}
-
-int kvs_port_detach(struct kvs_port *port)
-{
-	struct kvs_switch *sw;
-	struct kvs_port *lead;
-
-	mutex_lock(&kvs_lock);
-	sw = rcu_dereference_protected(port->sw, lockdep_is_held(&kvs_lock));
-	if (!sw) {
-		mutex_unlock(&kvs_lock);
-		return -ENOTCONN;
-	}
-	lead = rcu_dereference_protected(port->lead,
-					 lockdep_is_held(&kvs_lock));
-	if (lead == port)
-		kvs_port_unlink(port, sw);
-	else
-		kvs_mq_leave(port, lead);	/* one queue pair of a port */
-	mutex_unlock(&kvs_lock);
-	/* Datapath readers that found the port are gone before it can be
-	 * freed or attached again (attach waits while it is leaving),
-	 * which is what lets attach reopen its FDB destination.
-	 */
-	synchronize_rcu();
-	kvs_port_gone(port, lead == port);
 	return 0;
 }
 
 /**
+ * kvs_port_unlink() - take a port out of its switch
+ * @port: the port
+ *
+ * Its sources stop sending, nothing more is learned onto it and flooding
+ * skips it; the datapath may still see it until a grace period has
+ * passed. Then kvs_port_gone() frees it.
+ */
+void kvs_port_unlink(struct kvs_port *port)
+{
+	struct kvs_switch *sw = port->sw;
+
+	lockdep_assert_held(&kvs_lock);
+	kvs_nl_port_event(sw, port, VHOST_KVS_CMD_PORT_DEL_NTF);
+	list_del_rcu(&port->sw_node);
+	kvs_gen_bump(&sw->gen);
+	port->ops->unlink(port);
+	kvs_fdb_close_dst(&sw->fdb, &port->fdb_dst);
+	sw->nports--;
+}
+
+/**
+ * kvs_port_gone() - free a port a grace period after kvs_port_unlink()
+ * @port: the port
+ *
+ * Its type first drops what waits for it and lets its sources go.
+ * Context: process, without kvs_lock.
+ */
+void kvs_port_gone(struct kvs_port *port)
+{
+	port->ops->gone(port);
+	/* Out of any switch, a grace period ago: no reader is left. */
+	kfree(rcu_dereference_protected(port->allowed, true));
+	kfree(rcu_dereference_protected(port->vlans, true));
+	kfree(port);
+}
+
+/**
+ * kvs_switch_unlink() - take a switch out of its namespace, its ports out
+ * of it
+ * @sw: the switch
+ *
+ * Its ports' sources now drop what they send, like unplugged NICs.
+ * sw_node stays untouched for RCU readers; leave_node remembers them. The
+ * caller puts the switch on a list (gone_node) for kvs_switches_free(),
+ * which it calls once it dropped kvs_lock.
+ */
+void kvs_switch_unlink(struct kvs_switch *sw)
+{
+	struct kvs_net *kn = kvs_net(sw->net);
+	struct kvs_port *port, *tmp;
+
+	lockdep_assert_held(&kvs_lock);
+	INIT_LIST_HEAD(&sw->left);
+	list_for_each_entry_safe(port, tmp, &sw->ports, sw_node) {
+		kvs_port_unlink(port);
+		list_add_tail(&port->leave_node, &sw->left);
+	}
+	hash_del(&sw->hnode);
+	xa_erase(&kn->switches, sw->index);
+	kn->count--;
+	kvs_gen_bump(&kn->gen);
+}
+
+/**
+ * kvs_switches_free() - free switches kvs_switch_unlink() took out
+ * @gone: the switches
+ *
+ * One grace period for all of them, then their ports go. Context:
+ * process, without kvs_lock.
+ */
+void kvs_switches_free(struct list_head *gone)
+{
+	struct kvs_switch *sw, *tmp;
+	struct kvs_port *port, *ptmp;
+
+	if (list_empty(gone))
+		return;
+	/* The ageing work walks switches under RCU. */
+	synchronize_rcu();
+	list_for_each_entry_safe(sw, tmp, gone, gone_node) {
+		list_for_each_entry_safe(port, ptmp, &sw->left, leave_node)
+			kvs_port_gone(port);
+		kvs_fdb_destroy(&sw->fdb);
+		kfree(sw);
+	}
+}
+
+/**
  * kvs_port_claim_mac() - take this port's own MAC over from another port
- * @port: a port whose receive queue just started
+ * @port: a port that can now receive
  *
  * A guest migrated to another QEMU comes back on another port with the
  * same MAC, attached with VHOST_KVS_ATTACH_MIGRATE. Once that port can
@@ -410,26 +323,22 @@ int kvs_port_detach(struct kvs_port *port)
  * a port that merely learned it (sent from it). Only a MAC the table has
  * on another port moves: an unknown one stays unknown until the guest
  * sends, as with any port.
- * Context: any that may take the FDB lock; attached or not.
+ * Context: rcu_read_lock() held, and any that may take the FDB lock.
  */
 void kvs_port_claim_mac(struct kvs_port *port)
 {
-	struct kvs_port *lead, *holder;
+	struct kvs_switch *sw = port->sw;
+	struct kvs_port *holder;
 	struct kvs_fdb_dst *d;
-	struct kvs_switch *sw;
 
-	rcu_read_lock();
-	sw = rcu_dereference(port->sw);
-	lead = rcu_dereference(port->lead);	/* the port of a queue pair */
-	d = sw && lead ? kvs_fdb_lookup(&sw->fdb, lead->mac, 0) : NULL;
+	d = kvs_fdb_lookup(&sw->fdb, port->mac, 0);
 	holder = d ? container_of(d, struct kvs_port, fdb_dst) : NULL;
-	if (holder && holder != lead &&
-	    (lead->migrate || !ether_addr_equal(holder->mac, lead->mac)) &&
-	    kvs_fdb_learn(&sw->fdb, lead->mac, 0, &lead->fdb_dst, jiffies) ==
+	if (holder && holder != port &&
+	    (port->migrate || !ether_addr_equal(holder->mac, port->mac)) &&
+	    kvs_fdb_learn(&sw->fdb, port->mac, 0, &port->fdb_dst, jiffies) ==
 	    KVS_FDB_MOVED)
-		kvs_nl_fdb_event(sw, lead->mac, 0, lead->id,
+		kvs_nl_fdb_event(sw, port->mac, 0, port->id,
 				 VHOST_KVS_CMD_FDB_MOVE_NTF);
-	rcu_read_unlock();
 }
 
 static int kvs_sysctl_max_switches(const struct ctl_table *table, int write,

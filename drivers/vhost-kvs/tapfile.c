@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The tap face of a port, for a QEMU without -netdev vhost-kvs.
+ * The tap face of a queue pair, for a QEMU without -netdev vhost-kvs.
  *
  * Stock QEMU drives a kernel vhost backend through a tap file:
  * "-netdev tap,fd=T,vhost=on,vhostfd=V". VHOST_KVS_TAP_FD on a
- * /dev/vhost-kvs file V returns such a T for V's port. T answers the tap
- * ioctls QEMU issues on it, and VHOST_NET_SET_BACKEND on V accepts T as
- * the queues' backend (port.c), exactly as vhost-net accepts a tap.
+ * /dev/vhost-kvs file V returns such a T for V's queue pair. T answers
+ * the tap ioctls QEMU issues on it, and VHOST_NET_SET_BACKEND on V accepts
+ * T as the queues' backend (port.c), exactly as vhost-net accepts a tap.
  *
  * QEMU writes to T only for frames of its own (its announcement after a
  * migration); such a frame enters the switch as if the guest had sent
  * it, checked and counted like one. Reads find nothing: the port's frames
  * reach the guest through its RX ring, never through QEMU.
  *
- * T holds a reference to V's file, so the port outlives every T; the port
- * holds none to T.
+ * T holds a reference to V's file, so the queue pair outlives every T;
+ * the queue pair holds none to T.
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
@@ -32,27 +32,35 @@
 #define KVS_TAP_FLAGS	(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE)
 
 struct kvs_tap {
-	struct kvs_port *port;
-	struct file *vhost_file;	/* counted: keeps the port */
+	struct kvs_queue *q;
+	struct file *vhost_file;	/* counted: keeps the queue pair */
 	int hdr_len;			/* TUNSETVNETHDRSZ; under the TX mutex */
 };
 
 static const struct file_operations kvs_tap_fops;
 
-/* The port whose tap file @file is, or NULL for any other file. */
-struct kvs_port *kvs_tap_file_port(struct file *file)
+/* The queue pair whose tap file @file is, or NULL for any other file. */
+struct kvs_queue *kvs_tap_file_queue(struct file *file)
 {
 	if (file->f_op != &kvs_tap_fops)
 		return NULL;
-	return ((struct kvs_tap *)file->private_data)->port;
+	return ((struct kvs_tap *)file->private_data)->q;
 }
 
-static long kvs_tap_getiff(struct kvs_port *port, void __user *argp)
+static long kvs_tap_getiff(struct kvs_queue *q, void __user *argp)
 {
 	struct ifreq ifr = {};
+	struct kvs_port *port;
+	u32 id;
 
-	/* Not a netdevice: the name only tells a reader which port it is. */
-	snprintf(ifr.ifr_name, IFNAMSIZ, "kvs-port%u", READ_ONCE(port->id));
+	rcu_read_lock();
+	port = rcu_dereference(q->port);
+	id = port ? port->id : 0;
+	rcu_read_unlock();
+	/* Not a netdevice: the name only tells a reader which port it is
+	 * (0: none yet).
+	 */
+	snprintf(ifr.ifr_name, IFNAMSIZ, "kvs-port%u", id);
 	ifr.ifr_flags = KVS_TAP_FLAGS;
 	return copy_to_user(argp, &ifr, sizeof(ifr)) ? -EFAULT : 0;
 }
@@ -60,7 +68,7 @@ static long kvs_tap_getiff(struct kvs_port *port, void __user *argp)
 static long kvs_tap_hdr_len(struct kvs_tap *tap, unsigned int cmd,
 			    int __user *argp)
 {
-	struct vhost_virtqueue *vq = &tap->port->vqs[VHOST_KVS_VQ_TX];
+	struct vhost_virtqueue *vq = &tap->q->vqs[VHOST_KVS_VQ_TX];
 	int len;
 
 	if (cmd == TUNGETVNETHDRSZ)
@@ -94,7 +102,7 @@ static long kvs_tap_endian(unsigned int cmd, int __user *argp)
 }
 
 /* The guest's queue pair count changed (ethtool -L): see mq.c. */
-static long kvs_tap_setqueue(struct kvs_port *port, void __user *argp)
+static long kvs_tap_setqueue(struct kvs_queue *q, void __user *argp)
 {
 	struct ifreq ifr;
 
@@ -103,7 +111,7 @@ static long kvs_tap_setqueue(struct kvs_port *port, void __user *argp)
 	switch (ifr.ifr_flags) {
 	case IFF_ATTACH_QUEUE:
 	case IFF_DETACH_QUEUE:
-		kvs_mq_set_enabled(port, ifr.ifr_flags == IFF_ATTACH_QUEUE);
+		kvs_mq_set_enabled(q, ifr.ifr_flags == IFF_ATTACH_QUEUE);
 		return 0;
 	}
 	return -EINVAL;
@@ -119,7 +127,7 @@ static long kvs_tap_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case TUNGETFEATURES:
 		return put_user(KVS_TAP_FLAGS, (unsigned int __user *)argp);
 	case TUNGETIFF:
-		return kvs_tap_getiff(tap->port, argp);
+		return kvs_tap_getiff(tap->q, argp);
 	case TUNSETSNDBUF:
 		/* No socket buffer: frames are copied as they are taken. */
 		if (get_user(sndbuf, (int __user *)argp))
@@ -137,9 +145,9 @@ static long kvs_tap_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 		/* The value itself, not a pointer, as for tun */
 		if (arg > U32_MAX)
 			return -EINVAL;
-		return kvs_port_set_offloads(tap->port, arg);
+		return kvs_queue_set_offloads(tap->q, arg);
 	case TUNSETQUEUE:
-		return kvs_tap_setqueue(tap->port, argp);
+		return kvs_tap_setqueue(tap->q, argp);
 	}
 	/* Anything else (TUNSETIFF, ...): a port is not a tun. */
 	return -EINVAL;
@@ -148,15 +156,15 @@ static long kvs_tap_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 /* Take one frame QEMU wrote; TX vq mutex held. Returns its length. */
 static ssize_t kvs_tap_frame(struct kvs_tap *tap, struct iov_iter *from)
 {
-	struct kvs_port *port = tap->port;
+	struct kvs_queue *q = tap->q;
 	size_t len = iov_iter_count(from);
 	enum kvs_drop reason;
 	struct kvs_buf *buf;
 
-	buf = kvs_tx_take(port, from, tap->hdr_len, true, &reason);
+	buf = kvs_tx_take(q, from, tap->hdr_len, true, &reason);
 	if (buf) {
-		port->tx_bufs[0] = buf;
-		kvs_forward(port, 1);
+		q->tx.bufs[0] = buf;
+		kvs_tx_forward(q, 1);
 		return len;
 	}
 	switch (reason) {
@@ -174,7 +182,7 @@ static ssize_t kvs_tap_frame(struct kvs_tap *tap, struct iov_iter *from)
 static ssize_t kvs_tap_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct kvs_tap *tap = iocb->ki_filp->private_data;
-	struct vhost_virtqueue *vq = &tap->port->vqs[VHOST_KVS_VQ_TX];
+	struct vhost_virtqueue *vq = &tap->q->vqs[VHOST_KVS_VQ_TX];
 	ssize_t ret;
 
 	/* The TX mutex: the pool and the batch arrays are the TX worker's. */
@@ -215,13 +223,13 @@ static const struct file_operations kvs_tap_fops = {
 };
 
 /**
- * kvs_tap_open() - a new tap file for the port of @vhost_file
- * @port: the port
+ * kvs_tap_open() - a new tap file for the queue pair of @vhost_file
+ * @q: the queue pair
  * @vhost_file: its /dev/vhost-kvs file
  *
  * Return: the new file's descriptor (close-on-exec), or a negative errno.
  */
-long kvs_tap_open(struct kvs_port *port, struct file *vhost_file)
+long kvs_tap_open(struct kvs_queue *q, struct file *vhost_file)
 {
 	struct kvs_tap *tap;
 	int fd;
@@ -229,7 +237,7 @@ long kvs_tap_open(struct kvs_port *port, struct file *vhost_file)
 	tap = kzalloc(sizeof(*tap), GFP_KERNEL_ACCOUNT);
 	if (!tap)
 		return -ENOMEM;
-	tap->port = port;
+	tap->q = q;
 	tap->hdr_len = sizeof(struct virtio_net_hdr);
 	tap->vhost_file = get_file(vhost_file);
 	fd = anon_inode_getfd("[vhost-kvs-tap]", &kvs_tap_fops, tap,

@@ -6,7 +6,7 @@
  * recycled buffer, and the batch completed with one used-ring update and
  * at most one guest notification before fwd.c sends it on. Each frame's
  * virtio-net header is checked before anything trusts it. Until the port
- * is attached to a switch every valid frame is dropped as NO_SWITCH:
+ * is in a switch every valid frame is dropped as NO_SWITCH:
  * completing it keeps the guest's ring moving, as a cable-less NIC would.
  */
 #include <linux/uio.h>
@@ -34,12 +34,12 @@ static enum kvs_drop kvs_tx_hdr(struct iov_iter *from, size_t hdr_len,
 }
 
 /* One copy out of the guest, into a recycled buffer. */
-static struct kvs_buf *kvs_tx_copy(struct kvs_port *port,
+static struct kvs_buf *kvs_tx_copy(struct kvs_queue *q,
 				   struct iov_iter *from,
 				   const struct kvs_vhdr *vh, size_t len,
 				   enum kvs_drop *reason)
 {
-	struct kvs_buf *buf = kvs_pool_get(port->pool, len);
+	struct kvs_buf *buf = kvs_pool_get(q->tx.pool, len);
 
 	if (!buf) {
 		*reason = KVS_DROP_NOMEM;
@@ -55,20 +55,20 @@ static struct kvs_buf *kvs_tx_copy(struct kvs_port *port,
 }
 
 /**
- * kvs_tx_take() - one frame a port sends, counted whatever becomes of it
- * @port: the port
+ * kvs_tx_take() - one frame a queue pair sends, counted whatever becomes of it
+ * @q: the queue pair
  * @from: its virtio-net header (@hdr_len bytes), then the frame: a TX
- *	chain of the guest's, or what QEMU wrote to the port's tap file
+ *	chain of the guest's, or what QEMU wrote to its tap file
  * @hdr_len: the header's length, as negotiated
  * @le: the header is little-endian
  * @reason: set to why the frame is dropped, when it is
  *
- * Until the port is attached every valid frame is dropped as NO_SWITCH,
+ * Until it is in a port every valid frame is dropped as NO_SWITCH,
  * without a copy; fwd.c catches a detach racing with this.
- * Context: the port's TX vq mutex (its pool and batch arrays).
- * Return: the frame in a buffer of the port's pool, or NULL.
+ * Context: its TX vq mutex (its pool and batch).
+ * Return: the frame in a buffer of its pool, or NULL.
  */
-struct kvs_buf *kvs_tx_take(struct kvs_port *port, struct iov_iter *from,
+struct kvs_buf *kvs_tx_take(struct kvs_queue *q, struct iov_iter *from,
 			    size_t hdr_len, bool le, enum kvs_drop *reason)
 {
 	size_t len = iov_iter_count(from);
@@ -76,16 +76,16 @@ struct kvs_buf *kvs_tx_take(struct kvs_port *port, struct iov_iter *from,
 	struct kvs_vhdr vh;
 
 	*reason = kvs_tx_hdr(from, hdr_len, le, &vh, &len);
-	if (!*reason && !rcu_access_pointer(port->sw))
+	if (!*reason && !rcu_access_pointer(q->port))
 		*reason = KVS_DROP_NO_SWITCH;
 	if (!*reason)
-		buf = kvs_tx_copy(port, from, &vh, len, reason);
-	kvs_count(port, VHOST_KVS_VQ_TX, *reason, len);
+		buf = kvs_tx_copy(q, from, &vh, len, reason);
+	kvs_count(q, VHOST_KVS_VQ_TX, *reason, len);
 	return buf;
 }
 
 /* Take one frame of a chain; NULL when it is dropped (and counted). */
-static struct kvs_buf *kvs_tx_frame(struct kvs_port *port,
+static struct kvs_buf *kvs_tx_frame(struct kvs_queue *q,
 				    struct vhost_virtqueue *vq,
 				    unsigned int out, unsigned int in,
 				    size_t *len)
@@ -96,21 +96,21 @@ static struct kvs_buf *kvs_tx_frame(struct kvs_port *port,
 	*len = iov_length(vq->iov, out);
 	/* A TX chain the device would have to write into is malformed. */
 	if (in) {
-		kvs_count(port, VHOST_KVS_VQ_TX, KVS_DROP_BAD_DESC, *len);
+		kvs_count(q, VHOST_KVS_VQ_TX, KVS_DROP_BAD_DESC, *len);
 		return NULL;
 	}
 	iov_iter_init(&from, ITER_SOURCE, vq->iov, out, *len);
-	return kvs_tx_take(port, &from, port->hdr_len[VHOST_KVS_VQ_TX],
+	return kvs_tx_take(q, &from, q->hdr_len[VHOST_KVS_VQ_TX],
 			   vhost_is_little_endian(vq), &reason);
 }
 
 /*
- * Pull up to one batch of chains. Frames to forward go to port->tx_bufs;
+ * Pull up to one batch of chains. Frames to forward go to q->tx.bufs;
  * every chain is completed at once, in one used-ring update: the frames
  * are copied, so the guest has its buffers back before they are delivered.
  * Sets *done when the ring is empty or cannot be walked further.
  */
-static unsigned int kvs_tx_pull(struct kvs_port *port,
+static unsigned int kvs_tx_pull(struct kvs_queue *q,
 				struct vhost_virtqueue *vq,
 				size_t *bytes, bool *done)
 {
@@ -126,12 +126,12 @@ static unsigned int kvs_tx_pull(struct kvs_port *port,
 		 * cannot be walked past this head; wait for the next kick.
 		 */
 		if (unlikely(head < 0)) {
-			kvs_count(port, VHOST_KVS_VQ_TX, KVS_DROP_BAD_DESC, 0);
+			kvs_count(q, VHOST_KVS_VQ_TX, KVS_DROP_BAD_DESC, 0);
 			*done = true;
 			break;
 		}
 		if (head == vq->num) {
-			if (kvs_vq_idle(port, vq)) {
+			if (kvs_vq_idle(q, vq)) {
 				*done = true;
 				break;
 			}
@@ -140,28 +140,43 @@ static unsigned int kvs_tx_pull(struct kvs_port *port,
 		vq->heads[nheads].id = cpu_to_vhost32(vq, head);
 		vq->heads[nheads].len = 0;
 		nheads++;
-		buf = kvs_tx_frame(port, vq, out, in, &len);
+		buf = kvs_tx_frame(q, vq, out, in, &len);
 		if (buf)
-			port->tx_bufs[nbufs++] = buf;
+			q->tx.bufs[nbufs++] = buf;
 		*bytes += len;
 	}
 	if (nheads)
-		vhost_add_used_and_signal_n(&port->dev, vq, vq->heads, nheads);
+		vhost_add_used_and_signal_n(&q->dev, vq, vq->heads, nheads);
 	return nbufs;
 }
 
-static void kvs_handle_tx(struct kvs_port *port, struct vhost_virtqueue *vq)
+/**
+ * kvs_tx_forward() - send q->tx.bufs[0..n) on as its port's frames
+ * @q: the queue pair
+ * @n: frames
+ *
+ * Context: its TX vq mutex.
+ */
+void kvs_tx_forward(struct kvs_queue *q, unsigned int n)
+{
+	lockdep_assert_held(&q->vqs[VHOST_KVS_VQ_TX].mutex);
+	rcu_read_lock();
+	kvs_forward(&q->tx, rcu_dereference(q->port), n);
+	rcu_read_unlock();
+}
+
+static void kvs_handle_tx(struct kvs_queue *q, struct vhost_virtqueue *vq)
 {
 	unsigned int n, frames = 0;
 	bool done = false;
 	size_t bytes = 0;
 
 	lockdep_assert_held(&vq->mutex);
-	vhost_disable_notify(&port->dev, vq);
+	vhost_disable_notify(&q->dev, vq);
 	do {
-		n = kvs_tx_pull(port, vq, &bytes, &done);
+		n = kvs_tx_pull(q, vq, &bytes, &done);
 		if (n)
-			kvs_forward(port, n);
+			kvs_tx_forward(q, n);
 		frames += KVS_TX_BATCH;
 		/* Requeues this work when over weight, so no port starves. */
 	} while (!done && !vhost_exceeds_weight(vq, frames, bytes));
@@ -171,10 +186,10 @@ void kvs_handle_tx_kick(struct vhost_work *work)
 {
 	struct vhost_virtqueue *vq = container_of(work, struct vhost_virtqueue,
 						  poll.work);
-	struct kvs_port *port = container_of(vq->dev, struct kvs_port, dev);
+	struct kvs_queue *q = container_of(vq->dev, struct kvs_queue, dev);
 
 	mutex_lock(&vq->mutex);
 	if (vhost_vq_get_backend(vq))
-		kvs_handle_tx(port, vq);
+		kvs_handle_tx(q, vq);
 	mutex_unlock(&vq->mutex);
 }

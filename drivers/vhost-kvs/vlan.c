@@ -42,7 +42,7 @@ bool kvs_vlan_tagged(const struct kvs_buf *buf)
 
 /**
  * __kvs_vlan_in() - the VLAN of a frame sent by a port
- * @lead: the sending port
+ * @port: the sending port
  * @buf: the frame
  *
  * Context: rcu_read_lock() held.
@@ -50,9 +50,9 @@ bool kvs_vlan_tagged(const struct kvs_buf *buf)
  * is); KVS_VLAN_REFUSED when the port may not send it (tagged with a VLAN
  * it is not a trunk of, or untagged without a pvid).
  */
-u16 __kvs_vlan_in(const struct kvs_port *lead, const struct kvs_buf *buf)
+u16 __kvs_vlan_in(const struct kvs_port *port, const struct kvs_buf *buf)
 {
-	const struct kvs_vlans *v = rcu_dereference(lead->vlans);
+	const struct kvs_vlans *v = rcu_dereference(port->vlans);
 	u16 vid;
 
 	if (!v)
@@ -105,7 +105,7 @@ static bool kvs_vlan_shift(struct kvs_vhdr *vh, int delta)
 
 /**
  * kvs_vlan_alt() - the frame in its other form
- * @port: the sending queue pair (its pool)
+ * @b: the sender's batch (its pool)
  * @buf: the frame, of VLAN @vid (not 0)
  * @vid: its VLAN
  *
@@ -115,7 +115,7 @@ static bool kvs_vlan_shift(struct kvs_vhdr *vh, int delta)
  * ERR_PTR(-EINVAL) when the frame's header offsets do not allow it or it
  * would be too long.
  */
-struct kvs_buf *kvs_vlan_alt(struct kvs_port *port, const struct kvs_buf *buf,
+struct kvs_buf *kvs_vlan_alt(struct kvs_batch *b, const struct kvs_buf *buf,
 			     u16 vid)
 {
 	u16 tagged_vid;
@@ -127,7 +127,7 @@ struct kvs_buf *kvs_vlan_alt(struct kvs_port *port, const struct kvs_buf *buf,
 	/* An untagged frame may already use the room a tag would take. */
 	if (buf->len + delta > KVS_FRAME_MAX || !kvs_vlan_shift(&vh, delta))
 		return ERR_PTR(-EINVAL);
-	alt = kvs_pool_get_atomic(port->pool, buf->len + delta);
+	alt = kvs_pool_get_atomic(b->pool, buf->len + delta);
 	if (!alt)
 		return ERR_PTR(-ENOMEM);
 	alt->vhdr = vh;
