@@ -148,7 +148,7 @@ static enum kvs_fdb_learn kvs_fdb_learn_slow(struct kvs_fdb *fdb,
 
 	/* Allocated before the lock, so the lock is never held asleep. */
 	fresh = kvs_fdb_alloc(addr, vid, dst, now, false);
-	spin_lock(&fdb->lock);
+	spin_lock_bh(&fdb->lock);
 	e = kvs_fdb_find(fdb, addr, vid);
 	if (READ_ONCE(dst->closed))
 		ret = KVS_FDB_CLOSED;
@@ -166,7 +166,7 @@ static enum kvs_fdb_learn kvs_fdb_learn_slow(struct kvs_fdb *fdb,
 		ret = KVS_FDB_NEW;
 	if (ret == KVS_FDB_MOVED)	/* a dump in progress shows the old port */
 		kvs_gen_bump(&fdb->gen);
-	spin_unlock(&fdb->lock);
+	spin_unlock_bh(&fdb->lock);
 	if (ret != KVS_FDB_NEW)
 		kfree(fresh);
 	return ret;
@@ -216,13 +216,13 @@ int kvs_fdb_add_static(struct kvs_fdb *fdb, const u8 *addr, u16 vid,
 	fresh = kvs_fdb_alloc(addr, vid, dst, jiffies, true);
 	if (!fresh)
 		return -ENOMEM;
-	spin_lock(&fdb->lock);
+	spin_lock_bh(&fdb->lock);
 	e = kvs_fdb_find(fdb, addr, vid);
 	if (e)
 		kvs_fdb_unlink(fdb, e);
 	err = fdb->count >= fdb->max_entries ? -ENOSPC :
 	      kvs_fdb_insert(fdb, fresh);
-	spin_unlock(&fdb->lock);
+	spin_unlock_bh(&fdb->lock);
 	if (err)
 		kfree(fresh);
 	return err;
@@ -234,13 +234,13 @@ int kvs_fdb_del(struct kvs_fdb *fdb, const u8 *addr, u16 vid)
 	struct kvs_fdb_entry *e;
 	int err = -ENOENT;
 
-	spin_lock(&fdb->lock);
+	spin_lock_bh(&fdb->lock);
 	e = kvs_fdb_find(fdb, addr, vid);
 	if (e) {
 		kvs_fdb_unlink(fdb, e);
 		err = 0;
 	}
-	spin_unlock(&fdb->lock);
+	spin_unlock_bh(&fdb->lock);
 	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_del);
@@ -277,7 +277,7 @@ unsigned int kvs_fdb_flush(struct kvs_fdb *fdb,
 	hlist_for_each_entry_rcu(e, &fdb->entries, list) {
 		if (!kvs_fdb_flush_match(fdb, e, desc))
 			continue;
-		spin_lock(&fdb->lock);
+		spin_lock_bh(&fdb->lock);
 		/* Removed, moved or refreshed since it was seen: look again. */
 		if (!e->dead && kvs_fdb_flush_match(fdb, e, desc)) {
 			if (desc->aged && fdb->aged)
@@ -285,7 +285,7 @@ unsigned int kvs_fdb_flush(struct kvs_fdb *fdb,
 			kvs_fdb_unlink(fdb, e);
 			n++;
 		}
-		spin_unlock(&fdb->lock);
+		spin_unlock_bh(&fdb->lock);
 	}
 	rcu_read_unlock();
 	return n;
@@ -295,9 +295,9 @@ EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_flush);
 /* Flush @dst and learn nothing more onto it (its port is leaving). */
 unsigned int kvs_fdb_close_dst(struct kvs_fdb *fdb, struct kvs_fdb_dst *dst)
 {
-	spin_lock(&fdb->lock);
+	spin_lock_bh(&fdb->lock);
 	WRITE_ONCE(dst->closed, true);
-	spin_unlock(&fdb->lock);
+	spin_unlock_bh(&fdb->lock);
 	return kvs_fdb_flush(fdb, &(struct kvs_fdb_flush_desc){ .dst = dst });
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_close_dst);
@@ -350,10 +350,10 @@ void kvs_fdb_destroy(struct kvs_fdb *fdb)
 	struct kvs_fdb_entry *e;
 	struct hlist_node *tmp;
 
-	spin_lock(&fdb->lock);
+	spin_lock_bh(&fdb->lock);
 	hlist_for_each_entry_safe(e, tmp, &fdb->entries, list)
 		kvs_fdb_unlink(fdb, e);
-	spin_unlock(&fdb->lock);
+	spin_unlock_bh(&fdb->lock);
 	rhashtable_destroy(&fdb->tbl);
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_fdb_destroy);

@@ -6,17 +6,18 @@
  * LOCKING
  *
  * Readers (the forwarding path) look entries up under rcu_read_lock().
- * fdb->lock serialises every insertion, move and removal. Refreshing an
- * entry that already points at the right destination only stores a new
- * timestamp, without the lock. Entries are freed after an RCU grace period.
+ * fdb->lock serialises every insertion, move and removal; it is taken
+ * with BH off, since a host port's device learns from softirq context.
+ * Refreshing an entry that already points at the right destination only
+ * stores a new timestamp, without the lock. Entries are freed after an
+ * RCU grace period.
  * Walks of the table (ageing, flushes, dumps) run under RCU and take
  * fdb->lock only for each entry they remove, never across the table.
  * A destination must stay valid until kvs_fdb_close_dst() has removed its
  * entries and a grace period has passed. Closing, rather than flushing,
  * also stops a learner that looked the switch up before the port left
  * from adding an entry behind the flush; dst->closed is set under
- * fdb->lock and cleared only when no such learner can be left (after the
- * grace period, when the port attaches again).
+ * fdb->lock and never cleared: a port that attaches again is a new one.
  */
 #ifndef _VHOST_KVS_FDB_H
 #define _VHOST_KVS_FDB_H

@@ -178,6 +178,23 @@ static struct kvs_buf *kvs_fwd_buf(struct kvs_batch *b, struct kvs_port *dst,
 	return IS_ERR_OR_NULL(b->alt[i]) ? NULL : b->alt[i];
 }
 
+/**
+ * kvs_fwd_frame() - frame @i of the batch as port @dst takes it
+ * @b: the batch
+ * @dst: a destination port, that ops->deliver was called for
+ * @i: the frame
+ *
+ * Context: the sender's, rcu_read_lock() held.
+ * Return: the buffer (the batch's reference: take one to keep it), or
+ * NULL when the frame does not go to @dst (or its other form could not
+ * be made, which is counted).
+ */
+struct kvs_buf *kvs_fwd_frame(struct kvs_batch *b, struct kvs_port *dst,
+			      unsigned int i)
+{
+	return kvs_fwd_wants(b, dst, i) ? kvs_fwd_buf(b, dst, i) : NULL;
+}
+
 /*
  * Before any ring's lock: the other form (802.1Q tag added or removed) of
  * the frames @dst takes that way, made once per batch, shared by all such
@@ -213,7 +230,8 @@ static void kvs_fwd_enqueue_ring(struct kvs_batch *b, struct kvs_switch *sw,
 	struct ptr_ring *r = &q->inbound;
 	unsigned int i, queued = 0, full = 0;
 
-	spin_lock(&r->producer_lock);
+	/* A host port's device sends from softirq context. */
+	spin_lock_bh(&r->producer_lock);
 	for (i = 0; i < n; i++) {
 		struct kvs_buf *buf;
 
@@ -237,7 +255,7 @@ static void kvs_fwd_enqueue_ring(struct kvs_batch *b, struct kvs_switch *sw,
 		}
 		queued++;
 	}
-	spin_unlock(&r->producer_lock);
+	spin_unlock_bh(&r->producer_lock);
 
 	if (full) {
 		atomic64_add(full, &q->inbound_full);

@@ -54,6 +54,7 @@
 #include <linux/workqueue.h>
 #include <net/ip.h>
 #include <uapi/linux/vhost_kvs.h>
+#include <uapi/linux/vhost_kvs_netlink.h>
 
 #include "fdb.h"
 #include "vhost.h"
@@ -71,14 +72,17 @@ enum kvs_drop {
 	KVS_DROP_BAD_HDR,	/* inconsistent virtio-net header */
 	KVS_DROP_RUNT,		/* shorter than an Ethernet header */
 	KVS_DROP_OVERSIZE,	/* longer than KVS_FRAME_MAX */
-	KVS_DROP_NOMEM,		/* TX: no buffer for it */
+	KVS_DROP_NOMEM,		/* no buffer (TX) or sk_buff (RX) for it */
 	KVS_DROP_NO_DEST,	/* TX: no port to go to but its own */
-	KVS_DROP_DEST_FULL,	/* TX: a destination's inbound ring was full */
+	KVS_DROP_DEST_FULL,	/* TX: a destination's inbound ring was full;
+				 * RX: frames it could not queue here
+				 */
 	KVS_DROP_NO_ROOM,	/* RX: larger than the guest's buffer */
 	KVS_DROP_BAD_GSO,	/* RX: must be segmented, headers unusable */
 	KVS_DROP_SPOOF,		/* TX: a source address it may not use */
 	KVS_DROP_ISOLATED,	/* TX: unicast between two isolated ports */
 	KVS_DROP_VLAN,		/* TX: not allowed on, or not in, its VLAN */
+	KVS_DROP_DOWN,		/* RX: a host port's device is down */
 	KVS_DROP_MAX,
 };
 
@@ -88,6 +92,13 @@ struct kvs_stats {
 	u64_stats_t frames;	/* TX: taken from the guest; RX: delivered */
 	u64_stats_t bytes;
 	u64_stats_t drops[KVS_DROP_MAX];
+};
+
+/* Counters of one direction of a port, all its sources together */
+struct kvs_stats_sum {
+	u64 frames;
+	u64 bytes;
+	u64 drops[KVS_DROP_MAX];
 };
 
 /* Count a frame: passed on when @reason is KVS_DROP_NONE. Its writer's. */
@@ -253,13 +264,9 @@ struct kvs_queue {
 	bool rx_running;		/* its RX queue has a backend */
 };
 
-enum kvs_port_type {
-	KVS_PORT_VHOST,		/* a guest's virtio-net queue pairs */
-};
-
 /* What sets one type of port apart from another. */
 struct kvs_port_ops {
-	enum kvs_port_type type;
+	u32 type;		/* VHOST_KVS_PORT_TYPE_* */
 	/*
 	 * Take the frames of @b that go to @port (kvs_fwd_wants()).
 	 * Context: the sender's, under rcu_read_lock(); must not sleep.
@@ -276,6 +283,9 @@ struct kvs_port_ops {
 	 * it; its sources (queue pairs, ...) may go. Process context.
 	 */
 	void (*gone)(struct kvs_port *port);
+	/* Add the counters of direction @qi (VHOST_KVS_VQ_*) to @sum. */
+	void (*stats)(const struct kvs_port *port, int qi,
+		      struct kvs_stats_sum *sum);
 };
 
 /*
@@ -292,6 +302,7 @@ struct kvs_port {
 	u8 mac[ETH_ALEN];
 	bool migrate;			/* may take mac from its owner */
 	struct kvs_fdb_dst fdb_dst;
+	struct net_device *dev;		/* a host port's; see hostport.c */
 
 	/* A vhost port's queue pairs; see vport.c. kvs_lock, RCU for qmap */
 	struct kvs_queue *queues[KVS_QUEUES_MAX];	/* [0]: attached it */
@@ -392,6 +403,8 @@ struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 void kvs_forward(struct kvs_batch *b, struct kvs_port *from, unsigned int n);
 void kvs_fwd_vport(struct kvs_port *port, struct kvs_batch *b,
 		   struct kvs_switch *sw, unsigned int n);
+struct kvs_buf *kvs_fwd_frame(struct kvs_batch *b, struct kvs_port *dst,
+			      unsigned int i);
 
 /* seg.c */
 bool kvs_offload_ok(unsigned int offloads, const struct kvs_vhdr *vh);
@@ -454,7 +467,12 @@ void kvs_port_unlink(struct kvs_port *port);
 void kvs_port_gone(struct kvs_port *port);
 void kvs_port_claim_mac(struct kvs_port *port);
 
+/* hostport.c */
+struct kvs_port *kvs_host_port_new(struct kvs_switch *sw, struct net *net,
+				   const char *ifname, const u8 *mac);
+
 /* netlink.c */
+void kvs_stats_sum_add(struct kvs_stats_sum *sum, const struct kvs_stats *s);
 int kvs_netlink_init(void);
 void kvs_netlink_exit(void);
 void kvs_nl_port_event(struct kvs_switch *sw, struct kvs_port *port, u8 cmd);

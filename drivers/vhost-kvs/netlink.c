@@ -6,6 +6,7 @@
  */
 #include <linux/capability.h>
 #include <net/genetlink.h>
+#include <net/net_namespace.h>
 #include <net/sock.h>
 
 #include <linux/jiffies.h>
@@ -92,6 +93,8 @@ static bool kvs_nl_writes(u8 cmd)
 	case VHOST_KVS_CMD_SWITCH_NEW:
 	case VHOST_KVS_CMD_SWITCH_DEL:
 	case VHOST_KVS_CMD_PORT_SET:
+	case VHOST_KVS_CMD_PORT_NEW:
+	case VHOST_KVS_CMD_PORT_DEL:
 	case VHOST_KVS_CMD_FDB_ADD:
 	case VHOST_KVS_CMD_FDB_DEL:
 	case VHOST_KVS_CMD_FDB_FLUSH:
@@ -110,6 +113,8 @@ static unsigned int kvs_nl_switch_attr(u8 cmd)
 	case VHOST_KVS_CMD_PORT_GET:
 	case VHOST_KVS_CMD_STATS_GET:
 	case VHOST_KVS_CMD_PORT_SET:
+	case VHOST_KVS_CMD_PORT_NEW:
+	case VHOST_KVS_CMD_PORT_DEL:
 		return VHOST_KVS_A_PORT_SWITCH;
 	case VHOST_KVS_CMD_FDB_ADD:
 	case VHOST_KVS_CMD_FDB_DEL:
@@ -159,9 +164,10 @@ int vhost_kvs_nl_pre_doit(const struct genl_split_ops *ops,
  * vhost_kvs_nl_post_doit() - what every do operation ends with
  * @ops: the operation
  * @skb: the request
- * @info: the request; user_ptr[1] is a switch switch-del took out
+ * @info: the request; user_ptr[1] is a switch switch-del took out, or a
+ *	port port-del took out of its switch
  *
- * Drops kvs_lock, then frees a deleted switch: its grace period is never
+ * Drops kvs_lock, then frees what was deleted: its grace period is never
  * waited for under the lock.
  */
 void vhost_kvs_nl_post_doit(const struct genl_split_ops *ops,
@@ -171,10 +177,15 @@ void vhost_kvs_nl_post_doit(const struct genl_split_ops *ops,
 	LIST_HEAD(gone);
 
 	mutex_unlock(&kvs_lock);
-	if (gone_sw) {
-		list_add(&gone_sw->gone_node, &gone);
-		kvs_switches_free(&gone);
+	if (!info->user_ptr[1])
+		return;
+	if (ops->cmd == VHOST_KVS_CMD_PORT_DEL) {
+		synchronize_rcu();
+		kvs_port_gone(info->user_ptr[1]);
+		return;
 	}
+	list_add(&gone_sw->gone_node, &gone);
+	kvs_switches_free(&gone);
 }
 
 int vhost_kvs_nl_switch_new_doit(struct sk_buff *skb, struct genl_info *info)
@@ -344,6 +355,9 @@ static const u16 kvs_nl_drop_attr[VHOST_KVS_VQ_MAX][KVS_DROP_MAX] = {
 		[KVS_DROP_BAD_DESC] = VHOST_KVS_A_PORT_STATS_RX_DROP_BAD_DESC,
 		[KVS_DROP_NO_ROOM] = VHOST_KVS_A_PORT_STATS_RX_DROP_NO_ROOM,
 		[KVS_DROP_BAD_GSO] = VHOST_KVS_A_PORT_STATS_RX_DROP_BAD_OFFLOAD,
+		[KVS_DROP_DEST_FULL] = VHOST_KVS_A_PORT_STATS_RX_DROP_FULL,
+		[KVS_DROP_NOMEM] = VHOST_KVS_A_PORT_STATS_RX_DROP_NOMEM,
+		[KVS_DROP_DOWN] = VHOST_KVS_A_PORT_STATS_RX_DROP_DOWN,
 	},
 };
 
@@ -354,11 +368,15 @@ static const u16 kvs_nl_frames_attr[VHOST_KVS_VQ_MAX][2] = {
 			      VHOST_KVS_A_PORT_STATS_RX_BYTES },
 };
 
-/* Add the counters of queue @qi of one queue pair to the sums. */
-static void kvs_nl_add_stats(const struct kvs_queue *q, int qi, u64 *frames,
-			     u64 *bytes, u64 *drops)
+/**
+ * kvs_stats_sum_add() - add one set of counters to a sum
+ * @sum: the sum
+ * @s: counters of one source of a port, in one direction
+ *
+ * Context: any; the writer may be counting meanwhile.
+ */
+void kvs_stats_sum_add(struct kvs_stats_sum *sum, const struct kvs_stats *s)
 {
-	const struct kvs_stats *s = &q->stats[qi];
 	u64 f, b, d[KVS_DROP_MAX];
 	unsigned int start;
 	int r;
@@ -370,39 +388,26 @@ static void kvs_nl_add_stats(const struct kvs_queue *q, int qi, u64 *frames,
 		for (r = 0; r < KVS_DROP_MAX; r++)
 			d[r] = u64_stats_read(&s->drops[r]);
 	} while (u64_stats_fetch_retry(&s->syncp, start));
-	*frames += f;
-	*bytes += b;
+	sum->frames += f;
+	sum->bytes += b;
 	for (r = 0; r < KVS_DROP_MAX; r++)
-		drops[r] += d[r];
+		sum->drops[r] += d[r];
 }
 
-/* The port's queue pair @i (0: the file that made it), or NULL. */
-static const struct kvs_queue *kvs_nl_queue(const struct kvs_port *port,
-					    unsigned int i)
+static int kvs_nl_put_dir_stats(struct sk_buff *msg, struct kvs_port *port,
+				int qi)
 {
-	lockdep_assert_held(&kvs_lock);
-	return port->queues[i];
-}
-
-static int kvs_nl_put_queue_stats(struct sk_buff *msg, struct kvs_port *port,
-				  int qi)
-{
-	u64 frames = 0, bytes = 0, drops[KVS_DROP_MAX] = {};
-	const struct kvs_queue *q;
-	unsigned int i;
+	struct kvs_stats_sum sum = {};
 	int r;
 
-	for (i = 0; i < KVS_QUEUES_MAX; i++) {
-		q = kvs_nl_queue(port, i);
-		if (q)
-			kvs_nl_add_stats(q, qi, &frames, &bytes, drops);
-	}
-	if (nla_put_uint(msg, kvs_nl_frames_attr[qi][0], frames) ||
-	    nla_put_uint(msg, kvs_nl_frames_attr[qi][1], bytes))
+	lockdep_assert_held(&kvs_lock);
+	port->ops->stats(port, qi, &sum);
+	if (nla_put_uint(msg, kvs_nl_frames_attr[qi][0], sum.frames) ||
+	    nla_put_uint(msg, kvs_nl_frames_attr[qi][1], sum.bytes))
 		return -EMSGSIZE;
 	for (r = 0; r < KVS_DROP_MAX; r++)
 		if (kvs_nl_drop_attr[qi][r] &&
-		    nla_put_uint(msg, kvs_nl_drop_attr[qi][r], drops[r]))
+		    nla_put_uint(msg, kvs_nl_drop_attr[qi][r], sum.drops[r]))
 			return -EMSGSIZE;
 	return 0;
 }
@@ -410,19 +415,10 @@ static int kvs_nl_put_queue_stats(struct sk_buff *msg, struct kvs_port *port,
 static int kvs_nl_put_stats(struct sk_buff *msg, struct kvs_port *port)
 {
 	struct nlattr *nest = nla_nest_start(msg, VHOST_KVS_A_PORT_STATS);
-	const struct kvs_queue *q;
-	u64 full = 0;
-	unsigned int i;
 
-	for (i = 0; i < KVS_QUEUES_MAX; i++) {
-		q = kvs_nl_queue(port, i);
-		if (q)
-			full += atomic64_read(&q->inbound_full);
-	}
 	if (!nest ||
-	    kvs_nl_put_queue_stats(msg, port, VHOST_KVS_VQ_TX) ||
-	    kvs_nl_put_queue_stats(msg, port, VHOST_KVS_VQ_RX) ||
-	    nla_put_uint(msg, VHOST_KVS_A_PORT_STATS_RX_DROP_FULL, full))
+	    kvs_nl_put_dir_stats(msg, port, VHOST_KVS_VQ_TX) ||
+	    kvs_nl_put_dir_stats(msg, port, VHOST_KVS_VQ_RX))
 		return -EMSGSIZE;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -447,6 +443,11 @@ static int kvs_nl_port_fill(struct sk_buff *msg, struct kvs_switch *sw,
 	    (all && nla_put(msg, VHOST_KVS_A_PORT_MAC, ETH_ALEN, port->mac)) ||
 	    (all && nla_put_u32(msg, VHOST_KVS_A_PORT_QUEUES,
 				port->nqueues)) ||
+	    (all && nla_put_u32(msg, VHOST_KVS_A_PORT_TYPE, port->ops->type)) ||
+	    (all && port->dev &&
+	     (nla_put_string(msg, VHOST_KVS_A_PORT_IFNAME, port->dev->name) ||
+	      nla_put_u32(msg, VHOST_KVS_A_PORT_IFINDEX,
+			  port->dev->ifindex))) ||
 	    kvs_nl_put_stats(msg, port) || (all && kvs_pol_fill(msg, port))) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
@@ -500,6 +501,112 @@ int vhost_kvs_nl_port_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!err)
 		kvs_gen_bump(&sw->gen);
 	return err;
+}
+
+/* The namespace a host port's device is made in: netns-fd's, or @net. */
+static struct net *kvs_nl_port_net(struct sk_buff *skb, struct genl_info *info,
+				   struct net *net)
+{
+	struct nlattr *attr = info->attrs[VHOST_KVS_A_PORT_NETNS_FD];
+
+	if (!attr)
+		return get_net(net);
+	net = get_net_ns_by_fd(nla_get_u32(attr));
+	if (IS_ERR(net)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "not a network namespace file descriptor");
+		return net;
+	}
+	if (!netlink_ns_capable(skb, net->user_ns, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "CAP_NET_ADMIN over that namespace is needed");
+		put_net(net);
+		return ERR_PTR(-EPERM);
+	}
+	return net;
+}
+
+static int kvs_nl_port_new_reply(struct genl_info *info, struct kvs_port *port)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	void *hdr;
+
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_iput(msg, info);
+	if (!hdr ||
+	    nla_put_string(msg, VHOST_KVS_A_PORT_SWITCH, port->sw->name) ||
+	    nla_put_u32(msg, VHOST_KVS_A_PORT_ID, port->id) ||
+	    nla_put_string(msg, VHOST_KVS_A_PORT_IFNAME, port->dev->name) ||
+	    nla_put_u32(msg, VHOST_KVS_A_PORT_IFINDEX, port->dev->ifindex)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* port-new: only host ports are made this way. */
+int vhost_kvs_nl_port_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct kvs_switch *sw = info->user_ptr[0];
+	struct kvs_port *port;
+	struct net *net;
+
+	if (GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_PORT_TYPE))
+		return -EINVAL;
+	if (nla_get_u32(attrs[VHOST_KVS_A_PORT_TYPE]) !=
+	    VHOST_KVS_PORT_TYPE_HOST) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[VHOST_KVS_A_PORT_TYPE],
+				    "a vhost port is made by attaching its /dev/vhost-kvs file");
+		return -EOPNOTSUPP;
+	}
+	net = kvs_nl_port_net(skb, info, sw->net);
+	if (IS_ERR(net))
+		return PTR_ERR(net);
+	port = kvs_host_port_new(sw, net,
+				 attrs[VHOST_KVS_A_PORT_IFNAME] ?
+				 nla_data(attrs[VHOST_KVS_A_PORT_IFNAME]) : NULL,
+				 attrs[VHOST_KVS_A_PORT_MAC] ?
+				 nla_data(attrs[VHOST_KVS_A_PORT_MAC]) : NULL);
+	put_net(net);
+	if (IS_ERR(port)) {
+		if (PTR_ERR(port) == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    attrs[VHOST_KVS_A_PORT_IFNAME],
+					    "a network device of that name exists");
+		else if (PTR_ERR(port) == -EADDRINUSE)
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    attrs[VHOST_KVS_A_PORT_MAC],
+					    "another port of the switch has that MAC");
+		else if (PTR_ERR(port) == -EINVAL)
+			NL_SET_ERR_MSG(info->extack,
+				       "not a usable interface name or unicast MAC");
+		return PTR_ERR(port);
+	}
+	return kvs_nl_port_new_reply(info, port);
+}
+
+/* The port is freed by vhost_kvs_nl_post_doit(), without kvs_lock. */
+int vhost_kvs_nl_port_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kvs_switch *sw = info->user_ptr[0];
+	struct kvs_port *port;
+
+	if (GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_PORT_ID))
+		return -EINVAL;
+	port = kvs_nl_port(info, sw, VHOST_KVS_A_PORT_ID);
+	if (!port)
+		return -ENOENT;
+	if (port->ops->type == VHOST_KVS_PORT_TYPE_VHOST) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VHOST_KVS_A_PORT_ID],
+				    "a vhost port leaves when its /dev/vhost-kvs file detaches or closes");
+		return -EOPNOTSUPP;
+	}
+	kvs_port_unlink(port);
+	info->user_ptr[1] = port;
+	return 0;
 }
 
 /* A switch's ports for port-get or stats-get (@cmd).

@@ -169,6 +169,13 @@ int kvs_pol_set(struct kvs_port *port, struct kvs_switch *sw,
 	int err;
 
 	lockdep_assert_held(&kvs_lock);
+	if (!port->queues[0] &&
+	    (attrs[VHOST_KVS_A_PORT_COALESCE_FRAMES] ||
+	     attrs[VHOST_KVS_A_PORT_COALESCE_USECS])) {
+		NL_SET_ERR_MSG(info->extack,
+			       "interrupt coalescing is for a guest's port");
+		return -EOPNOTSUPP;
+	}
 	a = kvs_pol_parse_allowed(info, &clear, &err);
 	if (err)
 		return err;
@@ -217,8 +224,10 @@ static int kvs_pol_fill_allowed(struct sk_buff *msg,
 /* The port-get attributes of the policy. Context: kvs_lock held. */
 int kvs_pol_fill(struct sk_buff *msg, const struct kvs_port *port)
 {
-	/* Set for all queue pairs by port-set, per file by the VMM */
-	const struct kvs_coalesce *c = &port->queues[0]->coalesce;
+	/* Set for all queue pairs by port-set, per file by the VMM; a port
+	 * of another type has none.
+	 */
+	const struct kvs_queue *q = port->queues[0];
 	unsigned long pol = port->pol;
 
 	lockdep_assert_held(&kvs_lock);
@@ -234,11 +243,13 @@ int kvs_pol_fill(struct sk_buff *msg, const struct kvs_port *port)
 			port->fdb_dst.max_learned) ||
 	    nla_put_u8(msg, VHOST_KVS_A_PORT_SPOOFCHK,
 		       !!(pol & KVS_POL_SPOOFCHK)) ||
-	    kvs_pol_fill_allowed(msg, port) || kvs_vlan_fill(msg, port) ||
-	    nla_put_u32(msg, VHOST_KVS_A_PORT_COALESCE_FRAMES,
-			READ_ONCE(c->max_frames)) ||
-	    nla_put_u32(msg, VHOST_KVS_A_PORT_COALESCE_USECS,
-			READ_ONCE(c->max_usecs)))
+	    kvs_pol_fill_allowed(msg, port) || kvs_vlan_fill(msg, port))
+		return -EMSGSIZE;
+	if (q &&
+	    (nla_put_u32(msg, VHOST_KVS_A_PORT_COALESCE_FRAMES,
+			 READ_ONCE(q->coalesce.max_frames)) ||
+	     nla_put_u32(msg, VHOST_KVS_A_PORT_COALESCE_USECS,
+			 READ_ONCE(q->coalesce.max_usecs))))
 		return -EMSGSIZE;
 	return 0;
 }

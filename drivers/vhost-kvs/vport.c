@@ -279,11 +279,32 @@ static void kvs_vport_gone(struct kvs_port *port)
 	mutex_unlock(&kvs_lock);
 }
 
+/* The counters of all its queue pairs. Context: kvs_lock held. */
+static void kvs_vport_stats(const struct kvs_port *port, int qi,
+			    struct kvs_stats_sum *sum)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&kvs_lock);
+	for (i = 0; i < KVS_QUEUES_MAX; i++) {
+		const struct kvs_queue *q = port->queues[i];
+
+		if (!q)
+			continue;
+		kvs_stats_sum_add(sum, &q->stats[qi]);
+		/* What senders could not queue here, as they dropped it */
+		if (qi == VHOST_KVS_VQ_RX)
+			sum->drops[KVS_DROP_DEST_FULL] +=
+				atomic64_read(&q->inbound_full);
+	}
+}
+
 const struct kvs_port_ops kvs_vport_ops = {
-	.type		= KVS_PORT_VHOST,
+	.type		= VHOST_KVS_PORT_TYPE_VHOST,
 	.deliver	= kvs_fwd_vport,
 	.unlink		= kvs_vport_unlink,
 	.gone		= kvs_vport_gone,
+	.stats		= kvs_vport_stats,
 };
 
 /**

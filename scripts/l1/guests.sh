@@ -13,7 +13,8 @@
 # Bad configurations first (each must stop QEMU, or kvs-launch, with a
 # one-line reason), then ping, broadcast, iperf3, multiqueue (vm1 has two
 # queue pairs; the guest turns the second on and off), a checksummed HTTP
-# transfer with and without offloads, MTU 9000, QMP hot-plug and live
+# transfer with and without offloads, the host's stack through a host
+# port (kvs mode), MTU 9000, QMP hot-plug and live
 # migration, and the switch's view of it all.
 . /kvs/lib.sh
 trap guests_stop EXIT
@@ -222,6 +223,53 @@ check "8 MiB vm1 -> vm2, no offloads either side: SHA-256 matches" transfer 2
 check "vm1: transmit offloads back on" guest_run vm1 30 ethtool -K eth0 tx on tso on gso on
 check "8 MiB vm1 (TSO) -> vm2 (no receive offloads): SHA-256 matches" transfer 2
 iperf "vm2 -> vm1 iperf3 TCP, vm2 without receive offloads" -t 2 -R
+
+# The host's own stack on sw0 through a host port (no tap, no bridge):
+# L1 is 10.10.0.254 on kvsh0. Its traffic to and from the guests is
+# converted between sk_buffs and the switch's buffers once, on that port.
+host_get() { # fetch vm1's blob into L1 through kvsh0, compare its SHA-256
+	rm -f /tmp/hblob /tmp/hblob.sum
+	wget -q -O /tmp/hblob http://10.10.0.1:8080/blob &&
+		wget -q -O /tmp/hblob.sum http://10.10.0.1:8080/blob.sum &&
+		[ "$(sha256sum </tmp/hblob)" = "$(cat /tmp/hblob.sum)" ]
+}
+l1_iperf() { # DESC ARGS...: iperf3 from L1 to vm1 over kvsh0
+	local desc=$1 out rc=0
+	shift
+	out=$(timeout 90 iperf3 -c 10.10.0.1 -f m "$@" 2>&1) || rc=$?
+	echo "$out" | tail -n 4 | sed 's/^/# /'
+	check "$desc" sh -c '[ "$2" -eq 0 ] && echo "$1" | grep receiver | grep -qE "[0-9.]+ Mbits/sec"' _ "$out" "$rc"
+}
+pings_l1() {
+	guest_run vm2 30 ping -c 3 -W 2 10.10.0.254 | grep -q ' 3 packets received'
+}
+host_port() {
+	local id
+	check "host port kvsh0 made on sw0" sh -c \
+		'kvsctl port add sw0 host kvsh0 | tee /tmp/hp.out | grep -q " dev kvsh0 "'
+	id=$(sed -n 's|^port sw0/\([0-9]*\) .*|\1|p' /tmp/hp.out)
+	/usr/sbin/ip addr add 10.10.0.254/24 dev kvsh0
+	/usr/sbin/ip link set kvsh0 up
+	check "kvsctl shows it as a host port" sh -c \
+		"kvsctl port show sw0 $id | grep -q 'type host dev kvsh0 '"
+	check "L1 pings vm1 through kvsh0: 3 of 3" retry 3 sh -c \
+		'ping -c 3 -W 2 10.10.0.1 | grep -q " 3 packets received"'
+	check "vm2 pings L1 through kvsh0: 3 of 3" retry 3 pings_l1
+	l1_iperf "L1 -> vm1 iperf3 TCP through kvsh0" -t 3
+	l1_iperf "vm1 -> L1 iperf3 TCP through kvsh0" -t 3 -R
+	check "8 MiB over HTTP vm1 -> L1, offloads on: SHA-256 matches" host_get
+	check "kvsh0: offloads off (ethtool -K tx/tso/gso/gro off)" \
+		/usr/sbin/ethtool -K kvsh0 tx off tso off gso off gro off
+	check "8 MiB over HTTP vm1 -> L1, kvsh0 offloads off: SHA-256 matches" host_get
+	l1_iperf "L1 -> vm1 iperf3 TCP, kvsh0 offloads off" -t 2
+	/usr/sbin/ethtool -K kvsh0 tx on tso on gso on gro on
+	check "kvsh0's counters are the port's (rx and tx packets > 0)" sh -c \
+		'[ "$(cat /sys/class/net/kvsh0/statistics/rx_packets)" -gt 0 ] &&
+		 [ "$(cat /sys/class/net/kvsh0/statistics/tx_packets)" -gt 0 ]'
+	check "port del sw0/$id" kvsctl port del sw0/"$id"
+	check "the device went with the port" sh -c '! /usr/sbin/ip link show kvsh0 2>/dev/null'
+}
+[ "$MODE" = kvs ] && host_port
 
 # Jumbo frames: MTU 9000 on vm1 and vm2.
 for i in 1 2; do

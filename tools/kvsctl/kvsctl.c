@@ -14,6 +14,7 @@
  * 2 bad command line or no vhost-kvs in this kernel.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,8 @@ static void usage(void)
 		"       kvsctl [-j] switch del NAME\n"
 		"       kvsctl [-j] switch show [NAME]\n"
 		"       kvsctl [-j] port show SWITCH [ID]\n"
+		"       kvsctl [-j] port add SWITCH host [NAME] [mac MAC] [netns PATH]\n"
+		"       kvsctl port del SWITCH/ID|SWITCH ID             (a host port)\n"
 		"       kvsctl port set SWITCH/ID|SWITCH ID [isolated on|off] [learning on|off]\n"
 		"              [flood on|off] [mcast-flood on|off] [max-learned N] [spoofchk on|off]\n"
 		"              [allow MAC[,MAC...]|none] [vlan VID|none] [trunk VID[,VID...]|none]\n"
@@ -315,6 +318,8 @@ static const char *const stat_names[VHOST_KVS_A_PORT_STATS_MAX + 1] = {
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_NO_ROOM] = "rx-drop-no-room",
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_BAD_OFFLOAD] = "rx-drop-bad-offload",
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_FULL] = "rx-drop-full",
+	[VHOST_KVS_A_PORT_STATS_RX_DROP_NOMEM] = "rx-drop-nomem",
+	[VHOST_KVS_A_PORT_STATS_RX_DROP_DOWN] = "rx-drop-down",
 };
 
 /* A "uint" attribute: 4 or 8 bytes, as the kernel chose. */
@@ -400,6 +405,17 @@ static void print_policy(const struct nlmsghdr *nlh, struct nlattr **tb)
 		       attr_u32(tb, VHOST_KVS_A_PORT_COALESCE_USECS));
 }
 
+static const char *port_type_name(uint32_t type)
+{
+	switch (type) {
+	case VHOST_KVS_PORT_TYPE_VHOST:
+		return "vhost";
+	case VHOST_KVS_PORT_TYPE_HOST:
+		return "host";
+	}
+	return "unknown";
+}
+
 static int port_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nlattr *tb[ATTR_MAX + 1] = { 0 };
@@ -413,7 +429,16 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 	       json ? (first ? "" : ",") : "",
 	       attr_name(tb, VHOST_KVS_A_PORT_SWITCH),
 	       attr_u32(tb, VHOST_KVS_A_PORT_ID), mac);
-	if (tb[VHOST_KVS_A_PORT_QUEUES])
+	if (tb[VHOST_KVS_A_PORT_TYPE])
+		printf(json ? ",\"type\":\"%s\"" : " type %s",
+		       port_type_name(attr_u32(tb, VHOST_KVS_A_PORT_TYPE)));
+	if (tb[VHOST_KVS_A_PORT_IFNAME])
+		printf(json ? ",\"ifname\":\"%s\",\"ifindex\":%u"
+			    : " dev %s ifindex %u",
+		       attr_name(tb, VHOST_KVS_A_PORT_IFNAME),
+		       attr_u32(tb, VHOST_KVS_A_PORT_IFINDEX));
+	if (tb[VHOST_KVS_A_PORT_QUEUES] &&
+	    attr_u32(tb, VHOST_KVS_A_PORT_QUEUES))
 		printf(json ? ",\"queues\":%u" : " queues %u",
 		       attr_u32(tb, VHOST_KVS_A_PORT_QUEUES));
 	print_policy(nlh, tb);
@@ -629,6 +654,81 @@ static int port_set(int argc, char **argv)
 	return talk(nlh, NULL, "port set") ? 1 : 0;
 }
 
+/* The answer to port add: the new port and its device. */
+static int port_new_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *tb[ATTR_MAX + 1] = { 0 };
+
+	(void)data;
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect, tb);
+	printf(json ? "{\"switch\":\"%s\",\"id\":%u,\"ifname\":\"%s\",\"ifindex\":%u}\n"
+		    : "port %s/%u dev %s ifindex %u\n",
+	       attr_name(tb, VHOST_KVS_A_PORT_SWITCH),
+	       attr_u32(tb, VHOST_KVS_A_PORT_ID),
+	       attr_name(tb, VHOST_KVS_A_PORT_IFNAME),
+	       attr_u32(tb, VHOST_KVS_A_PORT_IFINDEX));
+	return MNL_CB_OK;
+}
+
+/* port add SWITCH host [NAME] [mac MAC] [netns PATH] */
+static int port_add(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	int i = 3, fd = -1, err;
+
+	if (argc < 3 || strcmp(argv[2], "host"))
+		usage();
+	nlh = msg_start(buf, family, VHOST_KVS_CMD_PORT_NEW, 0);
+	mnl_attr_put_strz(nlh, VHOST_KVS_A_PORT_SWITCH, argv[1]);
+	mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_TYPE, VHOST_KVS_PORT_TYPE_HOST);
+	if (i < argc && strcmp(argv[i], "mac") && strcmp(argv[i], "netns"))
+		mnl_attr_put_strz(nlh, VHOST_KVS_A_PORT_IFNAME, argv[i++]);
+	for (; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			usage();
+		if (!strcmp(argv[i], "mac")) {
+			put_mac_attr(nlh, VHOST_KVS_A_PORT_MAC, argv[i + 1]);
+		} else if (!strcmp(argv[i], "netns") && fd < 0) {
+			fd = open(argv[i + 1], O_RDONLY | O_CLOEXEC);
+			if (fd < 0) {
+				fprintf(stderr, "kvsctl: %s: %s\n", argv[i + 1],
+					strerror(errno));
+				return 1;
+			}
+			mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_NETNS_FD, fd);
+		} else {
+			usage();
+		}
+	}
+	err = talk(nlh, port_new_cb, "port add");
+	if (fd >= 0)
+		close(fd);
+	return err ? 1 : 0;
+}
+
+/* port del SWITCH/ID | SWITCH ID */
+static int port_del(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], *slash;
+	struct nlmsghdr *nlh;
+
+	if (argc < 2 || argc > 3)
+		usage();
+	nlh = msg_start(buf, family, VHOST_KVS_CMD_PORT_DEL, 0);
+	slash = strchr(argv[1], '/');
+	if (slash && argc == 2) {
+		*slash = 0;
+		mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_ID, number(slash + 1));
+	} else if (!slash && argc == 3) {
+		mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_ID, number(argv[2]));
+	} else {
+		usage();
+	}
+	mnl_attr_put_strz(nlh, VHOST_KVS_A_PORT_SWITCH, argv[1]);
+	return talk(nlh, NULL, "port del") ? 1 : 0;
+}
+
 static int cmd_port(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -636,6 +736,10 @@ static int cmd_port(int argc, char **argv)
 
 	if (argc >= 2 && !strcmp(argv[0], "set"))
 		return port_set(argc, argv);
+	if (argc >= 1 && !strcmp(argv[0], "add"))
+		return port_add(argc, argv);
+	if (argc >= 1 && !strcmp(argv[0], "del"))
+		return port_del(argc, argv);
 	if (argc < 2 || argc > 3 || strcmp(argv[0], "show"))
 		usage();
 	nlh = msg_start(buf, family, VHOST_KVS_CMD_PORT_GET,
