@@ -429,6 +429,10 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 	       json ? (first ? "" : ",") : "",
 	       attr_name(tb, VHOST_KVS_A_PORT_SWITCH),
 	       attr_u32(tb, VHOST_KVS_A_PORT_ID), mac);
+	if (tb[VHOST_KVS_A_PORT_QUEUES] &&
+	    attr_u32(tb, VHOST_KVS_A_PORT_QUEUES))
+		printf(json ? ",\"queues\":%u" : " queues %u",
+		       attr_u32(tb, VHOST_KVS_A_PORT_QUEUES));
 	if (tb[VHOST_KVS_A_PORT_TYPE])
 		printf(json ? ",\"type\":\"%s\"" : " type %s",
 		       port_type_name(attr_u32(tb, VHOST_KVS_A_PORT_TYPE)));
@@ -437,10 +441,6 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 			    : " dev %s ifindex %u",
 		       attr_name(tb, VHOST_KVS_A_PORT_IFNAME),
 		       attr_u32(tb, VHOST_KVS_A_PORT_IFINDEX));
-	if (tb[VHOST_KVS_A_PORT_QUEUES] &&
-	    attr_u32(tb, VHOST_KVS_A_PORT_QUEUES))
-		printf(json ? ",\"queues\":%u" : " queues %u",
-		       attr_u32(tb, VHOST_KVS_A_PORT_QUEUES));
 	print_policy(nlh, tb);
 	if (tb[VHOST_KVS_A_PORT_STATS])
 		print_stats(tb[VHOST_KVS_A_PORT_STATS]);
