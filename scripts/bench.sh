@@ -115,6 +115,15 @@ latency; tcp_worker_us_per_mb: CPU time of the backend's worker threads
 backend's own cost, which the guests' speed hides. Ratios are vhost-kvs /
 vhost-net.
 
+The ``host_*`` rows: one guest, vm1, sending to an iperf3 server in the
+test host's own stack at 10.10.0.254, which is a host port of the switch
+(``kvsctl port add sw0 host kvsh0``) for vhost-kvs, and the bridge's own
+address (br0, with vm1's tap1 on it) for vhost-net; TCP for 5 s and UDP
+64 B at 20 Mbit/s for 5 s. Their cost is all of the test host's CPU
+during the run but vm1's QEMU threads (its vhost workers are counted):
+workers, softirq wherever it runs, the receiving stack and iperf3
+itself, per MB received (TCP) or per datagram received (UDP).
+
 ::
 
 EOF
@@ -122,7 +131,7 @@ EOF
 	echo
 	echo "The rounds, in order (\`\`?\`\`: the guests stalled and gave no figure)::"
 	echo
-	sed -n 's/^# round /    /p' "$out/results.log"
+	sed -n 's/^# round /    /p; s/^# host round /    host /p' "$out/results.log"
 	echo
 	echo "Ratio lines"
 	echo "==========="

@@ -25,8 +25,6 @@
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
-#include <linux/skbuff.h>
-#include <linux/virtio_net.h>
 #include <net/gro_cells.h>
 #include <net/net_namespace.h>
 
@@ -36,9 +34,6 @@
 				 NETIF_F_HIGHDMA | NETIF_F_FRAGLIST | \
 				 NETIF_F_TSO | NETIF_F_TSO_ECN | \
 				 NETIF_F_TSO6 | NETIF_F_GSO_UDP_L4)
-
-/* Bytes of a frame put in an sk_buff's linear part; the rest in pages */
-#define KVS_HOST_LINEAR		256
 
 struct kvs_host {
 	struct kvs_port __rcu *port;	/* NULL once out of its switch */
@@ -58,35 +53,11 @@ static struct kvs_host *kvs_host(const struct kvs_port *port)
 static struct kvs_buf *kvs_host_take(struct kvs_host *h, struct sk_buff *skb,
 				     enum kvs_drop *reason)
 {
-	struct virtio_net_hdr hdr;
-	struct kvs_buf *buf;
-
-	*reason = KVS_DROP_NONE;
-	if (!rcu_access_pointer(h->port))
+	if (!rcu_access_pointer(h->port)) {
 		*reason = KVS_DROP_NO_SWITCH;
-	else if (skb->len < ETH_HLEN)
-		*reason = KVS_DROP_RUNT;
-	else if (skb->len > KVS_FRAME_MAX)
-		*reason = KVS_DROP_OVERSIZE;
-	/* Only GSO types the device offers reach it; anything else is a bug
-	 * elsewhere, counted rather than trusted.
-	 */
-	else if (virtio_net_hdr_from_skb(skb, &hdr, true, false, 0))
-		*reason = KVS_DROP_BAD_HDR;
-	if (*reason)
-		return NULL;
-	buf = kvs_pool_get_atomic(h->tx.pool, skb->len);
-	if (!buf) {
-		*reason = KVS_DROP_NOMEM;
 		return NULL;
 	}
-	if (WARN_ON_ONCE(skb_copy_bits(skb, 0, buf->data, skb->len))) {
-		kvs_buf_put(buf);
-		*reason = KVS_DROP_BAD_HDR;
-		return NULL;
-	}
-	kvs_vhdr_from(&buf->vhdr, &hdr, true);
-	return buf;
+	return kvs_skb_take(h->tx.pool, skb, reason);
 }
 
 /* Send the batch on as the port's frames. */
@@ -118,46 +89,6 @@ static netdev_tx_t kvs_host_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
-/* A frame for the host, as an sk_buff. Context: BH off. */
-static struct sk_buff *kvs_host_skb(struct net_device *dev,
-				    const struct kvs_buf *buf,
-				    enum kvs_drop *reason)
-{
-	size_t linear = min_t(size_t, buf->len, KVS_HOST_LINEAR);
-	struct virtio_net_hdr hdr = {
-		/* DATA_VALID means nothing on TX; never pass it on. */
-		.flags = buf->vhdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM,
-		.gso_type = buf->vhdr.gso_type,
-		.hdr_len = __cpu_to_virtio16(true, buf->vhdr.hdr_len),
-		.gso_size = __cpu_to_virtio16(true, buf->vhdr.gso_size),
-		.csum_start = __cpu_to_virtio16(true, buf->vhdr.csum_start),
-		.csum_offset = __cpu_to_virtio16(true,
-						 buf->vhdr.csum_offset),
-	};
-	struct sk_buff *skb;
-	int err;
-
-	skb = alloc_skb_with_frags(NET_IP_ALIGN + linear, buf->len - linear,
-				   PAGE_ALLOC_COSTLY_ORDER, &err,
-				   GFP_ATOMIC | __GFP_NOWARN);
-	if (!skb) {
-		*reason = KVS_DROP_NOMEM;
-		return NULL;
-	}
-	skb_reserve(skb, NET_IP_ALIGN);
-	skb_put(skb, linear);
-	skb->data_len = buf->len - linear;
-	skb->len += buf->len - linear;
-	if (skb_store_bits(skb, 0, buf->data, buf->len) ||
-	    virtio_net_hdr_to_skb(skb, &hdr, true)) {
-		kfree_skb(skb);
-		*reason = KVS_DROP_BAD_GSO;
-		return NULL;
-	}
-	skb->protocol = eth_type_trans(skb, dev);
-	return skb;
-}
-
 /* Frame @buf into the host's stack. Context: BH off. */
 static void kvs_host_rx(struct kvs_host *h, struct net_device *dev,
 			const struct kvs_buf *buf)
@@ -169,7 +100,9 @@ static void kvs_host_rx(struct kvs_host *h, struct net_device *dev,
 	if (!netif_running(dev))
 		reason = KVS_DROP_DOWN;
 	else
-		skb = kvs_host_skb(dev, buf, &reason);
+		skb = kvs_skb_make(buf, &reason);
+	if (skb)
+		skb->protocol = eth_type_trans(skb, dev);
 	/* Its backlog is full: counted with the frames no ring took. */
 	if (skb && gro_cells_receive(&h->cells, skb) != NET_RX_SUCCESS)
 		reason = KVS_DROP_DEST_FULL;
@@ -200,21 +133,29 @@ static void kvs_host_unlink(struct kvs_port *port)
 	RCU_INIT_POINTER(kvs_host(port)->port, NULL);
 }
 
-static void kvs_host_free(struct net_device *dev)
+/*
+ * The device's priv_destructor, after unregistering; the core calls it
+ * on some of register_netdevice()'s failures but not all, so it may run
+ * twice.
+ */
+static void kvs_host_destruct(struct net_device *dev)
 {
 	struct kvs_host *h = netdev_priv(dev);
 
 	if (h->tx.pool)
 		kvs_pool_release(h->tx.pool);
+	h->tx.pool = NULL;
 	free_percpu(h->rx_stats);
-	free_netdev(dev);
+	h->rx_stats = NULL;
 }
 
-/* A grace period after unlink: no sender can reach it; the device goes. */
+/*
+ * A grace period after unlink: no sender can reach it; the device goes
+ * (freed by the core once unused). Context: without kvs_lock.
+ */
 static void kvs_host_gone(struct kvs_port *port)
 {
 	unregister_netdev(port->dev);
-	kvs_host_free(port->dev);
 	port->dev = NULL;
 }
 
@@ -289,6 +230,12 @@ static const struct net_device_ops kvs_host_netdev_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 };
 
+/* Is @dev a host port's device? (It cannot be an uplink.) */
+bool kvs_host_port_dev(const struct net_device *dev)
+{
+	return dev->netdev_ops == &kvs_host_netdev_ops;
+}
+
 static void kvs_host_get_drvinfo(struct net_device *dev,
 				 struct ethtool_drvinfo *info)
 {
@@ -314,6 +261,8 @@ static void kvs_host_setup(struct net_device *dev)
 	dev->min_mtu = ETH_MIN_MTU;
 	/* The longest frame the switch carries, less its Ethernet header */
 	dev->max_mtu = KVS_FRAME_MAX - VLAN_ETH_HLEN;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = kvs_host_destruct;
 }
 
 /* The device, its buffers and counters; not registered yet. */
@@ -338,7 +287,8 @@ static struct net_device *kvs_host_alloc(struct net *net, const char *ifname,
 	u64_stats_init(&h->tx_stats.syncp);
 	h->rx_stats = netdev_alloc_pcpu_stats(struct kvs_stats);
 	if (!h->tx.pool || !h->rx_stats) {
-		kvs_host_free(dev);
+		kvs_host_destruct(dev);
+		free_netdev(dev);
 		return ERR_PTR(-ENOMEM);
 	}
 	if (mac)
@@ -356,7 +306,7 @@ static struct net_device *kvs_host_alloc(struct net *net, const char *ifname,
  * @ifname: the device's name; NULL: kvsh%d
  * @mac: its MAC; NULL: a random one
  *
- * Context: kvs_lock held (taken before the RTNL lock).
+ * Context: the RTNL lock and kvs_lock held.
  * Return: the port, linked, or an ERR_PTR(): -EINVAL (@ifname, @mac),
  * -EEXIST (a device has @ifname), -EADDRINUSE (a port has @mac), -ENOMEM.
  */
@@ -367,7 +317,10 @@ struct kvs_port *kvs_host_port_new(struct kvs_switch *sw, struct net *net,
 	struct kvs_port *port;
 	int err;
 
+	ASSERT_RTNL();
 	lockdep_assert_held(&kvs_lock);
+	if (mac && kvs_switch_mac_taken(sw, mac))
+		return ERR_PTR(-EADDRINUSE);
 	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
 	if (!port)
 		return ERR_PTR(-ENOMEM);
@@ -379,18 +332,16 @@ struct kvs_port *kvs_host_port_new(struct kvs_switch *sw, struct net *net,
 	port->ops = &kvs_host_ops;
 	port->dev = dev;
 	ether_addr_copy(port->mac, dev->dev_addr);
-	err = register_netdev(dev);
-	if (err)
-		goto free;
-	err = kvs_port_link(sw, port);
+	/* A random MAC is checked too: it cannot fail past registering. */
+	err = kvs_switch_mac_taken(sw, port->mac) ? -EADDRINUSE :
+	      register_netdevice(dev);
 	if (err) {
-		unregister_netdev(dev);
-		goto free;
+		kvs_host_destruct(dev);
+		free_netdev(dev);
+		kfree(port);
+		return ERR_PTR(err);
 	}
+	WARN_ON(kvs_port_link(sw, port));
 	rcu_assign_pointer(kvs_host(port)->port, port);
 	return port;
-free:
-	kvs_host_free(dev);
-	kfree(port);
-	return ERR_PTR(err);
 }

@@ -36,9 +36,11 @@
  * drained, and is neither freed nor attached again meanwhile. No grace
  * period is waited for under kvs_lock.
  *
- * Lock order: q->dev.mutex -> kvs_lock -> vq->mutex (RX and TX are never
- * held together); fdb->lock and another queue's inbound producer lock
- * (both spinlocks, never held together) nest inside any of them.
+ * Lock order: the RTNL lock -> q->dev.mutex -> kvs_lock -> vq->mutex (RX
+ * and TX are never held together). Only port-new and the netdevice
+ * notifier hold the RTNL lock here; nothing takes it under kvs_lock.
+ * fdb->lock and another queue's inbound producer lock (both spinlocks,
+ * never held together, taken with BH off) nest inside any of them.
  */
 #ifndef _VHOST_KVS_H
 #define _VHOST_KVS_H
@@ -82,7 +84,8 @@ enum kvs_drop {
 	KVS_DROP_SPOOF,		/* TX: a source address it may not use */
 	KVS_DROP_ISOLATED,	/* TX: unicast between two isolated ports */
 	KVS_DROP_VLAN,		/* TX: not allowed on, or not in, its VLAN */
-	KVS_DROP_DOWN,		/* RX: a host port's device is down */
+	KVS_DROP_DOWN,		/* RX: a host port's or uplink's device is down */
+	KVS_DROP_TOO_BIG,	/* RX: longer than an uplink's MTU */
 	KVS_DROP_MAX,
 };
 
@@ -302,7 +305,8 @@ struct kvs_port {
 	u8 mac[ETH_ALEN];
 	bool migrate;			/* may take mac from its owner */
 	struct kvs_fdb_dst fdb_dst;
-	struct net_device *dev;		/* a host port's; see hostport.c */
+	struct net_device *dev;		/* a host port's or an uplink's */
+	struct kvs_uplink *uplink;	/* an uplink's; see uplink.c */
 
 	/* A vhost port's queue pairs; see vport.c. kvs_lock, RCU for qmap */
 	struct kvs_queue *queues[KVS_QUEUES_MAX];	/* [0]: attached it */
@@ -462,14 +466,28 @@ int kvs_switch_new(struct net *net, const char *name, u32 ageing_secs,
 void kvs_switch_unlink(struct kvs_switch *sw);
 void kvs_switches_free(struct list_head *gone);
 struct kvs_port *kvs_switch_port(struct kvs_switch *sw, u32 id);
+bool kvs_switch_mac_taken(struct kvs_switch *sw, const u8 *mac);
 int kvs_port_link(struct kvs_switch *sw, struct kvs_port *port);
 void kvs_port_unlink(struct kvs_port *port);
 void kvs_port_gone(struct kvs_port *port);
 void kvs_port_claim_mac(struct kvs_port *port);
 
+/* skb.c */
+struct kvs_buf *kvs_skb_take(struct kvs_pool *pool, struct sk_buff *skb,
+			     enum kvs_drop *reason);
+struct sk_buff *kvs_skb_make(const struct kvs_buf *buf, enum kvs_drop *reason);
+
 /* hostport.c */
 struct kvs_port *kvs_host_port_new(struct kvs_switch *sw, struct net *net,
 				   const char *ifname, const u8 *mac);
+bool kvs_host_port_dev(const struct net_device *dev);
+
+/* uplink.c */
+struct netlink_ext_ack;
+struct kvs_port *kvs_uplink_new(struct kvs_switch *sw, const char *ifname,
+				struct netlink_ext_ack *extack);
+int kvs_uplink_init(void);
+void kvs_uplink_exit(void);
 
 /* netlink.c */
 void kvs_stats_sum_add(struct kvs_stats_sum *sum, const struct kvs_stats *s);

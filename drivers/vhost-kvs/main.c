@@ -19,12 +19,17 @@ static int __init kvs_init(void)
 	err = kvs_netlink_init();
 	if (err)
 		goto err_netlink;
+	err = kvs_uplink_init();
+	if (err)
+		goto err_uplink;
 	err = misc_register(&kvs_misc);
 	if (err)
 		goto err_misc;
 	return 0;
 
 err_misc:
+	kvs_uplink_exit();
+err_uplink:
 	kvs_netlink_exit();
 err_netlink:
 	kvs_switch_exit();
@@ -36,6 +41,7 @@ err_switch:
 static void __exit kvs_exit(void)
 {
 	misc_deregister(&kvs_misc);
+	kvs_uplink_exit();
 	kvs_netlink_exit();
 	kvs_switch_exit();
 }

@@ -5,6 +5,7 @@
  * are generated (nl-gen.c); this file holds what the operations do.
  */
 #include <linux/capability.h>
+#include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
@@ -188,6 +189,29 @@ void vhost_kvs_nl_post_doit(const struct genl_split_ops *ops,
 	kvs_switches_free(&gone);
 }
 
+/*
+ * port-new makes or takes network devices: the RTNL lock first, then
+ * kvs_lock (the order the netdevice notifier takes them in).
+ */
+int vhost_kvs_nl_pre_doit_rtnl(const struct genl_split_ops *ops,
+			       struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	rtnl_lock();
+	err = vhost_kvs_nl_pre_doit(ops, skb, info);
+	if (err)
+		rtnl_unlock();
+	return err;
+}
+
+void vhost_kvs_nl_post_doit_rtnl(const struct genl_split_ops *ops,
+				 struct sk_buff *skb, struct genl_info *info)
+{
+	vhost_kvs_nl_post_doit(ops, skb, info);
+	rtnl_unlock();
+}
+
 int vhost_kvs_nl_switch_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *name;
@@ -358,6 +382,7 @@ static const u16 kvs_nl_drop_attr[VHOST_KVS_VQ_MAX][KVS_DROP_MAX] = {
 		[KVS_DROP_DEST_FULL] = VHOST_KVS_A_PORT_STATS_RX_DROP_FULL,
 		[KVS_DROP_NOMEM] = VHOST_KVS_A_PORT_STATS_RX_DROP_NOMEM,
 		[KVS_DROP_DOWN] = VHOST_KVS_A_PORT_STATS_RX_DROP_DOWN,
+		[KVS_DROP_TOO_BIG] = VHOST_KVS_A_PORT_STATS_RX_DROP_TOO_BIG,
 	},
 };
 
@@ -546,7 +571,28 @@ static int kvs_nl_port_new_reply(struct genl_info *info, struct kvs_port *port)
 	return genlmsg_reply(msg, info);
 }
 
-/* port-new: only host ports are made this way. */
+/* port-new of an uplink: @ifname's device of the switch's namespace. */
+static int kvs_nl_uplink_new(struct sk_buff *skb, struct genl_info *info,
+			     struct kvs_switch *sw)
+{
+	struct nlattr *attr = info->attrs[VHOST_KVS_A_PORT_IFNAME];
+	struct kvs_port *port;
+
+	if (GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_PORT_IFNAME))
+		return -EINVAL;
+	if (info->attrs[VHOST_KVS_A_PORT_MAC] ||
+	    info->attrs[VHOST_KVS_A_PORT_NETNS_FD]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "an uplink keeps its device's MAC and namespace");
+		return -EINVAL;
+	}
+	port = kvs_uplink_new(sw, nla_data(attr), info->extack);
+	if (IS_ERR(port))
+		return PTR_ERR(port);
+	return kvs_nl_port_new_reply(info, port);
+}
+
+/* port-new: host ports and uplinks are made this way. */
 int vhost_kvs_nl_port_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
@@ -556,8 +602,12 @@ int vhost_kvs_nl_port_new_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_PORT_TYPE))
 		return -EINVAL;
-	if (nla_get_u32(attrs[VHOST_KVS_A_PORT_TYPE]) !=
-	    VHOST_KVS_PORT_TYPE_HOST) {
+	switch (nla_get_u32(attrs[VHOST_KVS_A_PORT_TYPE])) {
+	case VHOST_KVS_PORT_TYPE_HOST:
+		break;
+	case VHOST_KVS_PORT_TYPE_UPLINK:
+		return kvs_nl_uplink_new(skb, info, sw);
+	default:
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[VHOST_KVS_A_PORT_TYPE],
 				    "a vhost port is made by attaching its /dev/vhost-kvs file");
 		return -EOPNOTSUPP;

@@ -13,9 +13,14 @@
 
 int vhost_kvs_nl_pre_doit(const struct genl_split_ops *ops,
 			  struct sk_buff *skb, struct genl_info *info);
+int vhost_kvs_nl_pre_doit_rtnl(const struct genl_split_ops *ops,
+			       struct sk_buff *skb, struct genl_info *info);
 void
 vhost_kvs_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		       struct genl_info *info);
+void
+vhost_kvs_nl_post_doit_rtnl(const struct genl_split_ops *ops,
+			    struct sk_buff *skb, struct genl_info *info);
 
 int vhost_kvs_nl_switch_new_doit(struct sk_buff *skb, struct genl_info *info);
 int vhost_kvs_nl_switch_del_doit(struct sk_buff *skb, struct genl_info *info);

@@ -187,7 +187,7 @@ free:
 }
 
 /* Is @mac the own address of a port of @sw? */
-static bool kvs_switch_mac_taken(struct kvs_switch *sw, const u8 *mac)
+bool kvs_switch_mac_taken(struct kvs_switch *sw, const u8 *mac)
 {
 	struct kvs_port *port;
 

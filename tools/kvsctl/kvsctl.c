@@ -78,7 +78,8 @@ static void usage(void)
 		"       kvsctl [-j] switch show [NAME]\n"
 		"       kvsctl [-j] port show SWITCH [ID]\n"
 		"       kvsctl [-j] port add SWITCH host [NAME] [mac MAC] [netns PATH]\n"
-		"       kvsctl port del SWITCH/ID|SWITCH ID             (a host port)\n"
+		"       kvsctl [-j] port add SWITCH uplink DEV\n"
+		"       kvsctl port del SWITCH/ID|SWITCH ID             (host port or uplink)\n"
 		"       kvsctl port set SWITCH/ID|SWITCH ID [isolated on|off] [learning on|off]\n"
 		"              [flood on|off] [mcast-flood on|off] [max-learned N] [spoofchk on|off]\n"
 		"              [allow MAC[,MAC...]|none] [vlan VID|none] [trunk VID[,VID...]|none]\n"
@@ -320,6 +321,7 @@ static const char *const stat_names[VHOST_KVS_A_PORT_STATS_MAX + 1] = {
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_FULL] = "rx-drop-full",
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_NOMEM] = "rx-drop-nomem",
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_DOWN] = "rx-drop-down",
+	[VHOST_KVS_A_PORT_STATS_RX_DROP_TOO_BIG] = "rx-drop-too-big",
 };
 
 /* A "uint" attribute: 4 or 8 bytes, as the kernel chose. */
@@ -412,6 +414,8 @@ static const char *port_type_name(uint32_t type)
 		return "vhost";
 	case VHOST_KVS_PORT_TYPE_HOST:
 		return "host";
+	case VHOST_KVS_PORT_TYPE_UPLINK:
+		return "uplink";
 	}
 	return "unknown";
 }
@@ -670,6 +674,21 @@ static int port_new_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* port add SWITCH uplink DEV */
+static int uplink_add(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	if (argc != 4)
+		usage();
+	nlh = msg_start(buf, family, VHOST_KVS_CMD_PORT_NEW, 0);
+	mnl_attr_put_strz(nlh, VHOST_KVS_A_PORT_SWITCH, argv[1]);
+	mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_TYPE, VHOST_KVS_PORT_TYPE_UPLINK);
+	mnl_attr_put_strz(nlh, VHOST_KVS_A_PORT_IFNAME, argv[3]);
+	return talk(nlh, port_new_cb, "port add") ? 1 : 0;
+}
+
 /* port add SWITCH host [NAME] [mac MAC] [netns PATH] */
 static int port_add(int argc, char **argv)
 {
@@ -677,6 +696,8 @@ static int port_add(int argc, char **argv)
 	struct nlmsghdr *nlh;
 	int i = 3, fd = -1, err;
 
+	if (argc >= 3 && !strcmp(argv[2], "uplink"))
+		return uplink_add(argc, argv);
 	if (argc < 3 || strcmp(argv[2], "host"))
 		usage();
 	nlh = msg_start(buf, family, VHOST_KVS_CMD_PORT_NEW, 0);

@@ -17,10 +17,14 @@
  *   (queue pairs) attached with VHOST_KVS_ATTACH.
  * @VHOST_KVS_PORT_TYPE_HOST: A network device of the host (or of a container)
  *   made by port-new: the host's stack reaches the guests through it.
+ * @VHOST_KVS_PORT_TYPE_UPLINK: An existing Ethernet device of the switch's
+ *   namespace (a NIC, a bond, a veth, a VXLAN device) that port-new made a
+ *   port: frames go out through it and what it receives goes to the switch.
  */
 enum vhost_kvs_port_type {
 	VHOST_KVS_PORT_TYPE_VHOST,
 	VHOST_KVS_PORT_TYPE_HOST,
+	VHOST_KVS_PORT_TYPE_UPLINK,
 };
 
 enum {
@@ -83,6 +87,7 @@ enum {
 	VHOST_KVS_A_PORT_STATS_RX_DROP_FULL,
 	VHOST_KVS_A_PORT_STATS_RX_DROP_NOMEM,
 	VHOST_KVS_A_PORT_STATS_RX_DROP_DOWN,
+	VHOST_KVS_A_PORT_STATS_RX_DROP_TOO_BIG,
 
 	__VHOST_KVS_A_PORT_STATS_MAX,
 	VHOST_KVS_A_PORT_STATS_MAX = (__VHOST_KVS_A_PORT_STATS_MAX - 1)

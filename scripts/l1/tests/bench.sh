@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Benchmark, not a test: the same kvs-traffic load on vhost-net + tap +
 # bridge and on vhost-kvs, side by side in this one boot, REPS runs of each,
-# medians; then two real guests on each (iperf3, ping, kvs-rr). Prints one "bench" line per case and one "ratio" line per metric
+# medians; then two real guests on each (iperf3, ping, kvs-rr), and one
+# guest sending to L1's own stack (host port, or the bridge's address).
+# Prints one "bench" line per case and one "ratio" line per metric
 # (vhost-kvs / vhost-net); scripts/bench.sh turns them into
 # Documentation/benchmarks.rst.
 . /kvs/lib.sh
@@ -107,6 +109,91 @@ guest_metric ping_ms 3 ms lower
 guest_metric tcp_rr_tps 4 transactions/s higher
 guest_metric tcp_rr_us 5 us lower
 guest_metric tcp_worker_us_per_mb 6 us/MB lower
+
+# --- A guest and the host's own stack: vm1 (10.10.0.1) sends to an
+# iperf3 server in L1 (10.10.0.254), which is on a host port of sw0
+# (kvsh0) for vhost-kvs, and on br0, with tap1 for vm1, for vhost-net +
+# tap + bridge. The cost is all of L1's CPU during the run but the guest
+# QEMU's own threads (its vhost workers stay in): workers, softirq
+# wherever it runs, the receiving stack and iperf3 itself, per MB (TCP)
+# or per frame (UDP 64 B), in microseconds.
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+qemu_ticks() { # CPU of vm1's QEMU threads but its vhost workers
+	local t n sum=0 pid
+	pid=$(cat /tmp/vm1.pid 2>/dev/null) || { echo 0; return; }
+	for t in /proc/"$pid"/task/[0-9]*; do
+		case $(cat "$t"/comm 2>/dev/null) in vhost-*) continue ;; esac
+		n=$(sed 's/.*) //' "$t"/stat 2>/dev/null | cut -d' ' -f12,13 | tr ' ' +)
+		[ -n "$n" ] && sum=$((sum + n))
+	done
+	echo "$sum"
+}
+host_ticks() { echo $(($(busy_ticks) - $(qemu_ticks))); }
+host_up() { # BACKEND
+	local dev=kvsh0
+	if [ "$1" = net ]; then
+		bridge_up 1 || return 1
+		dev=br0 L2_QEMU=qemu-system-x86_64
+	else
+		kvsctl port add sw0 host kvsh0 >/tmp/hp.out || return 1
+		L2_QEMU=qemu-kvs
+	fi
+	/usr/sbin/ip addr add 10.10.0.254/24 dev "$dev" &&
+		/usr/sbin/ip link set "$dev" up || return 1
+	iperf3 -s -D -B 10.10.0.254 || return 1
+	# shellcheck disable=SC2046
+	guest_start vm1 10.10.0.1/24 $(nic_"$1" 1 sw0) &&
+		retry 10 sh -c 'ping -c 1 -W 2 10.10.0.1 >/dev/null'
+}
+host_down() {
+	guests_stop
+	killall iperf3 2>/dev/null
+	bridge_down
+	kvsctl port del sw0/"$(sed -n 's|^port sw0/\([0-9]*\) .*|\1|p' /tmp/hp.out 2>/dev/null)" 2>/dev/null
+	rm -f /tmp/hp.out
+	return 0
+}
+# host_run SECS FILTER CMD...: CMD in vm1; "figure host_ticks" of the run
+host_run() {
+	local secs=$1 filter=$2 t0 v
+	shift 2
+	t0=$(host_ticks)
+	v=$(guest_tail vm1 $((secs + 60)) 6 "$@" | $filter)
+	[ -n "$v" ] && echo "$v $(($(host_ticks) - t0))"
+}
+host_round() { # BACKEND: appends "tcp_mbps us_per_mb udp_fps ns_per_frame" to /tmp/h.BACKEND
+	local tcp='' udp='' tcpc='' udpc=''
+	if host_up "$1"; then
+		set -- "$1" $(host_run 5 iperf_mbps iperf3 -c 10.10.0.254 -t 5 -f m)
+		[ $# -eq 3 ] && tcp=$2 tcpc=$(awk -v t="$3" -v m="$2" \
+			'BEGIN { if (m > 0) printf "%.0f", t * 10000 / (m * 5 / 8) }')
+		set -- "$1" $(host_run 5 udp_fps iperf3 -c 10.10.0.254 -u -b 20M -l 64 -t 5)
+		[ $# -eq 3 ] && udp=$2 udpc=$(awk -v t="$3" -v f="$2" \
+			'BEGIN { if (f > 0) printf "%.0f", t * 1e7 / (f * 5) }')
+	else
+		echo "# host $1: the guest or the host's side did not come up"
+	fi
+	host_down
+	echo "# host round $1: TCP ${tcp:-?} Mbit/s (${tcpc:-?} us/MB), UDP 64 B ${udp:-?} f/s (${udpc:-?} ns/frame)"
+	echo "${tcp:-nan} ${tcpc:-nan} ${udp:-nan} ${udpc:-nan}" >>/tmp/h."$1"
+}
+host_metric() { # NAME COLUMN UNIT BETTER
+	local net kvs
+	net=$(awk -v c="$2" '$c != "nan" { print $c }' /tmp/h.net | median)
+	kvs=$(awk -v c="$2" '$c != "nan" { print $c }' /tmp/h.kvs | median)
+	echo "guest $1 net=$net kvs=$kvs unit=$3 better=$4"
+	ratio "guest_$1" "$kvs" "$net"
+}
+rm -f /tmp/h.net /tmp/h.kvs
+for r in $(seq "$GREPS"); do
+	host_round kvs
+	host_round net
+done
+host_metric host_tcp_mbps 1 Mbit/s higher
+host_metric host_tcp_cpu_us_per_mb 2 us/MB lower
+host_metric host_udp64_fps 3 frames/s higher
+host_metric host_udp64_cpu_ns_per_frame 4 ns/frame lower
+
 kvsctl switch del sw0
 cat /tmp/ratios
 echo "ok - bench finished"

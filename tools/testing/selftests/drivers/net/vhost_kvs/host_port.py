@@ -11,59 +11,11 @@ tested without a guest: ping, and 8 MiB over TCP with its SHA-256
 compared, with offloads on and off."""
 
 import errno
-import json
-import os
-import subprocess
-import time
 
 from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_in, ksft_true, ksft_raises
-from lib.py import ksft_busy_wait, NlError, defer, rand_port
-from lib.py import VhostKvsFamily
-
-# Commands run without a shell, so that PATH picks iproute2's ip even
-# where /bin/sh is a busybox that prefers its own applets.
-
-
-def run(*argv, ns=None, fail=True, timeout=60):
-    if ns:
-        argv = ("ip", "netns", "exec", ns) + argv
-    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
-                       check=False)
-    if fail and p.returncode:
-        raise RuntimeError(f"{' '.join(argv)}: exit {p.returncode}: {p.stderr}")
-    return p
-
-
-def ip(*args, ns=None):
-    return json.loads(run("ip", "-json", *args, ns=ns).stdout)
-
-
-class Ns:
-    """A named network namespace (ip netns), deleted by del_()."""
-    def __init__(self, tag):
-        self.name = name(tag)
-        run("ip", "netns", "add", self.name)
-
-    def path(self):
-        return f"/run/netns/{self.name}"
-
-    def del_(self):
-        if self.name:
-            run("ip", "netns", "del", self.name)
-            self.name = None
-
-
-def name(tag):
-    return f"hp{tag}{os.getpid() % 100000}"
-
-
-def reason(err):
-    return (err.nl_msg.extack or {}).get("msg", "")
-
-
-def has_dev(ifname, ns=None):
-    return run("ip", "link", "show", "dev", ifname, ns=ns,
-               fail=False).returncode == 0
+from lib.py import ksft_busy_wait, NlError, defer
+from lib.py import VhostKvsFamily, Ns, name, reason, run, ip, has_dev
+from lib.py import sha_transfer
 
 
 def new_switch(kvs, tag):
@@ -162,38 +114,10 @@ def pair(kvs, tag):
     return sw, out
 
 
-def sha_transfer(a, b):
-    """8 MiB of random bytes over TCP a -> b; both ends' SHA-256 must match."""
-    port = rand_port()
-    srv = ("import hashlib,socket;s=socket.socket();"
-           "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);"
-           f"s.bind(('10.99.0.2',{port}));s.listen();c,_=s.accept();h=hashlib.sha256()\n"
-           "while True:\n d=c.recv(65536)\n if not d: break\n h.update(d)\n"
-           "print(h.hexdigest())")
-    cli = ("import hashlib,os,socket;d=os.urandom(8<<20);"
-           f"s=socket.create_connection(('10.99.0.2',{port}));s.sendall(d);s.close();"
-           "print(hashlib.sha256(d).hexdigest())")
-    s = subprocess.Popen(("ip", "netns", "exec", b, "python3", "-c", srv),
-                         stdout=subprocess.PIPE, text=True)
-    try:
-        # Listening: a bounded wait for the server's socket.
-        end = time.monotonic() + 10
-        while f":{port:04X} " not in run("cat", "/proc/net/tcp", ns=b).stdout:
-            if time.monotonic() > end:
-                raise RuntimeError("the server did not listen within 10 s")
-            time.sleep(0.05)
-        c = run("python3", "-c", cli, ns=a)
-        got = s.communicate(timeout=60)[0]
-    finally:
-        s.kill()
-        s.wait()
-    ksft_eq(got.strip(), c.stdout.strip(), "SHA-256 of what was sent")
-
-
 def traffic(kvs) -> None:
     sw, ((na, da, ida), (nb, db, idb)) = pair(kvs, "t")
     run("ping", "-c", "3", "-W", "2", "10.99.0.2", ns=na)
-    sha_transfer(na, nb)
+    ksft_eq(*sha_transfer(na, nb, "10.99.0.2"), "SHA-256 of what was sent")
     st = kvs.do("port-get", {"switch": sw, "id": ida})["stats"]
     ksft_true(st["tx-frames"] > 100, f"tx-frames {st['tx-frames']}")
     # TSO on: the stack's 64 KiB segments cross the switch whole.
@@ -206,7 +130,7 @@ def traffic(kvs) -> None:
     # segments and checksums; the switch carries plain frames.
     run("ethtool", "-K", da, "tx", "off", "tso", "off", "gso", "off", ns=na)
     run("ethtool", "-K", db, "gro", "off", ns=nb)
-    sha_transfer(na, nb)
+    ksft_eq(*sha_transfer(na, nb, "10.99.0.2"), "SHA-256 of what was sent")
     run("ethtool", "-K", da, "tx", "on", "tso", "on", "gso", "on", ns=na)
     # A device that is down drops what the switch hands it, counted.
     run("ip", "link", "set", db, "down", ns=nb)

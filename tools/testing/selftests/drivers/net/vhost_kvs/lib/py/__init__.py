@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """The kernel's net selftest helpers, and the vhost-kvs family on YNL."""
 
+import json
+import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 KSFT_DIR = (Path(__file__).parent / "../../../../..").resolve()
@@ -21,3 +25,81 @@ class VhostKvsFamily(YnlFamily):
     """Documentation/netlink/specs/vhost_kvs.yaml, or its installed copy."""
     def __init__(self):
         super().__init__((SPEC_PATH / "vhost_kvs.yaml").as_posix(), schema='')
+
+
+
+# Shared by the tests below. Commands run without a shell, so that PATH
+# picks iproute2's ip even where /bin/sh is a busybox that prefers its
+# own applets.
+
+def name(tag):
+    """A name unique to this run, for devices, namespaces and switches."""
+    return f"kvs{tag}{os.getpid() % 100000}"
+
+
+def reason(err):
+    """The extack message of an NlError."""
+    return (err.nl_msg.extack or {}).get("msg", "")
+
+
+def run(*argv, ns=None, fail=True, timeout=60):
+    if ns:
+        argv = ("ip", "netns", "exec", ns) + argv
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                       check=False)
+    if fail and p.returncode:
+        raise RuntimeError(f"{' '.join(argv)}: exit {p.returncode}: {p.stderr}")
+    return p
+
+
+def ip(*args, ns=None):
+    return json.loads(run("ip", "-json", *args, ns=ns).stdout)
+
+
+def has_dev(ifname, ns=None):
+    return run("ip", "link", "show", "dev", ifname, ns=ns,
+               fail=False).returncode == 0
+
+
+class Ns:
+    """A named network namespace (ip netns), deleted by del_()."""
+    def __init__(self, tag):
+        self.name = name(tag)
+        run("ip", "netns", "add", self.name)
+
+    def path(self):
+        return f"/run/netns/{self.name}"
+
+    def del_(self):
+        if self.name:
+            run("ip", "netns", "del", self.name)
+            self.name = None
+
+
+def sha_transfer(a, b, addr):
+    """8 MiB of random bytes over TCP from namespace a to addr in namespace
+    b; returns the SHA-256 the receiver computed and the sender's."""
+    port = rand_port()
+    srv = ("import hashlib,socket;s=socket.socket();"
+           "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);"
+           f"s.bind(('{addr}',{port}));s.listen();c,_=s.accept();h=hashlib.sha256()\n"
+           "while True:\n d=c.recv(65536)\n if not d: break\n h.update(d)\n"
+           "print(h.hexdigest())")
+    cli = ("import hashlib,os,socket;d=os.urandom(8<<20);"
+           f"s=socket.create_connection(('{addr}',{port}));s.sendall(d);s.close();"
+           "print(hashlib.sha256(d).hexdigest())")
+    s = subprocess.Popen(("ip", "netns", "exec", b, "python3", "-c", srv),
+                         stdout=subprocess.PIPE, text=True)
+    try:
+        # Listening: a bounded wait for the server's socket.
+        end = time.monotonic() + 10
+        while f":{port:04X} " not in run("cat", "/proc/net/tcp", ns=b).stdout:
+            if time.monotonic() > end:
+                raise RuntimeError("the server did not listen within 10 s")
+            time.sleep(0.05)
+        c = run("python3", "-c", cli, ns=a)
+        got = s.communicate(timeout=60)[0]
+    finally:
+        s.kill()
+        s.wait()
+    return got.strip(), c.stdout.strip()
