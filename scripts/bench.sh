@@ -122,7 +122,10 @@ address (br0, with vm1's tap1 on it) for vhost-net; TCP for 5 s and UDP
 64 B at 20 Mbit/s for 5 s. Their cost is all of the test host's CPU
 during the run but vm1's QEMU threads (its vhost workers are counted):
 workers, softirq wherever it runs, the receiving stack and iperf3
-itself, per MB received (TCP) or per datagram received (UDP).
+itself, per MB received (TCP) or per datagram received (UDP). The
+``uplink_*`` rows: the same, with the iperf3 server in another network
+namespace behind a veth pair, whose end is an uplink of the switch
+(``kvsctl port add sw0 uplink kvsu0``) or a port of the bridge.
 
 ::
 
@@ -131,7 +134,7 @@ EOF
 	echo
 	echo "The rounds, in order (\`\`?\`\`: the guests stalled and gave no figure)::"
 	echo
-	sed -n 's/^# round /    /p; s/^# host round /    host /p' "$out/results.log"
+	sed -n 's/^# round /    /p; s/^# \(host\|uplink\) round /    \1 /p' "$out/results.log"
 	echo
 	echo "Ratio lines"
 	echo "==========="

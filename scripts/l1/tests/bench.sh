@@ -110,13 +110,14 @@ guest_metric tcp_rr_tps 4 transactions/s higher
 guest_metric tcp_rr_us 5 us lower
 guest_metric tcp_worker_us_per_mb 6 us/MB lower
 
-# --- A guest and the host's own stack: vm1 (10.10.0.1) sends to an
-# iperf3 server in L1 (10.10.0.254), which is on a host port of sw0
-# (kvsh0) for vhost-kvs, and on br0, with tap1 for vm1, for vhost-net +
-# tap + bridge. The cost is all of L1's CPU during the run but the guest
-# QEMU's own threads (its vhost workers stay in): workers, softirq
-# wherever it runs, the receiving stack and iperf3 itself, per MB (TCP)
-# or per frame (UDP 64 B), in microseconds.
+# --- A guest and something outside the switch: vm1 (10.10.0.1) sends to
+# an iperf3 server at 10.10.0.254, (host) in L1's own stack, on a host
+# port of sw0 (kvsh0) for vhost-kvs and on br0, with tap1 for vm1, for
+# vhost-net + tap + bridge; (uplink) in namespace "far" behind a veth
+# pair whose end is an uplink of sw0, or a port of br0. The cost is all
+# of L1's CPU during the run but the guest QEMU's own threads (its vhost
+# workers stay in): workers, softirq wherever it runs, the receiving
+# stack and iperf3 itself, per MB (TCP) or per frame (UDP 64 B).
 busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 qemu_ticks() { # CPU of vm1's QEMU threads but its vhost workers
 	local t n sum=0 pid
@@ -129,27 +130,48 @@ qemu_ticks() { # CPU of vm1's QEMU threads but its vhost workers
 	echo "$sum"
 }
 host_ticks() { echo $(($(busy_ticks) - $(qemu_ticks))); }
-host_up() { # BACKEND
-	local dev=kvsh0
+# The far end, 10.10.0.254: L1's stack on kvsh0 or br0 (KIND host), or
+# namespace "far" behind a veth pair whose end kvsu0 is an uplink of sw0
+# or a port of br0 (KIND uplink).
+far_up() { # BACKEND KIND
+	local dev=kvsh0 ns=''
+	if [ "$2" = uplink ]; then
+		/usr/sbin/ip netns add far &&
+			/usr/sbin/ip link add kvsu0 type veth peer name kvsu1 netns far &&
+			/usr/sbin/ip link set kvsu0 up || return 1
+		dev=kvsu1 ns="/usr/sbin/ip netns exec far"
+	fi
 	if [ "$1" = net ]; then
 		bridge_up 1 || return 1
-		dev=br0 L2_QEMU=qemu-system-x86_64
+		if [ "$2" = uplink ]; then
+			/usr/sbin/ip link set kvsu0 master br0 || return 1
+		else
+			dev=br0
+		fi
+	elif [ "$2" = uplink ]; then
+		kvsctl port add sw0 uplink kvsu0 >/tmp/hp.out || return 1
 	else
 		kvsctl port add sw0 host kvsh0 >/tmp/hp.out || return 1
-		L2_QEMU=qemu-kvs
 	fi
-	/usr/sbin/ip addr add 10.10.0.254/24 dev "$dev" &&
-		/usr/sbin/ip link set "$dev" up || return 1
-	iperf3 -s -D -B 10.10.0.254 || return 1
+	$ns /usr/sbin/ip addr add 10.10.0.254/24 dev "$dev" &&
+		$ns /usr/sbin/ip link set "$dev" up &&
+		$ns iperf3 -s -D -B 10.10.0.254
+}
+host_up() { # BACKEND KIND
+	far_up "$1" "$2" || return 1
+	L2_QEMU=qemu-kvs
+	[ "$1" = net ] && L2_QEMU=qemu-system-x86_64
 	# shellcheck disable=SC2046
 	guest_start vm1 10.10.0.1/24 $(nic_"$1" 1 sw0) &&
-		retry 10 sh -c 'ping -c 1 -W 2 10.10.0.1 >/dev/null'
+		retry 10 guest_run vm1 20 ping -c 1 -W 2 10.10.0.254
 }
 host_down() {
 	guests_stop
 	killall iperf3 2>/dev/null
 	bridge_down
 	kvsctl port del sw0/"$(sed -n 's|^port sw0/\([0-9]*\) .*|\1|p' /tmp/hp.out 2>/dev/null)" 2>/dev/null
+	/usr/sbin/ip link del kvsu0 2>/dev/null
+	/usr/sbin/ip netns del far 2>/dev/null
 	rm -f /tmp/hp.out
 	return 0
 }
@@ -161,9 +183,9 @@ host_run() {
 	v=$(guest_tail vm1 $((secs + 60)) 6 "$@" | $filter)
 	[ -n "$v" ] && echo "$v $(($(host_ticks) - t0))"
 }
-host_round() { # BACKEND: appends "tcp_mbps us_per_mb udp_fps ns_per_frame" to /tmp/h.BACKEND
-	local tcp='' udp='' tcpc='' udpc=''
-	if host_up "$1"; then
+host_round() { # BACKEND KIND: appends "tcp_mbps us_per_mb udp_fps ns_per_frame" to /tmp/KIND.BACKEND
+	local tcp='' udp='' tcpc='' udpc='' kind=$2
+	if host_up "$1" "$kind"; then
 		set -- "$1" $(host_run 5 iperf_mbps iperf3 -c 10.10.0.254 -t 5 -f m)
 		[ $# -eq 3 ] && tcp=$2 tcpc=$(awk -v t="$3" -v m="$2" \
 			'BEGIN { if (m > 0) printf "%.0f", t * 10000 / (m * 5 / 8) }')
@@ -171,28 +193,30 @@ host_round() { # BACKEND: appends "tcp_mbps us_per_mb udp_fps ns_per_frame" to /
 		[ $# -eq 3 ] && udp=$2 udpc=$(awk -v t="$3" -v f="$2" \
 			'BEGIN { if (f > 0) printf "%.0f", t * 1e7 / (f * 5) }')
 	else
-		echo "# host $1: the guest or the host's side did not come up"
+		echo "# $kind $1: the guest or the far end did not come up"
 	fi
 	host_down
-	echo "# host round $1: TCP ${tcp:-?} Mbit/s (${tcpc:-?} us/MB), UDP 64 B ${udp:-?} f/s (${udpc:-?} ns/frame)"
-	echo "${tcp:-nan} ${tcpc:-nan} ${udp:-nan} ${udpc:-nan}" >>/tmp/h."$1"
+	echo "# $kind round $1: TCP ${tcp:-?} Mbit/s (${tcpc:-?} us/MB), UDP 64 B ${udp:-?} f/s (${udpc:-?} ns/frame)"
+	echo "${tcp:-nan} ${tcpc:-nan} ${udp:-nan} ${udpc:-nan}" >>/tmp/"$kind"."$1"
 }
-host_metric() { # NAME COLUMN UNIT BETTER
+host_metric() { # KIND NAME COLUMN UNIT BETTER
 	local net kvs
-	net=$(awk -v c="$2" '$c != "nan" { print $c }' /tmp/h.net | median)
-	kvs=$(awk -v c="$2" '$c != "nan" { print $c }' /tmp/h.kvs | median)
-	echo "guest $1 net=$net kvs=$kvs unit=$3 better=$4"
-	ratio "guest_$1" "$kvs" "$net"
+	net=$(awk -v c="$3" '$c != "nan" { print $c }' /tmp/"$1".net | median)
+	kvs=$(awk -v c="$3" '$c != "nan" { print $c }' /tmp/"$1".kvs | median)
+	echo "guest $1_$2 net=$net kvs=$kvs unit=$4 better=$5"
+	ratio "guest_$1_$2" "$kvs" "$net"
 }
-rm -f /tmp/h.net /tmp/h.kvs
-for r in $(seq "$GREPS"); do
-	host_round kvs
-	host_round net
+for kind in host uplink; do
+	rm -f /tmp/"$kind".net /tmp/"$kind".kvs
+	for r in $(seq "$GREPS"); do
+		host_round kvs "$kind"
+		host_round net "$kind"
+	done
+	host_metric "$kind" tcp_mbps 1 Mbit/s higher
+	host_metric "$kind" tcp_cpu_us_per_mb 2 us/MB lower
+	host_metric "$kind" udp64_fps 3 frames/s higher
+	host_metric "$kind" udp64_cpu_ns_per_frame 4 ns/frame lower
 done
-host_metric host_tcp_mbps 1 Mbit/s higher
-host_metric host_tcp_cpu_us_per_mb 2 us/MB lower
-host_metric host_udp64_fps 3 frames/s higher
-host_metric host_udp64_cpu_ns_per_frame 4 ns/frame lower
 
 kvsctl switch del sw0
 cat /tmp/ratios

@@ -95,6 +95,29 @@ unpriv_set() {
 		>/tmp/ynl.out 2>&1 && has "Operation not permitted"
 }
 check "...nor change a port's policy (EPERM)" unpriv_set
+# Ports that no /dev/vhost-kvs file makes: a host port and an uplink.
+check "port-new: a host port kvsy0 on y0, its id and device in the reply" \
+	gives '"ifname": "kvsy0"' '"ifindex": [0-9]' -- \
+	--do port-new --json '{"switch": "y0", "type": "host", "ifname": "kvsy0"}'
+hid=$(sed -n 's/.*"id": \([0-9]*\).*/\1/p' /tmp/ynl.out)
+check "port-get shows it as a host port" gives '"type": "host"' '"ifname": "kvsy0"' -- \
+	--do port-get --json "{\"switch\": \"y0\", \"id\": ${hid:-0}}"
+/usr/sbin/ip link add kvsyv0 type veth peer name kvsyv1
+check "port-new: veth kvsyv0 as an uplink of y0" gives '"ifname": "kvsyv0"' -- \
+	--do port-new --json '{"switch": "y0", "type": "uplink", "ifname": "kvsyv0"}'
+uid=$(sed -n 's/.*"id": \([0-9]*\).*/\1/p' /tmp/ynl.out)
+check "port-new of a vhost port: EOPNOTSUPP with the reason" \
+	refused "attaching its /dev/vhost-kvs file" \
+	--do port-new --json '{"switch": "y0", "type": "vhost"}'
+check "port-new of loopback as an uplink: refused with the reason" \
+	refused "loopback" --do port-new --json '{"switch": "y0", "type": "uplink", "ifname": "lo"}'
+check "port-del of the vhost port: EOPNOTSUPP with the reason" \
+	refused "detaches or closes" --do port-del --json "{\"switch\": \"y0\", \"id\": ${id:-0}}"
+check "port-del of the uplink" ynl --do port-del --json "{\"switch\": \"y0\", \"id\": ${uid:-0}}"
+check "port-del of the host port removes its device" sh -c \
+	"$YNL --do port-del --json '{\"switch\": \"y0\", \"id\": ${hid:-0}}' >/dev/null &&
+	 ! /usr/sbin/ip link show kvsy0 2>/dev/null"
+/usr/sbin/ip link del kvsyv0
 check "switch-del y0 with its port in it" ynl --do switch-del --json '{"name": "y0"}'
 kill "$holder"
 
