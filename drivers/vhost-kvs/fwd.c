@@ -179,20 +179,32 @@ static struct kvs_buf *kvs_fwd_buf(struct kvs_batch *b, struct kvs_port *dst,
 }
 
 /**
- * kvs_fwd_frame() - frame @i of the batch as port @dst takes it
+ * kvs_fwd_each() - ops->deliver of a port that takes frames one by one
+ * @port: the destination (a host port, an uplink)
  * @b: the batch
- * @dst: a destination port, that ops->deliver was called for
- * @i: the frame
+ * @n: frames in the batch
+ * @take: called for each frame of the batch that goes to @port, in the
+ *	form @port takes it; the batch keeps its reference to the buffer
  *
- * Context: the sender's, rcu_read_lock() held.
- * Return: the buffer (the batch's reference: take one to keep it), or
- * NULL when the frame does not go to @dst (or its other form could not
- * be made, which is counted).
+ * Context: the sender's, rcu_read_lock() held. @take runs with BH off:
+ * what it hands the stack (GRO cells, a device's queue) runs once BH is
+ * on again, on this CPU, after the batch.
  */
-struct kvs_buf *kvs_fwd_frame(struct kvs_batch *b, struct kvs_port *dst,
-			      unsigned int i)
+void kvs_fwd_each(struct kvs_port *port, struct kvs_batch *b, unsigned int n,
+		  void (*take)(struct kvs_port *port, const struct kvs_buf *buf))
 {
-	return kvs_fwd_wants(b, dst, i) ? kvs_fwd_buf(b, dst, i) : NULL;
+	struct kvs_buf *buf;
+	unsigned int i;
+
+	local_bh_disable();
+	for (i = 0; i < n; i++) {
+		if (!kvs_fwd_wants(b, port, i))
+			continue;
+		buf = kvs_fwd_buf(b, port, i);
+		if (buf)
+			take(port, buf);
+	}
+	local_bh_enable();
 }
 
 /*

@@ -90,19 +90,19 @@ static netdev_tx_t kvs_host_xmit(struct sk_buff *skb, struct net_device *dev)
 }
 
 /* Frame @buf into the host's stack. Context: BH off. */
-static void kvs_host_rx(struct kvs_host *h, struct net_device *dev,
-			const struct kvs_buf *buf)
+static void kvs_host_rx(struct kvs_port *port, const struct kvs_buf *buf)
 {
+	struct kvs_host *h = kvs_host(port);
 	struct kvs_stats *s = this_cpu_ptr(h->rx_stats);
 	enum kvs_drop reason = KVS_DROP_NONE;
 	struct sk_buff *skb = NULL;
 
-	if (!netif_running(dev))
+	if (!netif_running(port->dev))
 		reason = KVS_DROP_DOWN;
 	else
 		skb = kvs_skb_make(buf, &reason);
 	if (skb)
-		skb->protocol = eth_type_trans(skb, dev);
+		skb->protocol = eth_type_trans(skb, port->dev);
 	/* Its backlog is full: counted with the frames no ring took. */
 	if (skb && gro_cells_receive(&h->cells, skb) != NET_RX_SUCCESS)
 		reason = KVS_DROP_DEST_FULL;
@@ -113,18 +113,7 @@ static void kvs_host_rx(struct kvs_host *h, struct net_device *dev,
 static void kvs_host_deliver(struct kvs_port *port, struct kvs_batch *b,
 			     struct kvs_switch *sw, unsigned int n)
 {
-	struct kvs_host *h = kvs_host(port);
-	struct kvs_buf *buf;
-	unsigned int i;
-
-	/* GRO cells run in this CPU's softirq, once BH is on again. */
-	local_bh_disable();
-	for (i = 0; i < n; i++) {
-		buf = kvs_fwd_frame(b, port, i);
-		if (buf)
-			kvs_host_rx(h, port->dev, buf);
-	}
-	local_bh_enable();
+	kvs_fwd_each(port, b, n, kvs_host_rx);
 }
 
 static void kvs_host_unlink(struct kvs_port *port)
@@ -255,6 +244,8 @@ static void kvs_host_setup(struct net_device *dev)
 	dev->ethtool_ops = &kvs_host_ethtool_ops;
 	/* Nothing to queue for: a frame is forwarded as it is sent. */
 	dev->priv_flags |= IFF_NO_QUEUE;
+	/* Its xmit forwards under BH-off locks: never with IRQs off. */
+	dev->priv_flags |= IFF_DISABLE_NETPOLL;
 	dev->features = KVS_HOST_FEATURES;
 	dev->hw_features = KVS_HOST_FEATURES;
 	dev->vlan_features = KVS_HOST_FEATURES;

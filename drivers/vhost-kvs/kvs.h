@@ -407,8 +407,8 @@ struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 void kvs_forward(struct kvs_batch *b, struct kvs_port *from, unsigned int n);
 void kvs_fwd_vport(struct kvs_port *port, struct kvs_batch *b,
 		   struct kvs_switch *sw, unsigned int n);
-struct kvs_buf *kvs_fwd_frame(struct kvs_batch *b, struct kvs_port *dst,
-			      unsigned int i);
+void kvs_fwd_each(struct kvs_port *port, struct kvs_batch *b, unsigned int n,
+		  void (*take)(struct kvs_port *port, const struct kvs_buf *buf));
 
 /* seg.c */
 bool kvs_offload_ok(unsigned int offloads, const struct kvs_vhdr *vh);

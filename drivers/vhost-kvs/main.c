@@ -16,22 +16,23 @@ static int __init kvs_init(void)
 	err = kvs_switch_init();
 	if (err)
 		goto err_switch;
-	err = kvs_netlink_init();
-	if (err)
-		goto err_netlink;
+	/* Before the family: no uplink is made that it does not watch. */
 	err = kvs_uplink_init();
 	if (err)
 		goto err_uplink;
+	err = kvs_netlink_init();
+	if (err)
+		goto err_netlink;
 	err = misc_register(&kvs_misc);
 	if (err)
 		goto err_misc;
 	return 0;
 
 err_misc:
-	kvs_uplink_exit();
-err_uplink:
 	kvs_netlink_exit();
 err_netlink:
+	kvs_uplink_exit();
+err_uplink:
 	kvs_switch_exit();
 err_switch:
 	pr_err("vhost-kvs: initialisation failed: %d\n", err);
@@ -41,8 +42,8 @@ err_switch:
 static void __exit kvs_exit(void)
 {
 	misc_deregister(&kvs_misc);
-	kvs_uplink_exit();
 	kvs_netlink_exit();
+	kvs_uplink_exit();
 	kvs_switch_exit();
 }
 

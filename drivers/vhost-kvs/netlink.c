@@ -198,6 +198,10 @@ int vhost_kvs_nl_pre_doit_rtnl(const struct genl_split_ops *ops,
 {
 	int err;
 
+	/* Who may not write does not get to take the RTNL lock either. */
+	err = kvs_nl_writes(ops->cmd) ? kvs_nl_admin(skb, info) : 0;
+	if (err)
+		return err;
 	rtnl_lock();
 	err = vhost_kvs_nl_pre_doit(ops, skb, info);
 	if (err)
@@ -551,13 +555,16 @@ static struct net *kvs_nl_port_net(struct sk_buff *skb, struct genl_info *info,
 	return net;
 }
 
-static int kvs_nl_port_new_reply(struct genl_info *info, struct kvs_port *port)
+/* The answer to port-new, in @msg, allocated before the port was made. */
+static int kvs_nl_port_new_reply(struct genl_info *info, struct sk_buff *msg,
+				 struct kvs_port *port)
 {
-	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	void *hdr;
 
-	if (!msg)
-		return -ENOMEM;
+	if (IS_ERR(port)) {
+		nlmsg_free(msg);	/* NULL: nothing */
+		return PTR_ERR(port);
+	}
 	hdr = genlmsg_iput(msg, info);
 	if (!hdr ||
 	    nla_put_string(msg, VHOST_KVS_A_PORT_SWITCH, port->sw->name) ||
@@ -576,7 +583,7 @@ static int kvs_nl_uplink_new(struct sk_buff *skb, struct genl_info *info,
 			     struct kvs_switch *sw)
 {
 	struct nlattr *attr = info->attrs[VHOST_KVS_A_PORT_IFNAME];
-	struct kvs_port *port;
+	struct sk_buff *msg;
 
 	if (GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_PORT_IFNAME))
 		return -EINVAL;
@@ -586,56 +593,72 @@ static int kvs_nl_uplink_new(struct sk_buff *skb, struct genl_info *info,
 			       "an uplink keeps its device's MAC and namespace");
 		return -EINVAL;
 	}
-	port = kvs_uplink_new(sw, nla_data(attr), info->extack);
+	/* Before the port: no port is made that its answer cannot name. */
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	return kvs_nl_port_new_reply(info, msg,
+				     kvs_uplink_new(sw, nla_data(attr),
+						    info->extack));
+}
+
+/* Why port-new of a host port was refused, for the requester. */
+static void kvs_nl_host_refused(struct genl_info *info, int err)
+{
+	struct nlattr **attrs = info->attrs;
+
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[VHOST_KVS_A_PORT_IFNAME],
+				    "a network device of that name exists");
+	else if (err == -EADDRINUSE)
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[VHOST_KVS_A_PORT_MAC],
+				    "another port of the switch has that MAC");
+	else if (err == -EINVAL)
+		NL_SET_ERR_MSG(info->extack,
+			       "not a usable interface name or unicast MAC");
+}
+
+/* port-new of a host port: a new device, in netns-fd's namespace. */
+static int kvs_nl_host_new(struct sk_buff *skb, struct genl_info *info,
+			   struct kvs_switch *sw)
+{
+	struct nlattr *name = info->attrs[VHOST_KVS_A_PORT_IFNAME];
+	struct nlattr *mac = info->attrs[VHOST_KVS_A_PORT_MAC];
+	struct kvs_port *port;
+	struct sk_buff *msg;
+	struct net *net;
+
+	net = kvs_nl_port_net(skb, info, sw->net);
+	if (IS_ERR(net))
+		return PTR_ERR(net);
+	/* Before the port: no port is made that its answer cannot name. */
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	port = msg ? kvs_host_port_new(sw, net, name ? nla_data(name) : NULL,
+				       mac ? nla_data(mac) : NULL) :
+		     ERR_PTR(-ENOMEM);
+	put_net(net);
 	if (IS_ERR(port))
-		return PTR_ERR(port);
-	return kvs_nl_port_new_reply(info, port);
+		kvs_nl_host_refused(info, PTR_ERR(port));
+	return kvs_nl_port_new_reply(info, msg, port);
 }
 
 /* port-new: host ports and uplinks are made this way. */
 int vhost_kvs_nl_port_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr **attrs = info->attrs;
+	struct nlattr *type = info->attrs[VHOST_KVS_A_PORT_TYPE];
 	struct kvs_switch *sw = info->user_ptr[0];
-	struct kvs_port *port;
-	struct net *net;
 
 	if (GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_PORT_TYPE))
 		return -EINVAL;
-	switch (nla_get_u32(attrs[VHOST_KVS_A_PORT_TYPE])) {
+	switch (nla_get_u32(type)) {
 	case VHOST_KVS_PORT_TYPE_HOST:
-		break;
+		return kvs_nl_host_new(skb, info, sw);
 	case VHOST_KVS_PORT_TYPE_UPLINK:
 		return kvs_nl_uplink_new(skb, info, sw);
-	default:
-		NL_SET_ERR_MSG_ATTR(info->extack, attrs[VHOST_KVS_A_PORT_TYPE],
-				    "a vhost port is made by attaching its /dev/vhost-kvs file");
-		return -EOPNOTSUPP;
 	}
-	net = kvs_nl_port_net(skb, info, sw->net);
-	if (IS_ERR(net))
-		return PTR_ERR(net);
-	port = kvs_host_port_new(sw, net,
-				 attrs[VHOST_KVS_A_PORT_IFNAME] ?
-				 nla_data(attrs[VHOST_KVS_A_PORT_IFNAME]) : NULL,
-				 attrs[VHOST_KVS_A_PORT_MAC] ?
-				 nla_data(attrs[VHOST_KVS_A_PORT_MAC]) : NULL);
-	put_net(net);
-	if (IS_ERR(port)) {
-		if (PTR_ERR(port) == -EEXIST)
-			NL_SET_ERR_MSG_ATTR(info->extack,
-					    attrs[VHOST_KVS_A_PORT_IFNAME],
-					    "a network device of that name exists");
-		else if (PTR_ERR(port) == -EADDRINUSE)
-			NL_SET_ERR_MSG_ATTR(info->extack,
-					    attrs[VHOST_KVS_A_PORT_MAC],
-					    "another port of the switch has that MAC");
-		else if (PTR_ERR(port) == -EINVAL)
-			NL_SET_ERR_MSG(info->extack,
-				       "not a usable interface name or unicast MAC");
-		return PTR_ERR(port);
-	}
-	return kvs_nl_port_new_reply(info, port);
+	NL_SET_ERR_MSG_ATTR(info->extack, type,
+			    "a vhost port is made by attaching its /dev/vhost-kvs file");
+	return -EOPNOTSUPP;
 }
 
 /* The port is freed by vhost_kvs_nl_post_doit(), without kvs_lock. */

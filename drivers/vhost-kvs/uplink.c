@@ -10,9 +10,11 @@
  * has its own batch, pool and counters, since a multiqueue NIC receives
  * on several at a time. GRO'd frames keep their GSO state, their checksum
  * set up as partial so that guests receive them as they would from a
- * tap. Frames for the port become sk_buffs and go out with
- * dev_queue_xmit(); one longer than the device's MTU (and not GSO that
- * fits it once segmented) is dropped and counted, as a bridge drops it.
+ * tap; a tunnel's GSO frames, which a virtio-net header cannot describe,
+ * are cut into their segments. LRO is turned off, as a bridge does.
+ * Frames for the port become sk_buffs and go out with dev_queue_xmit();
+ * one longer than the device's MTU (a GSO frame: whose segments are) is
+ * dropped and counted.
  *
  * The device must be in the switch's namespace. Unregistering it, or
  * moving it to another namespace, takes the port out of its switch
@@ -28,6 +30,7 @@
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
+#include <net/gso.h>
 #include <net/net_namespace.h>
 #include <net/netlink.h>
 
@@ -63,13 +66,59 @@ static bool kvs_uplink_csum(struct sk_buff *skb)
 	return !skb_checksum_setup(skb, true);
 }
 
+/* GSO a virtio-net header can say: TCP or UDP, not inside a tunnel. */
+#define KVS_UPLINK_GSO	(SKB_GSO_TCPV4 | SKB_GSO_TCPV6 | SKB_GSO_TCP_ECN | \
+			 SKB_GSO_TCP_FIXEDID | SKB_GSO_UDP_L4 | SKB_GSO_DODGY)
+
+static bool kvs_uplink_gso_ok(const struct sk_buff *skb)
+{
+	return !skb->encapsulation &&
+	       !(skb_shinfo(skb)->gso_type & ~KVS_UPLINK_GSO);
+}
+
+/* One frame, from its Ethernet header on, into the switch; consumed. */
+static void kvs_uplink_frame(struct kvs_port *port, struct kvs_uplink_cpu *c,
+			     struct sk_buff *skb)
+{
+	enum kvs_drop reason;
+	struct kvs_buf *buf;
+
+	buf = kvs_skb_take(c->tx.pool, skb, &reason);
+	kvs_stats_count(&c->tx_stats, reason, skb->len);
+	consume_skb(skb);
+	if (buf) {
+		c->tx.bufs[0] = buf;
+		kvs_forward(&c->tx, port, 1);
+	}
+}
+
+/*
+ * A GSO frame of a kind the switch cannot carry whole (a tunnel's TCP,
+ * GRO'd on the way in, or sent so by a veth's peer): its segments, each
+ * as a frame of its own.
+ */
+static void kvs_uplink_segments(struct kvs_port *port,
+				struct kvs_uplink_cpu *c, struct sk_buff *skb)
+{
+	struct sk_buff *segs, *seg, *next;
+
+	segs = __skb_gso_segment(skb, NETIF_F_SG, false);
+	if (IS_ERR_OR_NULL(segs)) {
+		kvs_stats_count(&c->tx_stats, KVS_DROP_BAD_HDR, skb->len);
+		consume_skb(skb);
+		return;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		kvs_uplink_frame(port, c, seg);
+	}
+}
+
 /* One frame the device received; the switch takes it. */
 static void kvs_uplink_take(struct kvs_port *port, struct sk_buff *skb)
 {
 	struct kvs_uplink_cpu *c = this_cpu_ptr(port->uplink->cpu);
-	enum kvs_drop reason = KVS_DROP_BAD_HDR;
-	struct kvs_buf *buf = NULL;
-	unsigned int len;
 
 	if (READ_ONCE(port->uplink->unlinked)) {
 		kvs_stats_count(&c->tx_stats, KVS_DROP_NO_SWITCH, skb->len);
@@ -81,29 +130,23 @@ static void kvs_uplink_take(struct kvs_port *port, struct sk_buff *skb)
 		kvs_stats_count(&c->tx_stats, KVS_DROP_NOMEM, 0);
 		return;
 	}
+	if (kvs_uplink_gso_ok(skb) && !kvs_uplink_csum(skb)) {
+		kvs_stats_count(&c->tx_stats, KVS_DROP_BAD_HDR, skb->len);
+		consume_skb(skb);
+		return;
+	}
 	/* From its Ethernet header on, as the switch carries it; a tag
 	 * the device took off goes back in.
 	 */
-	if (kvs_uplink_csum(skb)) {
-		__skb_push(skb, skb->data - skb_mac_header(skb));
-		if (skb_vlan_tag_present(skb))
-			skb = __vlan_hwaccel_push_inside(skb);
-		if (skb)
-			buf = kvs_skb_take(c->tx.pool, skb, &reason);
-		else
-			reason = KVS_DROP_NOMEM;	/* and it was freed */
-	}
-	if (!skb) {
-		kvs_stats_count(&c->tx_stats, reason, 0);
-		return;
-	}
-	len = skb->len;
-	consume_skb(skb);
-	kvs_stats_count(&c->tx_stats, reason, len);
-	if (buf) {
-		c->tx.bufs[0] = buf;
-		kvs_forward(&c->tx, port, 1);
-	}
+	__skb_push(skb, skb->data - skb_mac_header(skb));
+	if (skb_vlan_tag_present(skb))
+		skb = __vlan_hwaccel_push_inside(skb);	/* frees on failure */
+	if (!skb)
+		kvs_stats_count(&c->tx_stats, KVS_DROP_NOMEM, 0);
+	else if (skb_is_gso(skb) && !kvs_uplink_gso_ok(skb))
+		kvs_uplink_segments(port, c, skb);
+	else
+		kvs_uplink_frame(port, c, skb);
 }
 
 static rx_handler_result_t kvs_uplink_rx(struct sk_buff **pskb)
@@ -154,7 +197,13 @@ static void kvs_uplink_out(struct kvs_port *port, const struct kvs_buf *buf)
 		return;
 	}
 	kvs_uplink_headers(skb, dev);
-	if (!is_skb_forwardable(dev, skb)) {
+	/* A GSO frame counts by its segments: is_skb_forwardable() takes
+	 * any, trusting TSO to leave them whole.
+	 */
+	if (!is_skb_forwardable(dev, skb) ||
+	    (skb_is_gso(skb) &&
+	     !skb_gso_validate_mac_len(skb, dev->mtu + dev->hard_header_len +
+				       VLAN_HLEN))) {
 		kfree_skb(skb);
 		kvs_stats_count(&c->rx_stats, KVS_DROP_TOO_BIG, 0);
 		return;
@@ -169,16 +218,7 @@ static void kvs_uplink_out(struct kvs_port *port, const struct kvs_buf *buf)
 static void kvs_uplink_deliver(struct kvs_port *port, struct kvs_batch *b,
 			       struct kvs_switch *sw, unsigned int n)
 {
-	struct kvs_buf *buf;
-	unsigned int i;
-
-	local_bh_disable();
-	for (i = 0; i < n; i++) {
-		buf = kvs_fwd_frame(b, port, i);
-		if (buf)
-			kvs_uplink_out(port, buf);
-	}
-	local_bh_enable();
+	kvs_fwd_each(port, b, n, kvs_uplink_out);
 }
 
 /* The device's own state back as it was, once; the RTNL lock held. */
@@ -359,6 +399,8 @@ struct kvs_port *kvs_uplink_new(struct kvs_switch *sw, const char *ifname,
 	port = kvs_uplink_alloc(dev);
 	if (!port)
 		return ERR_PTR(-ENOMEM);
+	/* As a bridge does: what LRO merged cannot be cut up again. */
+	dev_disable_lro(dev);
 	err = dev_set_promiscuity(dev, 1);
 	if (!err) {
 		err = netdev_rx_handler_register(dev, kvs_uplink_rx, port);

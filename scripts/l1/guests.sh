@@ -154,13 +154,9 @@ done
 
 check "iperf3 server starts in vm1" guest_run vm1 20 iperf3 -s -D
 iperf() { # DESC ARGS...: iperf3 from vm2 to vm1
-	local desc=$1 out rc=0
+	local desc=$1
 	shift
-	# Its status first: a guest_run that failed prints the agent's tail,
-	# which may hold an earlier run's "receiver" line.
-	out=$(guest_tail vm2 90 4 iperf3 -c 10.10.0.1 -f m "$@") || rc=$?
-	echo "$out" | tail -n 4 | sed 's/^/# /'
-	check "$desc" sh -c '[ "$2" -eq 0 ] && echo "$1" | grep receiver | grep -qE "[0-9.]+ Mbits/sec"' _ "$out" "$rc"
+	guest_iperf "$desc" 10.10.0.1 "$@"
 }
 iperf "vm2 -> vm1 iperf3 TCP" -t 3
 # Small frames at a rate the test bed survives (see baseline.sh).

@@ -387,6 +387,18 @@ bridge_down() {
 	return 0
 }
 
+# guest_iperf DESC SERVER ARGS...: check DESC, iperf3 from vm2 to SERVER
+# (an iperf3 -s in a guest) gives the receiver's Mbit/s
+guest_iperf() {
+	local desc=$1 server=$2 out rc=0
+	shift 2
+	# Its status first: a guest_run that failed prints the agent's tail,
+	# which may hold an earlier run's "receiver" line.
+	out=$(guest_tail vm2 90 4 iperf3 -c "$server" -f m "$@") || rc=$?
+	echo "$out" | tail -n 4 | sed 's/^/# /'
+	check "$desc" sh -c '[ "$2" -eq 0 ] && echo "$1" | grep receiver | grep -qE "[0-9.]+ Mbits/sec"' _ "$out" "$rc"
+}
+
 # iperf3 output -> the receiver's Mbit/s ("" when there is none)
 iperf_mbps() {
 	sed -n 's/.* \([0-9.]*\) Mbits\/sec.*receiver.*/\1/p' | tail -n 1

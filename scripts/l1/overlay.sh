@@ -51,15 +51,8 @@ check "host A's switch learned vm2's MAC on its uplink" sh -c \
 	"$IP netns exec hvA kvsctl fdb show swA | grep -qi '52:54:00:00:01:02'"
 
 check "iperf3 server starts in vm1" guest_run vm1 20 iperf3 -s -D
-iperf() { # DESC ARGS...: iperf3 vm2 -> vm1
-	local desc=$1 out rc=0
-	shift
-	out=$(guest_tail vm2 90 4 iperf3 -c 10.20.0.1 -f m "$@") || rc=$?
-	echo "$out" | tail -n 4 | sed 's/^/# /'
-	check "$desc" sh -c '[ "$2" -eq 0 ] && echo "$1" | grep receiver | grep -qE "[0-9.]+ Mbits/sec"' _ "$out" "$rc"
-}
-iperf "vm2 -> vm1 iperf3 TCP over VXLAN" -t 3
-iperf "vm2 -> vm1 iperf3 UDP 64 B over VXLAN" -u -b 2M -l 64 -t 2
+guest_iperf "vm2 -> vm1 iperf3 TCP over VXLAN" 10.20.0.1 -t 3
+guest_iperf "vm2 -> vm1 iperf3 UDP 64 B over VXLAN" 10.20.0.1 -u -b 2M -l 64 -t 2
 
 check "vm1 serves 8 MiB over HTTP" guest_run vm1 30 \
 	'mkdir -p /tmp/www && head -c 8388608 /dev/urandom >/tmp/www/blob && sha256sum </tmp/www/blob >/tmp/www/blob.sum && httpd -p 8080 -h /tmp/www'

@@ -12,17 +12,10 @@ compared, with offloads on and off."""
 
 import errno
 
-from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_in, ksft_true, ksft_raises
+from lib.py import ksft_eq, ksft_in, ksft_true, ksft_raises
 from lib.py import ksft_busy_wait, NlError, defer
-from lib.py import VhostKvsFamily, Ns, name, reason, run, ip, has_dev
+from lib.py import vhost_kvs_run, new_switch, Ns, name, reason, run, ip, has_dev
 from lib.py import sha_transfer
-
-
-def new_switch(kvs, tag):
-    sw = name(tag)
-    kvs.do("switch-new", {"name": sw})
-    defer(kvs.do, "switch-del", {"name": sw})
-    return sw
 
 
 def host_new(kvs, sw, **attrs):
@@ -158,15 +151,5 @@ def netns_gone(kvs) -> None:
     ksft_true(not has_dev(got["ifname"]), "port-del removed the device")
 
 
-def main() -> None:
-    try:
-        kvs = VhostKvsFamily()
-        kvs.dump("switch-get", {})
-    except (OSError, NlError) as e:
-        raise SystemExit(f"# no vhost-kvs family here: {e}") from e
-    ksft_run([lifecycle, refusals, traffic, netns_gone], args=(kvs,))
-    ksft_exit()
-
-
 if __name__ == "__main__":
-    main()
+    vhost_kvs_run([lifecycle, refusals, traffic, netns_gone])

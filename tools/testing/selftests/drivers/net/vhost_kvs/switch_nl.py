@@ -8,9 +8,9 @@ its reason; the per-namespace limit (sysctl net.vhost_kvs.max_switches)."""
 import errno
 import os
 
-from lib.py import ksft_run, ksft_exit, ksft_eq, ksft_in, ksft_true, ksft_raises
+from lib.py import ksft_eq, ksft_in, ksft_true, ksft_raises
 from lib.py import KsftSkipEx, NlError, defer
-from lib.py import VhostKvsFamily
+from lib.py import vhost_kvs_run
 
 MAX = "/proc/sys/net/vhost_kvs/max_switches"
 
@@ -79,15 +79,5 @@ def limit(kvs) -> None:
     ksft_true(name("e") not in [s["name"] for s in kvs.dump("switch-get", {})])
 
 
-def main() -> None:
-    try:
-        kvs = VhostKvsFamily()
-        kvs.dump("switch-get", {})
-    except (OSError, NlError) as e:
-        raise SystemExit(f"# no vhost-kvs family here: {e}") from e
-    ksft_run([lifecycle, refusals, limit], args=(kvs,))
-    ksft_exit()
-
-
 if __name__ == "__main__":
-    main()
+    vhost_kvs_run([lifecycle, refusals, limit])

@@ -103,3 +103,23 @@ def sha_transfer(a, b, addr):
         s.kill()
         s.wait()
     return got.strip(), c.stdout.strip()
+
+
+def new_switch(kvs, tag):
+    """A switch for one test case, deleted when the case ends."""
+    sw = name(tag)
+    kvs.do("switch-new", {"name": sw})
+    defer(kvs.do, "switch-del", {"name": sw})
+    return sw
+
+
+def vhost_kvs_run(cases):
+    """Run test cases on the vhost-kvs family; stop with a reason when the
+    kernel has none."""
+    try:
+        kvs = VhostKvsFamily()
+        kvs.dump("switch-get", {})
+    except (OSError, NlError) as e:
+        raise SystemExit(f"# no vhost-kvs family here: {e}") from e
+    ksft_run(cases, args=(kvs,))
+    ksft_exit()
