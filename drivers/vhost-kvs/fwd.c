@@ -186,9 +186,9 @@ static struct kvs_buf *kvs_fwd_buf(struct kvs_batch *b, struct kvs_port *dst,
  * @take: called for each frame of the batch that goes to @port, in the
  *	form @port takes it; the batch keeps its reference to the buffer
  *
- * Context: the sender's, rcu_read_lock() held. @take runs with BH off:
- * what it hands the stack (GRO cells, a device's queue) runs once BH is
- * on again, on this CPU, after the batch.
+ * Context: the sender's, BH off and rcu_read_lock() held (kvs_forward()):
+ * what @take hands the stack (GRO cells, a device's queue) runs once BH
+ * is on again, on this CPU, after the batch.
  */
 void kvs_fwd_each(struct kvs_port *port, struct kvs_batch *b, unsigned int n,
 		  void (*take)(struct kvs_port *port, const struct kvs_buf *buf))
@@ -196,7 +196,6 @@ void kvs_fwd_each(struct kvs_port *port, struct kvs_batch *b, unsigned int n,
 	struct kvs_buf *buf;
 	unsigned int i;
 
-	local_bh_disable();
 	for (i = 0; i < n; i++) {
 		if (!kvs_fwd_wants(b, port, i))
 			continue;
@@ -204,7 +203,6 @@ void kvs_fwd_each(struct kvs_port *port, struct kvs_batch *b, unsigned int n,
 		if (buf)
 			take(port, buf);
 	}
-	local_bh_enable();
 }
 
 /*
@@ -242,8 +240,8 @@ static void kvs_fwd_enqueue_ring(struct kvs_batch *b, struct kvs_switch *sw,
 	struct ptr_ring *r = &q->inbound;
 	unsigned int i, queued = 0, full = 0;
 
-	/* A host port's device sends from softirq context. */
-	spin_lock_bh(&r->producer_lock);
+	/* BH is off (kvs_forward()): senders in softirq take it too. */
+	spin_lock(&r->producer_lock);
 	for (i = 0; i < n; i++) {
 		struct kvs_buf *buf;
 
@@ -267,7 +265,7 @@ static void kvs_fwd_enqueue_ring(struct kvs_batch *b, struct kvs_switch *sw,
 		}
 		queued++;
 	}
-	spin_unlock_bh(&r->producer_lock);
+	spin_unlock(&r->producer_lock);
 
 	if (full) {
 		atomic64_add(full, &q->inbound_full);
@@ -369,7 +367,10 @@ static void kvs_fwd_deliver(struct kvs_batch *b, struct kvs_port *from,
  * @n: number of frames
  *
  * Consumes the caller's reference to each buffer.
- * Context: the batch's owner, rcu_read_lock() held (it found @from).
+ * Context: the batch's owner, rcu_read_lock() held (it found @from), BH
+ * off: host ports and uplinks send from softirq context, so the inbound
+ * rings' producer locks are taken with BH off, once per batch here
+ * rather than once per destination.
  */
 void kvs_forward(struct kvs_batch *b, struct kvs_port *from, unsigned int n)
 {
@@ -377,6 +378,7 @@ void kvs_forward(struct kvs_batch *b, struct kvs_port *from, unsigned int n)
 	bool flood = false;
 	unsigned int i;
 
+	lockdep_assert_in_softirq();
 	b->vlan = false;
 	for (i = 0; i < n; i++) {
 		enum kvs_drop drop = KVS_DROP_NO_SWITCH;

@@ -148,10 +148,9 @@ static void kvs_host_gone(struct kvs_port *port)
 	port->dev = NULL;
 }
 
-static void kvs_host_stats(const struct kvs_port *port, int qi,
-			   struct kvs_stats_sum *sum)
+/* Counters of direction @qi (VHOST_KVS_VQ_*): tx is what the host sent. */
+static void kvs_host_sum(struct kvs_host *h, int qi, struct kvs_stats_sum *sum)
 {
-	struct kvs_host *h = kvs_host(port);
 	int cpu;
 
 	if (qi == VHOST_KVS_VQ_TX) {
@@ -160,6 +159,12 @@ static void kvs_host_stats(const struct kvs_port *port, int qi,
 	}
 	for_each_possible_cpu(cpu)
 		kvs_stats_sum_add(sum, per_cpu_ptr(h->rx_stats, cpu));
+}
+
+static void kvs_host_stats(const struct kvs_port *port, int qi,
+			   struct kvs_stats_sum *sum)
+{
+	kvs_host_sum(kvs_host(port), qi, sum);
 }
 
 static const struct kvs_port_ops kvs_host_ops = {
@@ -180,17 +185,15 @@ static u64 kvs_host_drops(const struct kvs_stats_sum *sum)
 	return n;
 }
 
-/* The port's counters as the device's: tx is what the host sent. */
+/* The port's counters as the device's. */
 static void kvs_host_get_stats64(struct net_device *dev,
 				 struct rtnl_link_stats64 *st)
 {
 	struct kvs_host *h = netdev_priv(dev);
 	struct kvs_stats_sum tx = {}, rx = {};
-	int cpu;
 
-	kvs_stats_sum_add(&tx, &h->tx_stats);
-	for_each_possible_cpu(cpu)
-		kvs_stats_sum_add(&rx, per_cpu_ptr(h->rx_stats, cpu));
+	kvs_host_sum(h, VHOST_KVS_VQ_TX, &tx);
+	kvs_host_sum(h, VHOST_KVS_VQ_RX, &rx);
 	st->tx_packets = tx.frames;
 	st->tx_bytes = tx.bytes;
 	st->tx_dropped = kvs_host_drops(&tx);
@@ -262,6 +265,7 @@ static struct net_device *kvs_host_alloc(struct net *net, const char *ifname,
 {
 	struct net_device *dev;
 	struct kvs_host *h;
+	int cpu;
 
 	if (ifname && !dev_valid_name(ifname))
 		return ERR_PTR(-EINVAL);
@@ -276,7 +280,11 @@ static struct net_device *kvs_host_alloc(struct net *net, const char *ifname,
 	h->tx.pool = kvs_pool_create();
 	h->tx.stats = &h->tx_stats;
 	u64_stats_init(&h->tx_stats.syncp);
-	h->rx_stats = netdev_alloc_pcpu_stats(struct kvs_stats);
+	/* Charged to whoever made the port, as the rest of it is. */
+	h->rx_stats = alloc_percpu_gfp(struct kvs_stats, GFP_KERNEL_ACCOUNT);
+	for_each_possible_cpu(cpu)
+		if (h->rx_stats)
+			u64_stats_init(&per_cpu_ptr(h->rx_stats, cpu)->syncp);
 	if (!h->tx.pool || !h->rx_stats) {
 		kvs_host_destruct(dev);
 		free_netdev(dev);

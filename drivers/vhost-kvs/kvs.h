@@ -390,6 +390,20 @@ static inline void kvs_vhdr_from(struct kvs_vhdr *vh,
 	vh->csum_offset = __virtio16_to_cpu(little_endian, hdr->csum_offset);
 }
 
+/* The header as a guest or the stack takes it. DATA_VALID means nothing
+ * on TX, so it is never passed on as a promise.
+ */
+static inline void kvs_vhdr_to(struct virtio_net_hdr *hdr,
+			       const struct kvs_vhdr *vh, bool little_endian)
+{
+	hdr->flags = vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	hdr->gso_type = vh->gso_type;
+	hdr->hdr_len = __cpu_to_virtio16(little_endian, vh->hdr_len);
+	hdr->gso_size = __cpu_to_virtio16(little_endian, vh->gso_size);
+	hdr->csum_start = __cpu_to_virtio16(little_endian, vh->csum_start);
+	hdr->csum_offset = __cpu_to_virtio16(little_endian, vh->csum_offset);
+}
+
 /* buf.c */
 struct kvs_pool *kvs_pool_create(void);
 void kvs_pool_release(struct kvs_pool *pool);

@@ -101,12 +101,7 @@ static void kvs_rx_vnet_hdr(struct vhost_virtqueue *vq,
 			    const struct kvs_vhdr *vh, int nbufs,
 			    struct virtio_net_hdr_mrg_rxbuf *h)
 {
-	h->hdr.flags = vh->flags;
-	h->hdr.gso_type = vh->gso_type;
-	h->hdr.hdr_len = cpu_to_vhost16(vq, vh->hdr_len);
-	h->hdr.gso_size = cpu_to_vhost16(vq, vh->gso_size);
-	h->hdr.csum_start = cpu_to_vhost16(vq, vh->csum_start);
-	h->hdr.csum_offset = cpu_to_vhost16(vq, vh->csum_offset);
+	kvs_vhdr_to(&h->hdr, vh, vhost_is_little_endian(vq));
 	h->num_buffers = cpu_to_vhost16(vq, nbufs);
 }
 
@@ -227,8 +222,7 @@ static enum kvs_rx_result kvs_rx_whole(struct kvs_queue *q,
 	size_t pos = buf->vhdr.csum_start + buf->vhdr.csum_offset;
 	__sum16 sum;
 
-	/* DATA_VALID means nothing on TX; never pass it on as a promise. */
-	fr.vhdr.flags &= VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	/* (kvs_vhdr_to() passes NEEDS_CSUM on, never DATA_VALID.) */
 	if (kvs_offload_ok(q->rx_offloads, &buf->vhdr))
 		return kvs_rx_one(q, vq, &fr, run);
 

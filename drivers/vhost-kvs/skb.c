@@ -67,19 +67,11 @@ struct kvs_buf *kvs_skb_take(struct kvs_pool *pool, struct sk_buff *skb,
 struct sk_buff *kvs_skb_make(const struct kvs_buf *buf, enum kvs_drop *reason)
 {
 	size_t linear = min_t(size_t, buf->len, KVS_SKB_LINEAR);
-	struct virtio_net_hdr hdr = {
-		/* DATA_VALID means nothing on TX; never pass it on. */
-		.flags = buf->vhdr.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM,
-		.gso_type = buf->vhdr.gso_type,
-		.hdr_len = __cpu_to_virtio16(true, buf->vhdr.hdr_len),
-		.gso_size = __cpu_to_virtio16(true, buf->vhdr.gso_size),
-		.csum_start = __cpu_to_virtio16(true, buf->vhdr.csum_start),
-		.csum_offset = __cpu_to_virtio16(true,
-						 buf->vhdr.csum_offset),
-	};
+	struct virtio_net_hdr hdr;
 	struct sk_buff *skb;
 	int err;
 
+	kvs_vhdr_to(&hdr, &buf->vhdr, true);
 	skb = alloc_skb_with_frags(NET_IP_ALIGN + linear, buf->len - linear,
 				   PAGE_ALLOC_COSTLY_ORDER, &err,
 				   GFP_ATOMIC | __GFP_NOWARN);

@@ -160,9 +160,14 @@ static unsigned int kvs_tx_pull(struct kvs_queue *q,
 void kvs_tx_forward(struct kvs_queue *q, unsigned int n)
 {
 	lockdep_assert_held(&q->vqs[VHOST_KVS_VQ_TX].mutex);
+	/* BH off for the whole batch (see kvs_forward()): what a host port
+	 * or an uplink hands the stack runs at its end.
+	 */
+	local_bh_disable();
 	rcu_read_lock();
 	kvs_forward(&q->tx, rcu_dereference(q->port), n);
 	rcu_read_unlock();
+	local_bh_enable();
 }
 
 static void kvs_handle_tx(struct kvs_queue *q, struct vhost_virtqueue *vq)
