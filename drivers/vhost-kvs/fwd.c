@@ -185,13 +185,14 @@ static struct kvs_buf *kvs_fwd_buf(struct kvs_batch *b, struct kvs_port *dst,
  * @n: frames in the batch
  * @take: called for each frame of the batch that goes to @port, in the
  *	form @port takes it; the batch keeps its reference to the buffer
+ * @ctx: passed on to @take
  *
  * Context: the sender's, BH off and rcu_read_lock() held (kvs_forward()):
  * what @take hands the stack (GRO cells, a device's queue) runs once BH
  * is on again, on this CPU, after the batch.
  */
 void kvs_fwd_each(struct kvs_port *port, struct kvs_batch *b, unsigned int n,
-		  void (*take)(struct kvs_port *port, const struct kvs_buf *buf))
+		  kvs_take_fn take, void *ctx)
 {
 	struct kvs_buf *buf;
 	unsigned int i;
@@ -201,7 +202,7 @@ void kvs_fwd_each(struct kvs_port *port, struct kvs_batch *b, unsigned int n,
 			continue;
 		buf = kvs_fwd_buf(b, port, i);
 		if (buf)
-			take(port, buf);
+			take(port, buf, ctx);
 	}
 }
 

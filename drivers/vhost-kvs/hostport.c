@@ -10,8 +10,8 @@
  * while the stack says more follow (xmit_more), under the device's TX
  * lock, which serialises the batch and the pool. Frames for the port
  * become sk_buffs in ops->deliver, in the sender's context, once per
- * frame, and enter the stack through GRO cells. Guests' memory is never
- * touched here: senders hand over buffers they already copied.
+ * frame, and enter the stack (kvs_host_deliver()). Guests' memory is
+ * never touched here: senders hand over buffers they already copied.
  *
  * The port owns the device: port-del, switch deletion and namespace
  * teardown unregister it; it has no rtnl_link_ops, so "ip link del" does
@@ -89,8 +89,12 @@ static netdev_tx_t kvs_host_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
-/* Frame @buf into the host's stack. Context: BH off. */
-static void kvs_host_rx(struct kvs_port *port, const struct kvs_buf *buf)
+/*
+ * Frame @buf for the host's stack: onto @list, the caller's to receive,
+ * or, when @list is NULL, into the GRO cells. Context: BH off.
+ */
+static void kvs_host_rx(struct kvs_port *port, const struct kvs_buf *buf,
+			void *list)
 {
 	struct kvs_host *h = kvs_host(port);
 	struct kvs_stats *s = this_cpu_ptr(h->rx_stats);
@@ -103,17 +107,32 @@ static void kvs_host_rx(struct kvs_port *port, const struct kvs_buf *buf)
 		skb = kvs_skb_make(buf, &reason);
 	if (skb)
 		skb->protocol = eth_type_trans(skb, port->dev);
+	if (skb && list)
+		list_add_tail(&skb->list, list);
 	/* Its backlog is full: counted with the frames no ring took. */
-	if (skb && gro_cells_receive(&h->cells, skb) != NET_RX_SUCCESS)
+	else if (skb && gro_cells_receive(&h->cells, skb) != NET_RX_SUCCESS)
 		reason = KVS_DROP_DEST_FULL;
 	kvs_stats_count(s, reason, buf->len);
 }
 
-/* ops->deliver: each frame of the batch for the port, into the stack. */
+/*
+ * ops->deliver: the frames of the batch for the port, into the stack. A
+ * vhost worker's are received in one list at once, in the worker, as a
+ * tap's are, unless the device does GRO; a softirq's or another device's
+ * xmit's go through the GRO cells (that is, NAPI), which also bounds how
+ * deep receiving can nest in sending.
+ */
 static void kvs_host_deliver(struct kvs_port *port, struct kvs_batch *b,
 			     struct kvs_switch *sw, unsigned int n)
 {
-	kvs_fwd_each(port, b, n, kvs_host_rx);
+	LIST_HEAD(list);
+
+	if (!b->in_task || (port->dev->features & NETIF_F_GRO)) {
+		kvs_fwd_each(port, b, n, kvs_host_rx, NULL);
+		return;
+	}
+	kvs_fwd_each(port, b, n, kvs_host_rx, &list);
+	netif_receive_skb_list(&list);
 }
 
 static void kvs_host_unlink(struct kvs_port *port)
@@ -340,6 +359,9 @@ struct kvs_port *kvs_host_port_new(struct kvs_switch *sw, struct net *net,
 		kfree(port);
 		return ERR_PTR(err);
 	}
+	/* Guests send TCP in 64 KiB GSO frames already: GRO only costs. */
+	dev->wanted_features &= ~NETIF_F_GRO;
+	netdev_update_features(dev);
 	WARN_ON(kvs_port_link(sw, port));
 	rcu_assign_pointer(kvs_host(port)->port, port);
 	return port;

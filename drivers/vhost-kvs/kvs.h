@@ -227,6 +227,11 @@ struct kvs_batch {
 	bool vlan;			/* some frame of the batch has one */
 	u32 hash[KVS_TX_BATCH];		/* flow hashes ... */
 	u64 hashed;			/* ... valid for these bits */
+	/* The owner is a vhost worker, a task that forwards with BH off,
+	 * not a softirq or a device's xmit: a host port may hand it frames
+	 * straight to its stack, as a tap does a guest's.
+	 */
+	bool in_task;
 };
 
 static inline void kvs_batch_count(struct kvs_batch *b, enum kvs_drop reason)
@@ -421,8 +426,10 @@ struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 void kvs_forward(struct kvs_batch *b, struct kvs_port *from, unsigned int n);
 void kvs_fwd_vport(struct kvs_port *port, struct kvs_batch *b,
 		   struct kvs_switch *sw, unsigned int n);
+typedef void (*kvs_take_fn)(struct kvs_port *port, const struct kvs_buf *buf,
+			    void *ctx);
 void kvs_fwd_each(struct kvs_port *port, struct kvs_batch *b, unsigned int n,
-		  void (*take)(struct kvs_port *port, const struct kvs_buf *buf));
+		  kvs_take_fn take, void *ctx);
 
 /* seg.c */
 bool kvs_offload_ok(unsigned int offloads, const struct kvs_vhdr *vh);

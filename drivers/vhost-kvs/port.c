@@ -60,6 +60,7 @@ static int kvs_open(struct inode *inode, struct file *f)
 	q->dev.vqs = vqs;
 	q->tx.pool = kvs_pool_create();
 	q->tx.stats = &q->stats[VHOST_KVS_VQ_TX];
+	q->tx.in_task = true;
 	if (!vqs || !q->tx.pool ||
 	    ptr_ring_init(&q->inbound, KVS_INBOUND_SIZE, GFP_KERNEL_ACCOUNT)) {
 		kvs_queue_free(q);

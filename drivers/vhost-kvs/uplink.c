@@ -180,7 +180,8 @@ static void kvs_uplink_headers(struct sk_buff *skb, struct net_device *dev)
 }
 
 /* A frame of the switch onto the wire. Context: BH off. */
-static void kvs_uplink_out(struct kvs_port *port, const struct kvs_buf *buf)
+static void kvs_uplink_out(struct kvs_port *port, const struct kvs_buf *buf,
+			   void *unused)
 {
 	struct kvs_uplink_cpu *c = this_cpu_ptr(port->uplink->cpu);
 	struct net_device *dev = port->dev;
@@ -218,7 +219,7 @@ static void kvs_uplink_out(struct kvs_port *port, const struct kvs_buf *buf)
 static void kvs_uplink_deliver(struct kvs_port *port, struct kvs_batch *b,
 			       struct kvs_switch *sw, unsigned int n)
 {
-	kvs_fwd_each(port, b, n, kvs_uplink_out);
+	kvs_fwd_each(port, b, n, kvs_uplink_out, NULL);
 }
 
 /* The device's own state back as it was, once; the RTNL lock held. */

@@ -30,7 +30,27 @@ DMESG_FROM=$(dmesg | wc -l)
 new_dmesg() { dmesg | tail -n +$((DMESG_FROM + 1)); }
 
 check "switch fz0 for the fuzzer" kvsctl switch add fz0
+# A host port and a veth uplink on fz0: the hostile guests' floods reach
+# L1's stack and a device's xmit too, with whatever headers they made up.
+# Neither side says anything of its own (no addresses, no IPv6), so the
+# well-behaved guests hear only each other.
+IP=/usr/sbin/ip
+v6=/proc/sys/net/ipv6/conf/default/disable_ipv6
+echo 1 >$v6
+$IP netns add fzns
+$IP netns exec fzns sh -c "echo 1 >$v6"
+$IP link add fzu0 type veth peer name fzu1 netns fzns
+check "host port fzh0 and uplink fzu0 on fz0" sh -c \
+	'kvsctl port add fz0 host fzh0 >/dev/null && kvsctl port add fz0 uplink fzu0 >/dev/null'
+$IP link set fzh0 up
+$IP link set fzu0 up
+$IP -n fzns link set fzu1 up
+echo 0 >$v6
+gro=off
 for seed in $SEEDS; do
+	# GRO off: the workers hand fzh0's stack lists of frames; on: GRO cells.
+	/usr/sbin/ethtool -K fzh0 gro "$gro"
+	[ "$gro" = off ] && gro=on || gro=off
 	kvs-fuzz -s fz0 -S "$seed" -t "$EACH" >/tmp/fuzz.out 2>&1
 	rc=$?
 	# Its TAP lines (one per property) count; its plan does not.
@@ -42,6 +62,12 @@ new_dmesg | grep -E 'BUG:|WARNING:|KASAN|UBSAN|Oops|general protection|circular 
 	head -n 20 | sed 's/^/# /'
 check "no kernel report during the fuzz run" sh -c \
 	"! dmesg | tail -n +$((DMESG_FROM + 1)) | grep -qE 'BUG:|WARNING:|KASAN|UBSAN|Oops|general protection|circular locking'"
+check "the floods reached fzh0's stack and fzu0's peer" sh -c \
+	'[ "$(cat /sys/class/net/fzh0/statistics/rx_packets)" -gt 0 ] &&
+	 [ "$($0 netns exec fzns cat /sys/class/net/fzu1/statistics/rx_packets)" -gt 0 ]' $IP
 check "switch fz0 deleted after the run" kvsctl switch del fz0
+check "fzh0 went with it" sh -c "! $IP link show fzh0 2>/dev/null"
+$IP link del fzu0
+$IP netns del fzns
 
 exit $((FAILS > 0))

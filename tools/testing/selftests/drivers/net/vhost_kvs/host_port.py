@@ -6,8 +6,8 @@ Made with port-new, read back with port-get, removed with port-del and
 with their switch; every refusal with its errno and reason. Traffic runs
 between two host ports of one switch, each in its own network namespace,
 so the path stack -> switch -> stack (checksum and TCP segmentation
-offloads carried across as a virtio-net header, GRO on the way in) is
-tested without a guest: ping, and 8 MiB over TCP with its SHA-256
+offloads carried across as a virtio-net header, GRO on the way in when
+it is turned on) is tested without a guest: ping, and 8 MiB over TCP with its SHA-256
 compared, with offloads on and off."""
 
 import errno
@@ -119,10 +119,13 @@ def traffic(kvs) -> None:
     ksft_eq(st["tx-drop-bad-hdr"], 0)
     link = ip("-s", "link", "show", "dev", da, ns=na)[0]
     ksft_eq(link["stats64"]["tx"]["packets"], st["tx-frames"])
-    # Offloads off at the sender, GRO off at the receiver: the stack
-    # segments and checksums; the switch carries plain frames.
+    # Offloads off at the sender, GRO on at the receiver (off unless
+    # asked): the stack segments and checksums; the switch carries plain
+    # frames; GRO merges them again.
+    ksft_in("generic-receive-offload: off",
+            run("ethtool", "-k", db, ns=nb).stdout.split("\n"))
     run("ethtool", "-K", da, "tx", "off", "tso", "off", "gso", "off", ns=na)
-    run("ethtool", "-K", db, "gro", "off", ns=nb)
+    run("ethtool", "-K", db, "gro", "on", ns=nb)
     ksft_eq(*sha_transfer(na, nb, "10.99.0.2"), "SHA-256 of what was sent")
     run("ethtool", "-K", da, "tx", "on", "tso", "on", "gso", "on", ns=na)
     # A device that is down drops what the switch hands it, counted.
