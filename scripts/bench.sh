@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make bench: one L1 boot, the kvs-traffic load on vhost-net + tap + bridge
+# make bench [KVS_BENCH_PARTS=frames,guests,host,uplink] [KVS_BENCH_PERF=1]:
+# one L1 boot, the kvs-traffic load on vhost-net + tap + bridge
 # and on vhost-kvs side by side (scripts/l1/tests/bench.sh), medians of
 # KVS_BENCH_REPS runs (default 5). Prints the table, writes it with the
 # command and the kernel configuration to Documentation/benchmarks.rst, and
@@ -11,15 +12,26 @@ set -euo pipefail
 out=$BUILD/bench
 doc=$TOP/Documentation/benchmarks.rst
 "$TOP/scripts/deps.sh"
+if [ "${KVS_BENCH_PERF:-0}" = 1 ] && ! command -v perf >/dev/null; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends linux-perf
+fi
 timed "$TOP/scripts/build-kernel.sh" normal
 timed "$TOP/scripts/qemu-build.sh"
 KVS_TEST_TIMEOUT=2400 "$TOP/scripts/vm-run.sh" -k normal -t 2700 -o "$out" bench \
 	>"$out.log" 2>&1 || { cat "$out.log"; die "bench run failed"; }
 
+# Some parts only, or profiled: shown, not written to the document.
+if [ -n "${KVS_BENCH_PARTS:-}" ] || [ "${KVS_BENCH_PERF:-0}" = 1 ]; then
+	grep '^bench \|^guest \|^ratio \|^# ' "$out/results.log"
+	echo "a partial or profiled run: $doc not written"
+	exit 0
+fi
+
 grep '^bench \|^# [0-9]* CPUs' "$out/results.log" >"$out/table" ||
 	die "no bench lines in $out/results.log"
 grep '^ratio ' "$out/results.log" >"$out/ratios" || die "no ratio lines"
 grep '^guest ' "$out/results.log" >"$out/guests" || die "no real-guest lines"
+grep '^split ' "$out/results.log" >"$out/split" || die "no split lines"
 
 guest_table() {
 	printf '%-20s %12s %12s %6s  %s\n' metric "vhost-net" "vhost-kvs" ratio better
@@ -30,16 +42,28 @@ guest_table() {
 }
 
 table() {
-	printf '%-9s %10s %10s %6s %12s %12s %6s %7s %7s\n' case "net f/s" "kvs f/s" \
-		ratio "net ns/f" "kvs ns/f" ratio "net %" "kvs %"
+	printf '%-9s %9s %9s %5s %9s %9s %5s %9s %9s %5s %6s %6s\n' case "net f/s" "kvs f/s" \
+		ratio "net ns/f" "kvs ns/f" ratio "net +si" "kvs +si" ratio "net %" "kvs %"
 	awk '/^bench / {
 		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		printf "%-9s %10.0f %10.0f %6.2f %12.0f %12.0f %6.2f %7.2f %7.2f\n", $2,
+		printf "%-9s %9.0f %9.0f %5.2f %9.0f %9.0f %5.2f %9.0f %9.0f %5.2f %6.2f %6.2f\n", $2,
 			v["net_fps"], v["kvs_fps"],
 			(v["net_fps"] > 0 ? v["kvs_fps"] / v["net_fps"] : 0),
 			v["net_cpu_ns"], v["kvs_cpu_ns"],
 			(v["net_cpu_ns"] > 0 ? v["kvs_cpu_ns"] / v["net_cpu_ns"] : 0),
+			v["net_all_ns"], v["kvs_all_ns"],
+			(v["net_all_ns"] > 0 ? v["kvs_all_ns"] / v["net_all_ns"] : 0),
 			v["net_loss_pct"], v["kvs_loss_pct"] }' "$out/table"
+}
+
+# Where the CPU went, ns per frame received: medians per backend.
+split_table() {
+	printf '%-9s %-4s %9s %9s %9s %9s %9s %9s\n' case "" "tx wrk" "rx wrk" \
+		softirq tool "tx f/run" "rx f/run"
+	awk '{ for (i = 4; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		printf "%-9s %-4s %9s %9s %9s %9s %9s %9s\n", $2, $3, v["tx_ns"],
+			v["rx_ns"], v["softirq_ns"], v["tool_ns"],
+			v["tx_frames_per_run"], v["rx_frames_per_run"] }' "$out/split"
 }
 
 {
@@ -58,17 +82,22 @@ What is measured
 
 kvs-traffic (tools/vhost-kvs-test) plays the guests inside the test host
 (L1, the project's kernel under QEMU): it owns guest memory, drives the
-virtqueues of N ports and checks sequence numbers (payload checks are off,
--q). The same load runs on vhost-net with one tap per port on a Linux
-bridge, and on vhost-kvs ports of one switch, in the same boot, one after
-the other. "f/s" is frames received per second, "ns/frame" the CPU time of
-the vhost worker threads per frame received. Each figure is the median of
-the runs; ratios are vhost-kvs / vhost-net (above 1 is better for f/s,
-below 1 is better for ns/frame). "%" is the share of frames lost: the
-sending guest gets its buffers back once the frame is copied, so a
-receiver that falls behind loses frames (vhost-kvs: its inbound ring of
-1024 is full, counted as tx-drop-dest-full; vhost-net: the tap's queue).
-f/s counts frames received, up to the last one.
+virtqueues of N ports and checks sequence numbers (payload checks are
+off, -q). The same load runs on vhost-net with one tap per port on a
+Linux bridge, and on vhost-kvs ports of one switch, in the same boot, in
+alternating runs (net, kvs, net, kvs, ...) so that a slow phase of the
+test host hits both alike. "f/s" is frames received per second, "ns/f"
+the CPU time of the vhost worker threads per frame received (the
+scheduler's own clock, schedstat, not 10 ms ticks); "+si" adds the
+softirq time of the whole test host during the run, so that work done
+outside the workers (a bridge's, a stack's) is not lost from either
+figure. Each figure is the median of the runs; ratios are vhost-kvs /
+vhost-net (above 1 is better for f/s, below 1 is better for ns/frame).
+"%" is the share of frames lost: the sending guest gets its buffers back
+once the frame is copied, so a receiver that falls behind loses frames
+(vhost-kvs: its inbound ring of 1024 is full, counted as
+tx-drop-dest-full; vhost-net: the tap's queue). f/s counts frames
+received, up to the last one.
 
 Cases: 64, 1500: two ports, one way, 64 B / 1500 B frames; 64busy: 64 B
 with the vhost workers busy-polling 50 us before they sleep (-B 50,
@@ -94,6 +123,19 @@ Results
 EOF
 	sed -n 's/^# \([0-9]* CPUs.*\)/    \1/p' "$out/table"
 	table | sed 's/^/    /'
+	echo
+	cat <<'EOF'
+Where the CPU goes, ns per frame received (medians): the sending ports'
+vhost workers ("tx wrk"), the receiving ports' ("rx wrk"; a mesh's
+workers do both, so only their sum, the table's ns/f, is shown), softirq
+time of the whole test host, and kvs-traffic itself; then frames per run
+of a worker (per wake-up: the scheduler's count of the times the thread
+ran).
+
+::
+
+EOF
+	split_table | sed 's/^/    /'
 	echo
 	echo
 	cat <<'EOF'
@@ -126,6 +168,16 @@ itself, per MB received (TCP) or per datagram received (UDP). The
 ``uplink_*`` rows: the same, with the iperf3 server in another network
 namespace behind a veth pair, whose end is an uplink of the switch
 (``kvsctl port add sw0 uplink kvsu0``) or a port of the bridge.
+
+The ``port_kib_*`` rows are not guests: kernel memory per port, with 16
+ports made by kvs-traffic (vhost-kvs ports, or vhost-net devices with a
+tap each on a bridge): the growth of SUnreclaim + VmallocUsed +
+KernelStack + PageTables + Percpu in /proc/meminfo from before the ports
+to once they are set up and idle (``port_kib_idle``), and to after a mesh
+of 1500 B frames among them, with whatever buffers each backend keeps
+for reuse (``port_kib_busy``), divided by 16; medians of
+``KVS_BENCH_REPS`` rounds after one round of each that is not counted.
+Page tables include the test program's (the same for both).
 
 ::
 
@@ -195,6 +247,8 @@ EOF
 } >"$doc"
 
 table
+echo
+split_table
 echo
 guest_table
 echo

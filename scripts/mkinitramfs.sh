@@ -76,6 +76,8 @@ l1)
 	[ -f "$bzimage" ] || die "l1 initramfs needs a bzImage"
 	install -m 0755 "$TOP/scripts/l1/init" "$stage/init"
 	add_bin /usr/bin/qemu-system-x86_64
+	# make bench KVS_BENCH_PERF=1: profiles (perf is large, so only then)
+	[ "${KVS_BENCH_PERF:-0}" = 1 ] && add_bin /usr/bin/perf
 	# QEMU built from Debian's source with qemu/*.patch (-netdev vhost-kvs).
 	kq=$BUILD/qemu/qemu-system-x86_64
 	[ -x "$kq" ] || die "no $kq (run scripts/qemu-build.sh)"

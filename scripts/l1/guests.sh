@@ -271,6 +271,36 @@ host_port() {
 }
 [ "$MODE" = kvs ] && host_port
 
+# Another namespace, "far", behind a veth pair whose end kvsu0 is an
+# uplink of sw0 (as a NIC would be): far is 10.10.0.253.
+far() { /usr/sbin/ip netns exec far "$@"; }
+far_pings() { far ping -c 3 -W 2 10.10.0.1 | grep -q ' 3 packets received'; }
+far_get() { # fetch vm1's blob into far through the uplink, compare its SHA-256
+	far sh -c 'rm -f /tmp/fblob && busybox wget -q -O /tmp/fblob http://10.10.0.1:8080/blob &&
+		[ "$(sha256sum </tmp/fblob)" = "$(busybox wget -q -O - http://10.10.0.1:8080/blob.sum)" ]'
+}
+uplink_port() {
+	local id
+	/usr/sbin/ip netns add far
+	/usr/sbin/ip link add kvsu0 type veth peer name kvsu1 netns far
+	/usr/sbin/ip link set kvsu0 up
+	far /usr/sbin/ip addr add 10.10.0.253/24 dev kvsu1
+	far /usr/sbin/ip link set kvsu1 up
+	check "veth kvsu0 made an uplink of sw0" sh -c \
+		'kvsctl port add sw0 uplink kvsu0 | tee /tmp/up.out | grep -q " dev kvsu0 "'
+	id=$(sed -n 's|^port sw0/\([0-9]*\) .*|\1|p' /tmp/up.out)
+	check "far pings vm1 through the uplink: 3 of 3" retry 3 far_pings
+	far iperf3 -s -D -B 10.10.0.253
+	guest_iperf "vm2 -> far iperf3 TCP through the uplink" 10.10.0.253 -t 3
+	check "8 MiB over HTTP vm1 -> far through the uplink: SHA-256 matches" far_get
+	check "port del sw0/$id gives kvsu0 back (no longer promiscuous)" sh -c \
+		"kvsctl port del sw0/$id && ! /usr/sbin/ip -d link show kvsu0 | grep -q 'promiscuity [1-9]'"
+	far killall iperf3 2>/dev/null
+	/usr/sbin/ip link del kvsu0
+	/usr/sbin/ip netns del far
+}
+[ "$MODE" = kvs ] && uplink_port
+
 # Jumbo frames: MTU 9000 on vm1 and vm2.
 for i in 1 2; do
 	check "vm$i: MTU 9000" guest_run vm$i 30 ip link set eth0 mtu 9000

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -225,6 +226,89 @@ int guest_wait_used(struct guest *g, unsigned int idx, int ms,
 		if (tries == 2 || !guest_wait_fd(q->call, ms))
 			return 0;
 	}
+}
+
+struct guest_thread {
+	int tid;
+	int worker;
+	uint64_t ns, runs;
+};
+
+static int guest_thread_cmp(const void *a, const void *b)
+{
+	return ((const struct guest_thread *)a)->tid -
+	       ((const struct guest_thread *)b)->tid;
+}
+
+/* One thread of ours: is it a vhost worker, and its schedstat. */
+static int guest_thread_read(const char *tid, struct guest_thread *t)
+{
+	char path[300], comm[64] = "";
+	unsigned long long ns, wait, runs;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%s/comm", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = 0;
+	fclose(f);
+	snprintf(path, sizeof(path), "/proc/self/task/%s/schedstat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%llu %llu %llu", &ns, &wait, &runs) != 3) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	t->tid = atoi(tid);
+	t->worker = !strncmp(comm, "vhost-", 6);
+	t->ns = ns;
+	t->runs = runs;
+	return 0;
+}
+
+static uint64_t guest_softirq_ns(void)
+{
+	unsigned long long v[7] = { 0 };
+	FILE *f = fopen("/proc/stat", "r");
+	int n = 0;
+
+	if (f) {
+		n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]);
+		fclose(f);
+	}
+	return n == 7 ? v[6] * 1000000000ull / sysconf(_SC_CLK_TCK) : 0;
+}
+
+int guest_cpu_snap(struct guest_cpu *c)
+{
+	struct guest_thread t[GUEST_MAX_WORKERS * 2];
+	unsigned int n = 0, i;
+	struct dirent *d;
+	DIR *dir = opendir("/proc/self/task");
+
+	memset(c, 0, sizeof(*c));
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir)) && n < GUEST_MAX_WORKERS * 2)
+		if (d->d_name[0] != '.' && !guest_thread_read(d->d_name, &t[n]))
+			n++;
+	closedir(dir);
+	qsort(t, n, sizeof(t[0]), guest_thread_cmp);
+	for (i = 0; i < n; i++) {
+		if (!t[i].worker) {
+			c->other_ns += t[i].ns;
+		} else if (c->nworkers < GUEST_MAX_WORKERS) {
+			c->worker_ns[c->nworkers] = t[i].ns;
+			c->worker_runs[c->nworkers++] = t[i].runs;
+		}
+	}
+	c->softirq_ns = guest_softirq_ns();
+	return 0;
 }
 
 /* CPU seconds used by this process's vhost worker threads. */

@@ -64,4 +64,21 @@ int guest_wait_used(struct guest *g, unsigned int idx, int ms,
 /* CPU seconds used so far by this process's vhost worker threads. */
 double guest_worker_cpu(void);
 
+#define GUEST_MAX_WORKERS	32
+/*
+ * CPU time so far, from the scheduler's own clock (schedstat, ns), not
+ * from ticks: each of this process's vhost workers, in the order they were
+ * made (one per device, so port i's is the i-th), and its other threads
+ * (the tool itself); softirq time of all CPUs (/proc/stat, in ticks).
+ */
+struct guest_cpu {
+	unsigned int nworkers;
+	uint64_t worker_ns[GUEST_MAX_WORKERS];
+	uint64_t worker_runs[GUEST_MAX_WORKERS];	/* times it was run */
+	uint64_t other_ns;
+	uint64_t softirq_ns;
+};
+/* 0, or -1 when /proc could not be read. */
+int guest_cpu_snap(struct guest_cpu *c);
+
 #endif

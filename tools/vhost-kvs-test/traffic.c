@@ -41,6 +41,9 @@
  *          (VHOST_SET_VRING_BUSYLOOP_TIMEOUT on every queue, both backends).
  * -H       after the report, keep the ports open until killed (so a test
  *          can read the switch's counters and FDB); prints "holding".
+ * -I       once the ports are set up, before any frame, print "idle" and
+ *          wait for SIGUSR1 (so a benchmark can read what idle ports
+ *          cost the kernel).
  * -X       once port 1 has received a quarter of its frames (or the ports
  *          have sent half of theirs), detach it from the switch or close
  *          it; the run must then end cleanly with every frame completed on
@@ -66,6 +69,7 @@
 #include <getopt.h>
 #include <net/if.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +133,7 @@ static struct port ports[MAX_PORTS];
 static unsigned int nports = 2, frame_len = 60, quick, window = 64;
 static uint64_t nframes = 10000;
 static int mesh, limit_s = 30, use_net, no_mrg, blackhole, stop_mode;
-static int no_warm_up, hold, gso, gso6, offloads;
+static int no_warm_up, hold, idle_wait, gso, gso6, offloads;
 static unsigned int rotate, busyloop_us;
 /* When the last frame arrived: a run that lost frames ends only after
  * an idle timeout, which must not count as time spent forwarding.
@@ -843,7 +847,7 @@ static void run(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: kvs-traffic [-b kvs|net] [-S SWITCH] [-p N] [-s BYTES] [-n FRAMES]\n"
-		"                   [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M] [-x] [-u] [-H]\n"
+		"                   [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M] [-x] [-u] [-H] [-I]\n"
 		"                   [-X detach|close] [-g tcp4|tcp6 [-G MSS] [-O]] [-R N] [-B US]\n");
 	exit(2);
 }
@@ -852,7 +856,7 @@ static void parse(int argc, char **argv)
 {
 	int o;
 
-	while ((o = getopt(argc, argv, "b:S:p:s:n:m:t:w:qMxX:uHg:G:OR:B:")) != -1) {
+	while ((o = getopt(argc, argv, "b:S:p:s:n:m:t:w:qMxX:uHIg:G:OR:B:")) != -1) {
 		switch (o) {
 		case 'b':
 			if (strcmp(optarg, "net") && strcmp(optarg, "kvs"))
@@ -881,6 +885,7 @@ static void parse(int argc, char **argv)
 		case 'R': rotate = atoi(optarg); break;
 		case 'B': busyloop_us = atoi(optarg); break;
 		case 'H': hold = 1; break;
+		case 'I': idle_wait = 1; break;
 		case 'X':
 			if (!strcmp(optarg, "detach"))
 				stop_mode = STOP_DETACH;
@@ -907,11 +912,70 @@ static int verdict(uint64_t want, uint64_t got, uint64_t bad, uint64_t dup)
 	return got != want || flooded_total() < flood_want();
 }
 
+/*
+ * Where the CPU went between snapshots @a and @b, per frame received:
+ * the sending ports' workers, the receiving ports' workers (oneway only:
+ * in a mesh each worker does both), this tool, softirq anywhere; and how
+ * many frames each kind of worker handled per run (wake-up).
+ */
+static void cpu_split(const struct guest_cpu *a, const struct guest_cpu *b,
+		      uint64_t got, uint64_t sent)
+{
+	uint64_t tx = 0, rx = 0, txr = 0, rxr = 0;
+	double g = got ? got : 1;
+
+	for (unsigned int i = 0; i < b->nworkers && i < nports; i++) {
+		uint64_t ns = b->worker_ns[i] - a->worker_ns[i];
+		uint64_t runs = b->worker_runs[i] - a->worker_runs[i];
+
+		if (ports[i].sent) {
+			tx += ns;
+			txr += runs;
+		} else {
+			rx += ns;
+			rxr += runs;
+		}
+	}
+	if (mesh)
+		printf("cpu tx_ns=nan rx_ns=nan");
+	else
+		printf("cpu tx_ns=%.0f rx_ns=%.0f", tx / g, rx / g);
+	printf(" workers_ns=%.0f tool_ns=%.0f softirq_ns=%.0f",
+	       (tx + rx) / g, (b->other_ns - a->other_ns) / g,
+	       (b->softirq_ns - a->softirq_ns) / g);
+	if (mesh)
+		printf(" tx_frames_per_run=nan rx_frames_per_run=nan\n");
+	else
+		printf(" tx_frames_per_run=%.1f rx_frames_per_run=%.1f\n",
+		       txr ? (double)sent / txr : 0, rxr ? (double)got / rxr : 0);
+}
+
+static void on_usr1(int sig __attribute__((unused)))
+{
+}
+
+/* -I: say the ports are set up, and wait for SIGUSR1. */
+static void wait_idle(void)
+{
+	sigset_t usr1, old;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	signal(SIGUSR1, on_usr1);
+	printf("idle\n");
+	fflush(stdout);
+	sigdelset(&old, SIGUSR1);
+	sigsuspend(&old);
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int max_len;
 	uint64_t want, got, bad = 0, dup = 0, sent = 0;
-	double t0, secs, cpu0, cpu;
+	struct guest_cpu c0, c1;
+	double t0, secs, cpu;
 	int o;
 
 	parse(argc, argv);
@@ -928,16 +992,21 @@ int main(int argc, char **argv)
 	}
 	for (unsigned int i = 0; i < nports; i++)
 		port_setup(i);
+	if (idle_wait)
+		wait_idle();
 
 	if (!blackhole && !no_warm_up && !warm_up()) {
 		fprintf(stderr, "kvs-traffic: ports did not hear each other's hello in 5 s\n");
 		return 1;
 	}
-	cpu0 = guest_worker_cpu();
+	guest_cpu_snap(&c0);
 	t0 = now_s();
 	run();
 	secs = (last_rx > t0 ? last_rx : now_s()) - t0;
-	cpu = guest_worker_cpu() - cpu0;
+	guest_cpu_snap(&c1);
+	cpu = 0;
+	for (unsigned int i = 0; i < c1.nworkers; i++)
+		cpu += (c1.worker_ns[i] - c0.worker_ns[i]) / 1e9;
 
 	want = expected_total();
 	got = received_total();
@@ -966,6 +1035,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)bad, (unsigned long long)dup, secs,
 	       got / secs, got * frame_len * 8 / secs / 1e6, cpu,
 	       got ? cpu * 1e9 / got : 0);
+	cpu_split(&c0, &c1, got, sent);
 	o = verdict(want, got, bad, dup);
 	printf("verdict=%s\n", o ? "fail" : "pass");
 	if (hold) {

@@ -9,6 +9,13 @@
 . /kvs/lib.sh
 
 REPS=${KVS_BENCH_REPS:-5}
+# Which parts run (comma-separated): frames (kvs-traffic), memory (kernel
+# memory per port, kvs-traffic), guests (two
+# real guests), host (a guest and L1's stack), uplink (a guest and another
+# namespace). KVS_BENCH_PERF=1: a cpu-clock profile of the first round of
+# each host and uplink case, per backend (perf in the initramfs).
+PARTS=,${KVS_BENCH_PARTS:-frames,memory,guests,host,uplink},
+part() { case $PARTS in *,"$1",*) return 0 ;; esac; return 1; }
 
 # median of the numbers on stdin
 median() {
@@ -17,34 +24,56 @@ median() {
 		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# one BACKEND ARGS...: REPS runs; "fps cpu_ns_per_frame lost expected"
+# one BACKEND ARGS...: one run; "fps workers_ns lost expected tx_ns rx_ns
+# tool_ns softirq_ns tx_frames_per_run rx_frames_per_run" (ns per frame)
 one() {
-	local backend=$1 i out
+	local backend=$1 out
 	shift
-	for i in $(seq "$REPS"); do
-		# Frames lost (a full queue, either backend) do not void a
-		# run: f/s counts frames received. Errors still show.
-		out=$(kvs-traffic -b "$backend" -q "$@" 2>&1) ||
-			echo "$out" | grep -v '^port=' | sed 's/^/# not clean: /' >&2
-		echo "$out" | sed -n 's/^backend=.* expected=\([0-9]*\) .* lost=\([0-9]*\) .* fps=\([0-9.]*\) .* cpu_ns_per_frame=\([0-9.]*\).*/\3 \4 \2 \1/p'
-	done
+	# Frames lost (a full queue, either backend) do not void a run: f/s
+	# counts frames received. Errors still show.
+	out=$(kvs-traffic -b "$backend" -q "$@" 2>&1) ||
+		echo "$out" | grep -v '^port=' | sed 's/^/# not clean: /' >&2
+	echo "$(echo "$out" | sed -n 's/^backend=.* expected=\([0-9]*\) .* lost=\([0-9]*\) .* fps=\([0-9.]*\) .* cpu_ns_per_frame=\([0-9.]*\).*/\3 \4 \2 \1/p')" \
+		"$(echo "$out" | sed -n 's/^cpu tx_ns=\([0-9.a-z]*\) rx_ns=\([0-9.a-z]*\) workers_ns=[0-9.]* tool_ns=\([0-9.]*\) softirq_ns=\([0-9.]*\) tx_frames_per_run=\([0-9.a-z]*\) rx_frames_per_run=\([0-9.a-z]*\)/\1 \2 \3 \4 \5 \6/p')"
 }
 
-# case NAME ARGS...: both backends; prints the bench line, keeps medians
+# case NAME ARGS...: REPS rounds of net then kvs, interleaved so that a
+# slow phase of the test host hits both alike; prints the bench line,
+# keeps medians
 case_run() {
-	local name=$1 net kvs
+	local name=$1 net='' kvs='' i
 	shift
-	net=$(one net "$@")
-	kvs=$(one kvs "$@")
+	for i in $(seq "$REPS"); do
+		net="$net
+$(one net "$@")"
+		kvs="$kvs
+$(one kvs "$@")"
+	done
 	NET_FPS=$(echo "$net" | awk '{ print $1 }' | median)
 	NET_CPU=$(echo "$net" | awk '{ print $2 }' | median)
 	KVS_FPS=$(echo "$kvs" | awk '{ print $1 }' | median)
 	KVS_CPU=$(echo "$kvs" | awk '{ print $2 }' | median)
 	NET_LOSS=$(echo "$net" | awk '$4 > 0 { print 100 * $3 / $4 }' | median)
 	KVS_LOSS=$(echo "$kvs" | awk '$4 > 0 { print 100 * $3 / $4 }' | median)
-	echo "bench $name net_fps=$NET_FPS kvs_fps=$KVS_FPS net_cpu_ns=$NET_CPU kvs_cpu_ns=$KVS_CPU net_loss_pct=$NET_LOSS kvs_loss_pct=$KVS_LOSS args=$*"
+	# Workers and softirq together: what forwarding cost, wherever it ran.
+	NET_ALL=$(echo "$net" | awk 'NF >= 8 { print $2 + $8 }' | median)
+	KVS_ALL=$(echo "$kvs" | awk 'NF >= 8 { print $2 + $8 }' | median)
+	echo "bench $name net_fps=$NET_FPS kvs_fps=$KVS_FPS net_cpu_ns=$NET_CPU kvs_cpu_ns=$KVS_CPU net_loss_pct=$NET_LOSS kvs_loss_pct=$KVS_LOSS net_all_ns=$NET_ALL kvs_all_ns=$KVS_ALL args=$*"
+	split_line "$name" net "$net"
+	split_line "$name" kvs "$kvs"
 	ratio "frames_$name" "$KVS_FPS" "$NET_FPS"
 	ratio "cpu_$name" "$KVS_CPU" "$NET_CPU"
+	ratio "cpu_softirq_$name" "$KVS_ALL" "$NET_ALL"
+}
+
+# split_line CASE BACKEND RUNS: medians of where the CPU went, per frame
+split_line() {
+	local c out=''
+	for c in 5 6 8 7 9 10; do
+		out="$out $(echo "$3" | awk -v c=$c 'NF >= 10 && $c != "nan" { print $c }' | median)"
+	done
+	set -- "$1" "$2" $out
+	echo "split $1 $2 tx_ns=$3 rx_ns=$4 softirq_ns=$5 tool_ns=$6 tx_frames_per_run=$7 rx_frames_per_run=$8"
 }
 
 ratio() { # METRIC KVS NET
@@ -56,13 +85,71 @@ ratio() { # METRIC KVS NET
 kvsctl switch add kvst0 || exit 1
 : >/tmp/ratios
 echo "# $(nproc) CPUs, $REPS runs per case, median; kernel $(uname -r)"
-case_run 64 -p 2 -s 64 -n 200000 -t 60
-case_run 64busy -p 2 -s 64 -n 200000 -B 50 -t 60
-case_run 1500 -p 2 -s 1500 -n 50000 -t 60
-case_run 64k -p 2 -s 65535 -n 3000 -t 60
-case_run gso64k -g tcp4 -O -p 2 -s 65535 -n 3000 -t 60
-case_run mesh64 -p 4 -s 64 -n 30000 -m mesh -t 60
-case_run mesh1500 -p 4 -s 1500 -n 10000 -m mesh -t 60
+if part frames; then
+	# About 2 s a run for vhost-kvs (more for vhost-net).
+	case_run 64 -p 2 -s 64 -n 1000000 -t 60
+	case_run 64busy -p 2 -s 64 -n 400000 -B 50 -t 60
+	case_run 1500 -p 2 -s 1500 -n 300000 -t 60
+	case_run 64k -p 2 -s 65535 -n 12000 -t 60
+	case_run gso64k -g tcp4 -O -p 2 -s 65535 -n 12000 -t 60
+	case_run mesh64 -p 4 -s 64 -n 100000 -m mesh -t 60
+	case_run mesh1500 -p 4 -s 1500 -n 40000 -m mesh -t 60
+fi
+
+# --- Kernel memory per port: 16 ports of each backend (vhost-kvs ports,
+# or vhost-net devices with taps on a bridge), idle (set up, no frame
+# yet) and busy (after a mesh of 1500 B frames, buffers cached): the
+# growth of unreclaimable slab, vmalloc, kernel stacks, page tables and
+# per-CPU memory, per port; medians.
+kmem_kib() {
+	awk '/^(SUnreclaim|VmallocUsed|KernelStack|PageTables|Percpu):/ { k += $2 }
+	     END { print k }' /proc/meminfo
+}
+mem_round() { # BACKEND: appends "idle_kib busy_kib" (per port) to /tmp/mem.BACKEND
+	local m0 m1='' m2='' pid n=16
+	m0=$(kmem_kib)
+	rm -f /tmp/mem.out
+	kvs-traffic -b "$1" -q -I -H -p $n -s 1500 -n 2000 -m mesh -t 60 \
+		>/tmp/mem.out 2>&1 &
+	pid=$!
+	if retry 60 grep -q '^idle' /tmp/mem.out; then
+		m1=$(kmem_kib)
+		kill -USR1 "$pid"
+		retry 120 grep -q '^holding' /tmp/mem.out && m2=$(kmem_kib)
+	fi
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	if [ -n "$m2" ]; then
+		echo "$(((m1 - m0) / n)) $(((m2 - m0) / n))" >>/tmp/mem."$1"
+	else
+		sed 's/^/# memory run: /' /tmp/mem.out
+	fi
+	# What the ports held is freed after grace periods: gone before
+	# the next round's first reading.
+	retry 20 mem_settled "$m0"
+}
+mem_settled() { [ "$(kmem_kib)" -le $(($1 + 512)) ]; }
+mem_metric() { # NAME COLUMN
+	local net kvs
+	net=$(awk -v c="$2" '{ print $c }' /tmp/mem.net | median)
+	kvs=$(awk -v c="$2" '{ print $c }' /tmp/mem.kvs | median)
+	echo "guest $1 net=$net kvs=$kvs unit=KiB better=lower"
+	ratio "$1" "$kvs" "$net"
+}
+if part memory; then
+	rm -f /tmp/mem.net /tmp/mem.kvs
+	# A first round of each, not counted: the kernel's caches warm.
+	mem_round net
+	mem_round kvs
+	rm -f /tmp/mem.net /tmp/mem.kvs
+	for r in $(seq "$REPS"); do
+		mem_round net
+		mem_round kvs
+	done
+	echo "# memory rounds (KiB per port, idle busy): net $(tr '\n' ' ' </tmp/mem.net)kvs $(tr '\n' ' ' </tmp/mem.kvs)"
+	mem_metric port_kib_idle 1
+	mem_metric port_kib_busy 2
+fi
 
 # --- Real guests: two nested Linux guests with virtio-net, vm2 -> vm1,
 # on vhost-kvs (qemu-kvs -netdev vhost-kvs, switch sw0) and on vhost-net +
@@ -99,16 +186,18 @@ guest_metric() { # NAME COLUMN UNIT BETTER
 	ratio "guest_$1" "$kvs" "$net"
 }
 rm -f /tmp/g.net /tmp/g.kvs
-for r in $(seq "$GREPS"); do
-	guest_round kvs
-	guest_round net
-done
-guest_metric tcp_mbps 1 Mbit/s higher
-guest_metric udp64_fps 2 frames/s higher
-guest_metric ping_ms 3 ms lower
-guest_metric tcp_rr_tps 4 transactions/s higher
-guest_metric tcp_rr_us 5 us lower
-guest_metric tcp_worker_us_per_mb 6 us/MB lower
+if part guests; then
+	for r in $(seq "$GREPS"); do
+		guest_round kvs
+		guest_round net
+	done
+	guest_metric tcp_mbps 1 Mbit/s higher
+	guest_metric udp64_fps 2 frames/s higher
+	guest_metric ping_ms 3 ms lower
+	guest_metric tcp_rr_tps 4 transactions/s higher
+	guest_metric tcp_rr_us 5 us lower
+	guest_metric tcp_worker_us_per_mb 6 us/MB lower
+fi
 
 # --- A guest and something outside the switch: vm1 (10.10.0.1) sends to
 # an iperf3 server at 10.10.0.254, (host) in L1's own stack, on a host
@@ -175,13 +264,31 @@ host_down() {
 	rm -f /tmp/hp.out
 	return 0
 }
-# host_run SECS FILTER CMD...: CMD in vm1; "figure host_ticks" of the run
+# host_run SECS FILTER CMD...: CMD in vm1; "figure host_ticks" of the run.
+# With PROFILE set, a cpu-clock profile of all of L1 during the run goes
+# to $PROFILE.
 host_run() {
-	local secs=$1 filter=$2 t0 v
+	local secs=$1 filter=$2 t0 v pp=''
 	shift 2
+	if [ -n "${PROFILE:-}" ]; then
+		perf record -q -a -e cpu-clock -o "$PROFILE" -- sleep "$secs" \
+			>/dev/null 2>&1 &
+		pp=$!
+	fi
 	t0=$(host_ticks)
 	v=$(guest_tail vm1 $((secs + 60)) 6 "$@" | $filter)
 	[ -n "$v" ] && echo "$v $(($(host_ticks) - t0))"
+	[ -z "$pp" ] || wait "$pp"
+}
+# profile_show NAME FILE: the symbols that took 0.5 % of the samples or more
+profile_show() {
+	[ -s "$2" ] || return 0
+	echo "# profile $1 (cpu-clock, all of L1), by thread, then by symbol:"
+	perf report -q -i "$2" --stdio --sort comm --percent-limit 1 2>/dev/null |
+		grep . | head -15 | sed 's/^/#   /'
+	perf report -q -i "$2" --stdio --sort comm,sym --percent-limit 0.4 2>/dev/null |
+		grep . | grep -v 'swapper .*safe_halt' | head -40 | sed 's/^/#   /'
+	rm -f "$2"
 }
 host_round() { # BACKEND KIND: appends "tcp_mbps us_per_mb udp_fps ns_per_frame" to /tmp/KIND.BACKEND
 	local tcp='' udp='' tcpc='' udpc='' kind=$2
@@ -192,6 +299,13 @@ host_round() { # BACKEND KIND: appends "tcp_mbps us_per_mb udp_fps ns_per_frame"
 		set -- "$1" $(host_run 5 udp_fps iperf3 -c 10.10.0.254 -u -b 20M -l 64 -t 5)
 		[ $# -eq 3 ] && udp=$2 udpc=$(awk -v t="$3" -v f="$2" \
 			'BEGIN { if (f > 0) printf "%.0f", t * 1e7 / (f * 5) }')
+		# The profile has a run of its own: perf's CPU is not counted.
+		if [ "${KVS_BENCH_PERF:-0}" = 1 ] && [ "$r" = 1 ]; then
+			PROFILE=/tmp/perf.data host_run 5 udp_fps \
+				iperf3 -c 10.10.0.254 -u -b 20M -l 64 -t 5 >/dev/null
+			profile_show "$kind udp64 $1" /tmp/perf.data
+			PROFILE=''
+		fi
 	else
 		echo "# $kind $1: the guest or the far end did not come up"
 	fi
@@ -207,6 +321,7 @@ host_metric() { # KIND NAME COLUMN UNIT BETTER
 	ratio "guest_$1_$2" "$kvs" "$net"
 }
 for kind in host uplink; do
+	part "$kind" || continue
 	rm -f /tmp/"$kind".net /tmp/"$kind".kvs
 	for r in $(seq "$GREPS"); do
 		host_round kvs "$kind"
