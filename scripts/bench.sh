@@ -15,6 +15,11 @@ doc=$TOP/Documentation/benchmarks.rst
 if [ "${KVS_BENCH_PERF:-0}" = 1 ] && ! command -v perf >/dev/null; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends linux-perf
 fi
+# The plot of cost against frame size
+if ! command -v gnuplot >/dev/null; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gnuplot-nox
+fi
+svg=$TOP/Documentation/benchmarks-cost.svg
 timed "$TOP/scripts/build-kernel.sh" normal
 timed "$TOP/scripts/qemu-build.sh"
 KVS_TEST_TIMEOUT=2400 "$TOP/scripts/vm-run.sh" -k normal -t 2700 -o "$out" bench \
@@ -32,6 +37,34 @@ grep '^bench \|^# [0-9]* CPUs' "$out/results.log" >"$out/table" ||
 grep '^ratio ' "$out/results.log" >"$out/ratios" || die "no ratio lines"
 grep '^guest ' "$out/results.log" >"$out/guests" || die "no real-guest lines"
 grep '^split ' "$out/results.log" >"$out/split" || die "no split lines"
+grep '^sweep ' "$out/results.log" >"$out/sweep" || die "no sweep lines"
+
+# sweep lines -> "size net_ns kvs_ns copy_ns copy_ns_per_byte"
+sweep_cols() {
+	awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		print $2, v["net_ns"], v["kvs_ns"], v["copy_ns"], v["copy_ns_per_byte"] }' "$out/sweep"
+}
+sweep_table() {
+	printf '%7s %10s %10s %6s %10s %9s %9s %9s\n' size "net ns/f" "kvs ns/f" ratio \
+		"copy ns" "net/copy" "kvs/copy" "copy ns/B"
+	sweep_cols | awk '{ printf "%7d %10.0f %10.0f %6.2f %10.0f %9.1f %9.1f %9.4f\n",
+		$1, $2, $3, ($2 > 0 ? $3 / $2 : 0), $4,
+		($4 > 0 ? $2 / $4 : 0), ($4 > 0 ? $3 / $4 : 0), $5 }'
+}
+sweep_cols >"$out/sweep.dat"
+gnuplot <<EOF
+set terminal svg size 720,480 dynamic font "sans,12"
+set output "$svg"
+set title "Worker CPU per frame against frame size (make bench, $(date -u +%Y-%m-%d))"
+set xlabel "frame size (bytes)"
+set ylabel "ns per frame"
+set logscale xy
+set key top left
+set grid
+plot "$out/sweep.dat" using 1:2 with linespoints title "vhost-net + tap + bridge", \
+     "$out/sweep.dat" using 1:3 with linespoints title "vhost-kvs", \
+     "$out/sweep.dat" using 1:4 with linespoints title "one plain copy (memcpy)"
+EOF
 
 guest_table() {
 	printf '%-20s %12s %12s %6s  %s\n' metric "vhost-net" "vhost-kvs" ratio better
@@ -137,6 +170,25 @@ ran).
 EOF
 	split_table | sed 's/^/    /'
 	echo
+	cat <<'EOF'
+Cost against frame size
+=======================
+
+Worker CPU per frame, two ports one way, at each frame size (three runs
+of each backend per size, interleaved, medians), next to what one plain
+copy of a frame of that size costs in the same boot (kvs-copy: memcpy()
+from a 64 MiB source walked in order), the physical limit: each backend
+copies a frame at least twice (from the sender's guest, into the
+receiver's). "net/copy" and "kvs/copy" are the worker CPU per frame in
+copies. Plotted in benchmarks-cost.svg.
+
+.. image:: benchmarks-cost.svg
+
+::
+
+EOF
+	sweep_table | sed 's/^/    /'
+	echo
 	echo
 	cat <<'EOF'
 Real guests
@@ -160,8 +212,8 @@ vhost-net.
 The ``host_*`` rows: one guest, vm1, sending to an iperf3 server in the
 test host's own stack at 10.10.0.254, which is a host port of the switch
 (``kvsctl port add sw0 host kvsh0``) for vhost-kvs, and the bridge's own
-address (br0, with vm1's tap1 on it) for vhost-net; TCP for 5 s and UDP
-64 B at 20 Mbit/s for 5 s. Their cost is all of the test host's CPU
+address (br0, with vm1's tap1 on it) for vhost-net; TCP for 10 s and UDP
+64 B at 20 Mbit/s for 10 s, 5 rounds. Their cost is all of the test host's CPU
 during the run but vm1's QEMU threads (its vhost workers are counted):
 workers, softirq wherever it runs, the receiving stack and iperf3
 itself, per MB received (TCP) or per datagram received (UDP). The
@@ -249,6 +301,8 @@ EOF
 table
 echo
 split_table
+echo
+sweep_table
 echo
 guest_table
 echo

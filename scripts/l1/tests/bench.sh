@@ -9,12 +9,13 @@
 . /kvs/lib.sh
 
 REPS=${KVS_BENCH_REPS:-5}
-# Which parts run (comma-separated): frames (kvs-traffic), memory (kernel
-# memory per port, kvs-traffic), guests (two
+# Which parts run (comma-separated): frames (kvs-traffic), sweep (cost
+# against frame size, and one plain copy's), memory (kernel memory per
+# port, kvs-traffic), guests (two
 # real guests), host (a guest and L1's stack), uplink (a guest and another
 # namespace). KVS_BENCH_PERF=1: a cpu-clock profile of the first round of
 # each host and uplink case, per backend (perf in the initramfs).
-PARTS=,${KVS_BENCH_PARTS:-frames,memory,guests,host,uplink},
+PARTS=,${KVS_BENCH_PARTS:-frames,sweep,memory,guests,host,uplink},
 part() { case $PARTS in *,"$1",*) return 0 ;; esac; return 1; }
 
 # median of the numbers on stdin
@@ -94,6 +95,34 @@ if part frames; then
 	case_run gso64k -g tcp4 -O -p 2 -s 65535 -n 12000 -t 60
 	case_run mesh64 -p 4 -s 64 -n 100000 -m mesh -t 60
 	case_run mesh1500 -p 4 -s 1500 -n 40000 -m mesh -t 60
+fi
+
+# --- Cost per frame against frame size, two ports one way, 3 runs of
+# each backend per size (interleaved), medians; and what one plain copy of
+# the frame costs in this boot (kvs-copy), the physical limit.
+sweep_size() { # SIZE FRAMES
+	local net='' kvs='' i copy
+	for i in 1 2 3; do
+		net="$net
+$(one net -p 2 -s "$1" -n "$2" -t 60)"
+		kvs="$kvs
+$(one kvs -p 2 -s "$1" -n "$2" -t 60)"
+	done
+	copy=$(for i in 1 2 3; do kvs-copy "$1" 256; done |
+		sed -n 's/.*ns_per_byte=\([0-9.]*\).*/\1/p' | median)
+	echo "sweep $1 net_ns=$(echo "$net" | awk '{ print $2 }' | median)" \
+		"kvs_ns=$(echo "$kvs" | awk '{ print $2 }' | median)" \
+		"copy_ns=$(awk -v c="$copy" -v s="$1" 'BEGIN { printf "%.0f", c * s }')" \
+		"copy_ns_per_byte=$copy"
+}
+if part sweep; then
+	sweep_size 64 400000
+	sweep_size 256 400000
+	sweep_size 1024 200000
+	sweep_size 1500 200000
+	sweep_size 4096 80000
+	sweep_size 16384 30000
+	sweep_size 65535 8000
 fi
 
 # --- Kernel memory per port: 16 ports of each backend (vhost-kvs ports,
@@ -293,12 +322,12 @@ profile_show() {
 host_round() { # BACKEND KIND: appends "tcp_mbps us_per_mb udp_fps ns_per_frame" to /tmp/KIND.BACKEND
 	local tcp='' udp='' tcpc='' udpc='' kind=$2
 	if host_up "$1" "$kind"; then
-		set -- "$1" $(host_run 5 iperf_mbps iperf3 -c 10.10.0.254 -t 5 -f m)
-		[ $# -eq 3 ] && tcp=$2 tcpc=$(awk -v t="$3" -v m="$2" \
-			'BEGIN { if (m > 0) printf "%.0f", t * 10000 / (m * 5 / 8) }')
-		set -- "$1" $(host_run 5 udp_fps iperf3 -c 10.10.0.254 -u -b 20M -l 64 -t 5)
-		[ $# -eq 3 ] && udp=$2 udpc=$(awk -v t="$3" -v f="$2" \
-			'BEGIN { if (f > 0) printf "%.0f", t * 1e7 / (f * 5) }')
+		set -- "$1" $(host_run $HSECS iperf_mbps iperf3 -c 10.10.0.254 -t $HSECS -f m)
+		[ $# -eq 3 ] && tcp=$2 tcpc=$(awk -v t="$3" -v m="$2" -v s=$HSECS \
+			'BEGIN { if (m > 0) printf "%.0f", t * 10000 / (m * s / 8) }')
+		set -- "$1" $(host_run $HSECS udp_fps iperf3 -c 10.10.0.254 -u -b 20M -l 64 -t $HSECS)
+		[ $# -eq 3 ] && udp=$2 udpc=$(awk -v t="$3" -v f="$2" -v s=$HSECS \
+			'BEGIN { if (f > 0) printf "%.0f", t * 1e7 / (f * s) }')
 		# The profile has a run of its own: perf's CPU is not counted.
 		if [ "${KVS_BENCH_PERF:-0}" = 1 ] && [ "$r" = 1 ]; then
 			PROFILE=/tmp/perf.data host_run 5 udp_fps \
@@ -320,10 +349,13 @@ host_metric() { # KIND NAME COLUMN UNIT BETTER
 	echo "guest $1_$2 net=$net kvs=$kvs unit=$4 better=$5"
 	ratio "guest_$1_$2" "$kvs" "$net"
 }
+# 10 s runs, 5 rounds: these figures vary more than the others.
+HSECS=10
+HREPS=${KVS_BENCH_GUEST_REPS:-5}
 for kind in host uplink; do
 	part "$kind" || continue
 	rm -f /tmp/"$kind".net /tmp/"$kind".kvs
-	for r in $(seq "$GREPS"); do
+	for r in $(seq "$HREPS"); do
 		host_round kvs "$kind"
 		host_round net "$kind"
 	done
