@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make bench [KVS_BENCH_PARTS=frames,guests,host,uplink] [KVS_BENCH_PERF=1]:
+# make bench [KVS_BENCH_PARTS=frames,sweep,memory,guests,host,uplink]
+#            [KVS_BENCH_PERF=1]:
 # one L1 boot, the kvs-traffic load on vhost-net + tap + bridge
 # and on vhost-kvs side by side (scripts/l1/tests/bench.sh), medians of
 # KVS_BENCH_REPS runs (default 5). Prints the table, writes it with the
@@ -12,17 +13,19 @@ set -euo pipefail
 out=$BUILD/bench
 doc=$TOP/Documentation/benchmarks.rst
 "$TOP/scripts/deps.sh"
-if [ "${KVS_BENCH_PERF:-0}" = 1 ] && ! command -v perf >/dev/null; then
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends linux-perf
-fi
-# The plot of cost against frame size
-if ! command -v gnuplot >/dev/null; then
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gnuplot-nox
+# gnuplot for the plot of cost against frame size; perf for profiles
+extra=()
+command -v gnuplot >/dev/null || extra+=(gnuplot-nox)
+[ "${KVS_BENCH_PERF:-0}" = 1 ] && ! command -v perf >/dev/null && extra+=(linux-perf)
+if [ ${#extra[@]} -gt 0 ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${extra[@]}"
 fi
 svg=$TOP/Documentation/benchmarks-cost.svg
 timed "$TOP/scripts/build-kernel.sh" normal
 timed "$TOP/scripts/qemu-build.sh"
-KVS_TEST_TIMEOUT=2400 "$TOP/scripts/vm-run.sh" -k normal -t 2700 -o "$out" bench \
+KVS_TEST_TIMEOUT=3600 "$TOP/scripts/vm-run.sh" -k normal -t 3900 -o "$out" bench \
 	>"$out.log" 2>&1 || { cat "$out.log"; die "bench run failed"; }
 
 # Some parts only, or profiled: shown, not written to the document.
@@ -124,13 +127,15 @@ the CPU time of the vhost worker threads per frame received (the
 scheduler's own clock, schedstat, not 10 ms ticks); "+si" adds the
 softirq time of the whole test host during the run, so that work done
 outside the workers (a bridge's, a stack's) is not lost from either
-figure. Each figure is the median of the runs; ratios are vhost-kvs /
-vhost-net (above 1 is better for f/s, below 1 is better for ns/frame).
-"%" is the share of frames lost: the sending guest gets its buffers back
-once the frame is copied, so a receiver that falls behind loses frames
-(vhost-kvs: its inbound ring of 1024 is full, counted as
-tx-drop-dest-full; vhost-net: the tap's queue). f/s counts frames
-received, up to the last one.
+figure (softirq time is sampled at 10 ms and, without
+IRQ_TIME_ACCOUNTING in the test kernel, a softirq run on a worker's
+stack is in both figures; in these runs it is close to 0). Each figure
+is the median of the runs; ratios are vhost-kvs / vhost-net (above 1 is
+better for f/s, below 1 is better for ns/frame). "%" is the share of
+frames lost: the sending guest gets its buffers back once the frame is
+copied, so a receiver that falls behind loses frames (vhost-kvs: its
+inbound ring of 1024 is full, counted as tx-drop-dest-full; vhost-net:
+the tap's queue). f/s counts frames received, up to the last one.
 
 Cases: 64, 1500: two ports, one way, 64 B / 1500 B frames; 64busy: 64 B
 with the vhost workers busy-polling 50 us before they sleep (-B 50,
@@ -274,11 +279,14 @@ on this test bed:
   two share, to be cheaper than what vhost-net spends on its sk_buff.
 - At 64 KiB both backends spend most of their time copying: under TCG
   the kernel's user copy (rep movsb) takes over half of all samples in
-  both (perf, cpu-clock), and the figures of either backend vary from
-  about 2500 to 3400 frames/s between runs of the same boot. vhost-kvs
-  is at parity there, not ahead; its large buffers (one 64 KiB
-  allocation per frame in flight beyond the 128 a port keeps) cost it
-  some CPU that vhost-net's page-fragment skbs do not.
+  both (perf, cpu-clock), and each backend's cost per frame varies by
+  tens of percent between boots. Measured with schedstat (since
+  2026-12-01) vhost-kvs is between 0.9 and 1.3 times vhost-net's there,
+  not ahead: its large buffers (one 64 KiB allocation per frame in
+  flight beyond the 128 a port keeps) cost it some CPU that vhost-net's
+  page-fragment skbs do not, and both copy each frame twice, about 2.5
+  plain copies' worth of CPU per frame (the sweep above). One copy for
+  large frames (issue 16, part 3) is what would move this.
 - Runs vary by tens of percent between boots under TCG; each figure is a
   median of several runs in one boot, and only ratios from one boot are
   compared.

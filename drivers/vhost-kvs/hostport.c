@@ -127,7 +127,7 @@ static void kvs_host_deliver(struct kvs_port *port, struct kvs_batch *b,
 {
 	LIST_HEAD(list);
 
-	if (!b->in_task || (port->dev->features & NETIF_F_GRO)) {
+	if (!b->in_task || (READ_ONCE(port->dev->features) & NETIF_F_GRO)) {
 		kvs_fwd_each(port, b, n, kvs_host_rx, NULL);
 		return;
 	}

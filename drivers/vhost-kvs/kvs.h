@@ -227,9 +227,10 @@ struct kvs_batch {
 	bool vlan;			/* some frame of the batch has one */
 	u32 hash[KVS_TX_BATCH];		/* flow hashes ... */
 	u64 hashed;			/* ... valid for these bits */
-	/* The owner is a vhost worker, a task that forwards with BH off,
-	 * not a softirq or a device's xmit: a host port may hand it frames
-	 * straight to its stack, as a tap does a guest's.
+	/* The owner is a task that forwards with BH off (a vhost worker,
+	 * or a VMM's write() on a queue's tap file), not a softirq or a
+	 * device's xmit: a host port may hand its frames straight to its
+	 * stack, as a tap does a guest's.
 	 */
 	bool in_task;
 };

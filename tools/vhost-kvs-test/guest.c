@@ -303,6 +303,7 @@ int guest_cpu_snap(struct guest_cpu *c)
 		if (!t[i].worker) {
 			c->other_ns += t[i].ns;
 		} else if (c->nworkers < GUEST_MAX_WORKERS) {
+			c->worker_tid[c->nworkers] = t[i].tid;
 			c->worker_ns[c->nworkers] = t[i].ns;
 			c->worker_runs[c->nworkers++] = t[i].runs;
 		}

@@ -73,6 +73,7 @@ double guest_worker_cpu(void);
  */
 struct guest_cpu {
 	unsigned int nworkers;
+	int worker_tid[GUEST_MAX_WORKERS];
 	uint64_t worker_ns[GUEST_MAX_WORKERS];
 	uint64_t worker_runs[GUEST_MAX_WORKERS];	/* times it was run */
 	uint64_t other_ns;

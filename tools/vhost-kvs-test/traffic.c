@@ -918,16 +918,35 @@ static int verdict(uint64_t want, uint64_t got, uint64_t bad, uint64_t dup)
  * in a mesh each worker does both), this tool, softirq anywhere; and how
  * many frames each kind of worker handled per run (wake-up).
  */
+/*
+ * Port i's worker is the i-th of snapshot @a (made in port order); one
+ * that went during the run (-X close) is missing from @b: not counted.
+ */
+static int cpu_worker_delta(const struct guest_cpu *a,
+			    const struct guest_cpu *b, unsigned int i,
+			    uint64_t *ns, uint64_t *runs)
+{
+	for (unsigned int j = 0; j < b->nworkers; j++) {
+		if (b->worker_tid[j] != a->worker_tid[i])
+			continue;
+		*ns = b->worker_ns[j] - a->worker_ns[i];
+		*runs = b->worker_runs[j] - a->worker_runs[i];
+		return 1;
+	}
+	return 0;
+}
+
 static void cpu_split(const struct guest_cpu *a, const struct guest_cpu *b,
 		      uint64_t got, uint64_t sent)
 {
 	uint64_t tx = 0, rx = 0, txr = 0, rxr = 0;
 	double g = got ? got : 1;
 
-	for (unsigned int i = 0; i < b->nworkers && i < nports; i++) {
-		uint64_t ns = b->worker_ns[i] - a->worker_ns[i];
-		uint64_t runs = b->worker_runs[i] - a->worker_runs[i];
+	for (unsigned int i = 0; i < a->nworkers && i < nports; i++) {
+		uint64_t ns, runs;
 
+		if (!cpu_worker_delta(a, b, i, &ns, &runs))
+			continue;
 		if (ports[i].sent) {
 			tx += ns;
 			txr += runs;
@@ -1005,8 +1024,12 @@ int main(int argc, char **argv)
 	secs = (last_rx > t0 ? last_rx : now_s()) - t0;
 	guest_cpu_snap(&c1);
 	cpu = 0;
-	for (unsigned int i = 0; i < c1.nworkers; i++)
-		cpu += (c1.worker_ns[i] - c0.worker_ns[i]) / 1e9;
+	for (unsigned int i = 0; i < c0.nworkers; i++) {
+		uint64_t ns, runs;
+
+		if (cpu_worker_delta(&c0, &c1, i, &ns, &runs))
+			cpu += ns / 1e9;
+	}
 
 	want = expected_total();
 	got = received_total();

@@ -34,8 +34,11 @@ one() {
 	# counts frames received. Errors still show.
 	out=$(kvs-traffic -b "$backend" -q "$@" 2>&1) ||
 		echo "$out" | grep -v '^port=' | sed 's/^/# not clean: /' >&2
-	echo "$(echo "$out" | sed -n 's/^backend=.* expected=\([0-9]*\) .* lost=\([0-9]*\) .* fps=\([0-9.]*\) .* cpu_ns_per_frame=\([0-9.]*\).*/\3 \4 \2 \1/p')" \
-		"$(echo "$out" | sed -n 's/^cpu tx_ns=\([0-9.a-z]*\) rx_ns=\([0-9.a-z]*\) workers_ns=[0-9.]* tool_ns=\([0-9.]*\) softirq_ns=\([0-9.]*\) tx_frames_per_run=\([0-9.a-z]*\) rx_frames_per_run=\([0-9.a-z]*\)/\1 \2 \3 \4 \5 \6/p')"
+	local main split
+	main=$(echo "$out" | sed -n 's/^backend=.* expected=\([0-9]*\) .* lost=\([0-9]*\) .* fps=\([0-9.]*\) .* cpu_ns_per_frame=\([0-9.]*\).*/\3 \4 \2 \1/p')
+	split=$(echo "$out" | sed -n 's/^cpu tx_ns=\([0-9.a-z]*\) rx_ns=\([0-9.a-z]*\) workers_ns=[0-9.]* tool_ns=\([0-9.]*\) softirq_ns=\([0-9.]*\) tx_frames_per_run=\([0-9.a-z]*\) rx_frames_per_run=\([0-9.a-z]*\)/\1 \2 \3 \4 \5 \6/p')
+	# Both halves or nothing: a missing half would shift the columns.
+	[ -n "$main" ] && [ -n "$split" ] && echo "$main $split"
 }
 
 # case NAME ARGS...: REPS rounds of net then kvs, interleaved so that a
@@ -351,7 +354,7 @@ host_metric() { # KIND NAME COLUMN UNIT BETTER
 }
 # 10 s runs, 5 rounds: these figures vary more than the others.
 HSECS=10
-HREPS=${KVS_BENCH_GUEST_REPS:-5}
+HREPS=${KVS_BENCH_HOST_REPS:-5}
 for kind in host uplink; do
 	part "$kind" || continue
 	rm -f /tmp/"$kind".net /tmp/"$kind".kvs
