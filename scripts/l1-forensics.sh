@@ -109,6 +109,41 @@ ours_pat='Comm: vhost-|(kvs|vhost)_[a-z0-9_]*\+0x|drivers/vhost'
 ours_reported() {
 	kernel_reports | grep -qE "$ours_pat"
 }
+# masked_irq_taken FILE: a backtrace in FILE shows a maskable interrupt
+# (asm_sysvec_*, asm_common_interrupt) taken by code that had interrupts
+# off: the interrupted context's saved EFLAGS (the "RSP: ... EFLAGS:"
+# line after the entry frame) lacks IF (0x200). No CPU does that; the
+# emulator did, on 2026-12-01, inside try_to_wake_up() with the runqueue
+# lock held, so that CPU's next interrupt spun on its own lock. Prints
+# the entry frame and the EFLAGS line of the first such interrupt.
+masked_irq_taken() {
+	awk '
+	function hexv(h,   i, v) {
+		v = 0; h = tolower(h)
+		for (i = 1; i <= length(h); i++)
+			v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+		return v
+	}
+	/ asm_(sysvec_[a-z_]+|common_interrupt)\+0x[0-9a-f]+\/0x/ { irq = 4; entry = $0; next }
+	irq && match($0, /EFLAGS: [0-9a-f]+/) {
+		if (!found && int(hexv(substr($0, RSTART + 8, RLENGTH - 8)) / 512) % 2 == 0) {
+			found = 1
+			print entry
+			print
+		}
+		irq = 0
+		next
+	}
+	irq { irq-- }
+	END { exit !found }' "$1"
+}
+# frozen_masked_irq: the frozen L1's console shows such an interrupt, and
+# neither it nor the forensics name vhost or vhost-kvs code.
+frozen_masked_irq() {
+	masked_irq_taken "$console" >/dev/null &&
+		! grep -qE "$ours_pat" "$outdir/frozen.log" &&
+		! kernel_reports | grep -qE 'Comm: vhost-|(kvs|vhost)_[a-z0-9_]*\+0x'
+}
 # frozen_in_emulator: each vCPU of the frozen L1 sat where only the
 # emulator can leave it (halted with its timer interrupt lost, or in KVM's
 # VMRUN), and nothing in the forensics names vhost or vhost-kvs code. A

@@ -223,13 +223,20 @@ again() {
 }
 # A frozen L1 (see watch_l1): its vCPUs' state and L1's answer to an NMI
 # are printed; L1 is booted once more only when the freeze is the
-# emulator's (frozen_in_emulator), and a second freeze fails the run.
+# emulator's (frozen_in_emulator, frozen_masked_irq), and a second freeze
+# fails the run.
 if [ -s "$outdir/frozen.log" ]; then
 	echo "# vm-run($flavor): L1 froze (no output for $silence s); its vCPUs:"
 	sed 's/^/#   /' "$outdir/frozen.log"
 	if [ -n "${KVS_VM_RETRIED:-}" ]; then
 		:
 	elif frozen_in_emulator; then
+		cp "$outdir/frozen.log" "$outdir/frozen.first.log"
+		again
+	elif frozen_masked_irq; then
+		echo "# vm-run($flavor): the emulator delivered an interrupt to code" \
+			"that had them off (saved EFLAGS without IF):"
+		masked_irq_taken "$console" | sed 's/^/#   /'
 		cp "$outdir/frozen.log" "$outdir/frozen.first.log"
 		again
 	else

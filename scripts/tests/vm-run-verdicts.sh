@@ -18,7 +18,7 @@ console=$outdir/console.log
 kpat=$(sed -n "s/^kpat='\(.*\)'$/\1/p" "$vmrun")
 eval "$(sed -n '/^emulator_fault() {/,/^}/p; /^kernel_reports() {/,/^}/p;
 	/^ours_pat=/p; /^ours_reported() {/,/^}/p;
-	/^frozen_in_emulator() {/,/^}/p' "$vmrun")"
+	/^frozen_in_emulator() {/,/^}/p; /^masked_irq_taken() {/,/^}/p' "$vmrun")"
 
 expect() { # WANT(0 yes, 1 no) DESC CMD...
 	local want=$1 desc=$2 rc=0
@@ -73,6 +73,32 @@ frozen pv_native_safe_halt __svm_vcpu_run vhost_worker >"$outdir/frozen.log"
 expect 1 "frozen L1, vhost code on a stack: not retried" retried_freeze
 frozen pv_native_safe_halt queued_spin_lock_slowpath >"$outdir/frozen.log"
 expect 1 "frozen L1, a vCPU spinning on a lock: not retried" retried_freeze
+
+# An interrupt taken with interrupts off (the 2026-12-01 freeze, cut down)
+masked() { # EFLAGS-OF-THE-INTERRUPTED-CONTEXT [FRAME]
+	cat <<E
+[  418.9] NMI backtrace for cpu 0
+[  418.9]  <IRQ>
+[  418.9]  sched_ttwu_pending+0x39/0xf0
+[  418.9]  sysvec_call_function_single+0x2c/0x80
+[  418.9]  ${2:-asm_sysvec_call_function_single}+0x16/0x20
+[  418.9] RIP: 0010:ttwu_do_activate.constprop.0+0x0/0x130
+[  418.9] Code: 09 00 00 83 78 68 01 75 e8
+[  418.9] RSP: 0018:ffffc90000003f48 EFLAGS: $1
+[  418.9]  try_to_wake_up+0x21c/0x360
+E
+}
+if declare -F masked_irq_taken >/dev/null; then
+	masked 00000002 >"$console"
+	expect 0 "an interrupt taken with IF clear: the emulator's" masked_irq_taken "$console"
+	masked 00000246 >"$console"
+	expect 1 "an interrupt taken with IF set: not proof of anything" masked_irq_taken "$console"
+	masked 00000002 asm_exc_page_fault >"$console"
+	expect 1 "a page fault with IF clear: not an interrupt, not proof" masked_irq_taken "$console"
+	masked 00000082 end_repeat_nmi >"$console"
+	expect 1 "an NMI with IF clear: NMIs are not masked, not proof" masked_irq_taken "$console"
+	expect 1 "no console: not proof" masked_irq_taken /tmp/nonexistent.$$
+fi
 
 echo "1..$n"
 echo "vm-run verdicts: $((n - fails)) passed, $fails failed"
