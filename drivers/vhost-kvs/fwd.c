@@ -189,7 +189,8 @@ static struct kvs_buf *kvs_fwd_buf(struct kvs_batch *b, struct kvs_port *dst,
  *
  * Context: the sender's, BH off and rcu_read_lock() held (kvs_forward()):
  * what @take hands the stack (GRO cells, a device's queue) runs once BH
- * is on again, on this CPU, after the batch.
+ * is on again, on this CPU, after the batch; what it collects for the
+ * caller (a host port's list) is the caller's to hand on.
  */
 void kvs_fwd_each(struct kvs_port *port, struct kvs_batch *b, unsigned int n,
 		  kvs_take_fn take, void *ctx)
