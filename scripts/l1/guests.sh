@@ -290,12 +290,12 @@ uplink_port() {
 		'kvsctl port add sw0 uplink kvsu0 | tee /tmp/up.out | grep -q " dev kvsu0 "'
 	id=$(sed -n 's|^port sw0/\([0-9]*\) .*|\1|p' /tmp/up.out)
 	check "far pings vm1 through the uplink: 3 of 3" retry 3 far_pings
-	far iperf3 -s -D -B 10.10.0.253
+	far iperf3 -s -D -B 10.10.0.253 -I /tmp/far-iperf3.pid
 	guest_iperf "vm2 -> far iperf3 TCP through the uplink" 10.10.0.253 -t 3
 	check "8 MiB over HTTP vm1 -> far through the uplink: SHA-256 matches" far_get
 	check "port del sw0/$id gives kvsu0 back (no longer promiscuous)" sh -c \
 		"kvsctl port del sw0/$id && ! /usr/sbin/ip -d link show kvsu0 | grep -q 'promiscuity [1-9]'"
-	far killall iperf3 2>/dev/null
+	kill "$(cat /tmp/far-iperf3.pid 2>/dev/null)" 2>/dev/null
 	/usr/sbin/ip link del kvsu0
 	/usr/sbin/ip netns del far
 }

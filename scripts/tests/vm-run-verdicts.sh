@@ -18,7 +18,8 @@ console=$outdir/console.log
 kpat=$(sed -n "s/^kpat='\(.*\)'$/\1/p" "$vmrun")
 eval "$(sed -n '/^emulator_fault() {/,/^}/p; /^kernel_reports() {/,/^}/p;
 	/^ours_pat=/p; /^ours_reported() {/,/^}/p;
-	/^frozen_in_emulator() {/,/^}/p; /^masked_irq_taken() {/,/^}/p' "$vmrun")"
+	/^frozen_in_emulator() {/,/^}/p; /^masked_irq_taken() {/,/^}/p;
+	/^frozen_masked_irq() {/,/^}/p' "$vmrun")"
 
 expect() { # WANT(0 yes, 1 no) DESC CMD...
 	local want=$1 desc=$2 rc=0
@@ -98,6 +99,20 @@ if declare -F masked_irq_taken >/dev/null; then
 	masked 00000082 end_repeat_nmi >"$console"
 	expect 1 "an NMI with IF clear: NMIs are not masked, not proof" masked_irq_taken "$console"
 	expect 1 "no console: not proof" masked_irq_taken /tmp/nonexistent.$$
+fi
+if declare -F frozen_masked_irq >/dev/null; then
+	frozen pv_native_safe_halt queued_spin_lock_slowpath >"$outdir/frozen.log"
+	masked 00000002 >"$console"
+	expect 0 "frozen, an interrupt taken with IF clear, nothing of ours: retried" \
+		frozen_masked_irq
+	{ masked 00000002; echo "[  419.0]  kvs_handle_rx+0x40/0x100"; } >"$console"
+	expect 1 "...but another CPU's backtrace in vhost-kvs: not retried" frozen_masked_irq
+	masked 00000002 >"$console"
+	echo "[  300.0] CPU: 1 PID: 812 Comm: vhost-800 Not tainted" >"$outdir/dmesg.log"
+	expect 1 "...or a vhost worker in the kernel log: not retried" frozen_masked_irq
+	: >"$outdir/dmesg.log"
+	frozen pv_native_safe_halt queued_spin_lock_slowpath kvs_fwd_vport >"$outdir/frozen.log"
+	expect 1 "...or vhost-kvs code on a frozen vCPU's stack: not retried" frozen_masked_irq
 fi
 
 echo "1..$n"

@@ -41,18 +41,28 @@ one() {
 	[ -n "$main" ] && [ -n "$split" ] && echo "$main $split"
 }
 
-# case NAME ARGS...: REPS rounds of net then kvs, interleaved so that a
-# slow phase of the test host hits both alike; prints the bench line,
-# keeps medians
-case_run() {
-	local name=$1 net='' kvs='' i
+# both N ARGS...: N rounds of net then kvs, interleaved so that a slow
+# phase of the test host hits both alike; their lines of one() in NET and
+# KVS
+both() {
+	local n=$1 i
 	shift
-	for i in $(seq "$REPS"); do
-		net="$net
+	NET='' KVS=''
+	for i in $(seq "$n"); do
+		NET="$NET
 $(one net "$@")"
-		kvs="$kvs
+		KVS="$KVS
 $(one kvs "$@")"
 	done
+}
+
+# case NAME ARGS...: REPS rounds of each; prints the bench line, keeps
+# medians
+case_run() {
+	local name=$1 net kvs
+	shift
+	both "$REPS" "$@"
+	net=$NET kvs=$KVS
 	NET_FPS=$(echo "$net" | awk '{ print $1 }' | median)
 	NET_CPU=$(echo "$net" | awk '{ print $2 }' | median)
 	KVS_FPS=$(echo "$kvs" | awk '{ print $1 }' | median)
@@ -80,6 +90,17 @@ split_line() {
 	echo "split $1 $2 tx_ns=$3 rx_ns=$4 softirq_ns=$5 tool_ns=$6 tx_frames_per_run=$7 rx_frames_per_run=$8"
 }
 
+# metric NAME FILE COLUMN UNIT BETTER RATIO: medians of COLUMN (without
+# "nan") in FILE.net and FILE.kvs, one line per round; a "guest" line and
+# ratio line RATIO
+metric() {
+	local net kvs
+	net=$(awk -v c="$3" '$c != "nan" { print $c }' "$2".net | median)
+	kvs=$(awk -v c="$3" '$c != "nan" { print $c }' "$2".kvs | median)
+	echo "guest $1 net=$net kvs=$kvs unit=$4 better=$5"
+	ratio "$6" "$kvs" "$net"
+}
+
 ratio() { # METRIC KVS NET
 	awk -v m="$1" -v k="$2" -v n="$3" 'BEGIN {
 		if (n + 0 > 0 && k != "nan") printf "ratio %s %.2f\n", m, k / n;
@@ -104,17 +125,12 @@ fi
 # each backend per size (interleaved), medians; and what one plain copy of
 # the frame costs in this boot (kvs-copy), the physical limit.
 sweep_size() { # SIZE FRAMES
-	local net='' kvs='' i copy
-	for i in 1 2 3; do
-		net="$net
-$(one net -p 2 -s "$1" -n "$2" -t 60)"
-		kvs="$kvs
-$(one kvs -p 2 -s "$1" -n "$2" -t 60)"
-	done
+	local i copy
+	both 3 -p 2 -s "$1" -n "$2" -t 60
 	copy=$(for i in 1 2 3; do kvs-copy "$1" 256; done |
 		sed -n 's/.*ns_per_byte=\([0-9.]*\).*/\1/p' | median)
-	echo "sweep $1 net_ns=$(echo "$net" | awk '{ print $2 }' | median)" \
-		"kvs_ns=$(echo "$kvs" | awk '{ print $2 }' | median)" \
+	echo "sweep $1 net_ns=$(echo "$NET" | awk '{ print $2 }' | median)" \
+		"kvs_ns=$(echo "$KVS" | awk '{ print $2 }' | median)" \
 		"copy_ns=$(awk -v c="$copy" -v s="$1" 'BEGIN { printf "%.0f", c * s }')" \
 		"copy_ns_per_byte=$copy"
 }
@@ -161,13 +177,6 @@ mem_round() { # BACKEND: appends "idle_kib busy_kib" (per port) to /tmp/mem.BACK
 	retry 20 mem_settled "$m0"
 }
 mem_settled() { [ "$(kmem_kib)" -le $(($1 + 512)) ]; }
-mem_metric() { # NAME COLUMN
-	local net kvs
-	net=$(awk -v c="$2" '{ print $c }' /tmp/mem.net | median)
-	kvs=$(awk -v c="$2" '{ print $c }' /tmp/mem.kvs | median)
-	echo "guest $1 net=$net kvs=$kvs unit=KiB better=lower"
-	ratio "$1" "$kvs" "$net"
-}
 if part memory; then
 	rm -f /tmp/mem.net /tmp/mem.kvs
 	# A first round of each, not counted: the kernel's caches warm.
@@ -179,8 +188,8 @@ if part memory; then
 		mem_round kvs
 	done
 	echo "# memory rounds (KiB per port, idle busy): net $(tr '\n' ' ' </tmp/mem.net)kvs $(tr '\n' ' ' </tmp/mem.kvs)"
-	mem_metric port_kib_idle 1
-	mem_metric port_kib_busy 2
+	metric port_kib_idle /tmp/mem 1 KiB lower port_kib_idle
+	metric port_kib_busy /tmp/mem 2 KiB lower port_kib_busy
 fi
 
 # --- Real guests: two nested Linux guests with virtio-net, vm2 -> vm1,
@@ -210,12 +219,8 @@ guest_round() { # BACKEND: appends "tcp udp64 ping rr_tps rr_us wus" to /tmp/g.B
 	echo "# round $1: TCP ${tcp:-?} Mbit/s (workers ${wus:-?} us/MB), UDP 64 B ${udp:-?} f/s, ping ${ping:-?} ms, TCP RR ${rr:-?} (tps mean_us)"
 	echo "${tcp:-nan} ${udp:-nan} ${ping:-nan} ${rr:-nan nan} ${wus:-nan}" >>/tmp/g."$1"
 }
-col() { awk -v c="$2" '$c != "nan" { print $c }' /tmp/g."$1" | median; }
 guest_metric() { # NAME COLUMN UNIT BETTER
-	local net kvs
-	net=$(col net "$2") kvs=$(col kvs "$2")
-	echo "guest $1 net=$net kvs=$kvs unit=$3 better=$4"
-	ratio "guest_$1" "$kvs" "$net"
+	metric "$1" /tmp/g "$2" "$3" "$4" "guest_$1"
 }
 rm -f /tmp/g.net /tmp/g.kvs
 if part guests; then
@@ -346,11 +351,7 @@ host_round() { # BACKEND KIND: appends "tcp_mbps us_per_mb udp_fps ns_per_frame"
 	echo "${tcp:-nan} ${tcpc:-nan} ${udp:-nan} ${udpc:-nan}" >>/tmp/"$kind"."$1"
 }
 host_metric() { # KIND NAME COLUMN UNIT BETTER
-	local net kvs
-	net=$(awk -v c="$3" '$c != "nan" { print $c }' /tmp/"$1".net | median)
-	kvs=$(awk -v c="$3" '$c != "nan" { print $c }' /tmp/"$1".kvs | median)
-	echo "guest $1_$2 net=$net kvs=$kvs unit=$4 better=$5"
-	ratio "guest_$1_$2" "$kvs" "$net"
+	metric "$1_$2" /tmp/"$1" "$3" "$4" "$5" "guest_$1_$2"
 }
 # 10 s runs, 5 rounds: these figures vary more than the others.
 HSECS=10
