@@ -13,7 +13,8 @@
  * pool itself is freed after an RCU grace period, because a receiver may
  * still look at pool->dead after its buffer went.
  * A flooded frame is shared, not copied: one buffer reference per
- * destination ring it sits in.
+ * destination ring it sits in. A unicast frame's one reference, the
+ * sender's, moves to the ring it goes to.
  */
 #include <linux/hash.h>
 #include <linux/mm.h>
@@ -173,19 +174,17 @@ struct kvs_buf *kvs_pool_get_atomic(struct kvs_pool *pool, size_t len)
 	return __kvs_pool_get(pool, len, GFP_ATOMIC | __GFP_ACCOUNT);
 }
 
-/* Drop one reference; the last one gives the buffer back to its pool. */
-void kvs_buf_put(struct kvs_buf *buf)
+/* Give buffers @first..@last of @pool, no reference left, back to it. */
+static void kvs_pool_give(struct kvs_pool *pool, struct llist_node *first,
+			  struct llist_node *last)
 {
-	struct kvs_pool *pool = buf->pool;
 	struct llist_node *orphans = NULL;
 
-	if (!refcount_dec_and_test(&buf->refs))
-		return;
-	/* RCU: the owner may free the pool as soon as the buffer is on
+	/* RCU: the owner may free the pool as soon as the buffers are on
 	 * its list, and we still read pool->dead.
 	 */
 	rcu_read_lock();
-	llist_add(&buf->node, &pool->returned);
+	llist_add_batch(first, last, &pool->returned);
 	if (unlikely(READ_ONCE(pool->dead)))
 		orphans = llist_del_all(&pool->returned);
 	rcu_read_unlock();
@@ -196,26 +195,77 @@ void kvs_buf_put(struct kvs_buf *buf)
 		kvs_pool_put_n(pool, kvs_buf_free_list(orphans));
 }
 
-static atomic_t *kvs_held(struct kvs_queue *q, const struct kvs_buf *buf)
+/* Drop one reference; the last one gives the buffer back to its pool. */
+void kvs_buf_put(struct kvs_buf *buf)
 {
-	return &q->held[hash_ptr(buf->pool, ilog2(KVS_HELD_SLOTS))];
+	if (refcount_dec_and_test(&buf->refs))
+		kvs_pool_give(buf->pool, &buf->node, &buf->node);
 }
 
 /**
- * kvs_held_take() - may @buf wait in @q's inbound ring?
- * @q: the receiving queue pair
- * @buf: a frame of some sender's pool
+ * kvs_buf_put_to() - drop a reference, gathering buffers to give back
+ * @l: the buffers gathered so far, all of one pool
+ * @buf: the buffer
  *
- * Context: the sender's forwarding path. Return: true, and counted, when
- * @q holds fewer than KVS_HELD_MAX frames of that sender (its slot);
- * kvs_held_drop() takes the count back when the frame leaves the ring.
+ * A buffer whose last reference this was joins @l when it is of the same
+ * pool; otherwise @l is given back first. kvs_buf_list_flush() gives back
+ * what is left: a receiver gives a sender its buffers once per run.
  */
-bool kvs_held_take(struct kvs_queue *q, const struct kvs_buf *buf)
+void kvs_buf_put_to(struct kvs_buf_list *l, struct kvs_buf *buf)
 {
-	return atomic_add_unless(kvs_held(q, buf), 1, KVS_HELD_MAX);
+	if (!refcount_dec_and_test(&buf->refs))
+		return;
+	if (buf->pool != l->pool) {
+		kvs_buf_list_flush(l);
+		l->pool = buf->pool;
+	}
+	if (!l->first)
+		l->last = &buf->node;
+	buf->node.next = l->first;
+	l->first = &buf->node;
 }
 
-void kvs_held_drop(struct kvs_queue *q, const struct kvs_buf *buf)
+void kvs_buf_list_flush(struct kvs_buf_list *l)
 {
-	atomic_dec(kvs_held(q, buf));
+	if (l->first)
+		kvs_pool_give(l->pool, l->first, l->last);
+	l->first = NULL;
+}
+
+static atomic_t *kvs_held(struct kvs_queue *q, const struct kvs_pool *pool)
+{
+	return &q->held[hash_ptr(pool, ilog2(KVS_HELD_SLOTS))];
+}
+
+/**
+ * kvs_held_reserve() - how many more frames of @pool may wait in @q's ring?
+ * @q: the receiving queue pair
+ * @pool: the sender's pool (only its hash is used)
+ * @want: frames the sender has for @q at most
+ *
+ * Up to @want are counted at once against KVS_HELD_MAX frames of a
+ * sender (of its slot: senders may share one); what the sender does not
+ * queue it gives back with kvs_held_return(), as the receiver does for
+ * each frame that leaves the ring. A slot may read up to @want over the
+ * maximum for as long as the sender holds its ring's producer lock.
+ * Context: the sender's forwarding path. Return: how many it may queue.
+ */
+unsigned int kvs_held_reserve(struct kvs_queue *q,
+			      const struct kvs_pool *pool, unsigned int want)
+{
+	atomic_t *held = kvs_held(q, pool);
+	int old = atomic_fetch_add(want, held);
+	unsigned int room = old >= KVS_HELD_MAX ? 0 :
+			    min_t(unsigned int, want, KVS_HELD_MAX - old);
+
+	if (room < want)
+		atomic_sub(want - room, held);
+	return room;
+}
+
+void kvs_held_return(struct kvs_queue *q, const struct kvs_pool *pool,
+		     unsigned int n)
+{
+	if (n)
+		atomic_sub(n, kvs_held(q, pool));
 }

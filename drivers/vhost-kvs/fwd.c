@@ -231,16 +231,40 @@ static void kvs_fwd_prepare(struct kvs_batch *b, struct kvs_port *dst,
 }
 
 /*
+ * Publish @buf, frame @i of the batch, in @r. A unicast frame in the form
+ * it was sent in goes to this one ring only: the batch's reference goes
+ * with it. Any other takes a reference of its own first. Either way the
+ * receiver may consume and put it at once: the batch no longer looks at
+ * a frame it gave away (kvs_fwd_wants() answers from the batch's arrays).
+ */
+static bool kvs_fwd_publish(struct kvs_batch *b, struct ptr_ring *r,
+			    struct kvs_buf *buf, unsigned int i)
+{
+	bool give = buf == b->bufs[i] && b->dst[i] != KVS_FWD_FLOOD;
+
+	if (!give)
+		refcount_inc(&buf->refs);
+	if (unlikely(__ptr_ring_produce(r, buf))) {
+		if (!give)
+			refcount_dec(&buf->refs);	/* ours remains */
+		return false;
+	}
+	if (give)
+		b->given |= BIT_ULL(i);
+	return true;
+}
+
+/*
  * Append to the ring of @q, a queue pair of vhost port @dst, every frame
- * of the batch that goes there. A reference is taken before a buffer is
- * published: the receiver may consume and put it at once.
+ * of the batch that goes there, within what @q may hold of this sender.
  */
 static void kvs_fwd_enqueue_ring(struct kvs_batch *b, struct kvs_switch *sw,
 				 struct kvs_port *dst, struct kvs_queue *q,
 				 const struct kvs_qmap *map, unsigned int n)
 {
 	struct ptr_ring *r = &q->inbound;
-	unsigned int i, queued = 0, full = 0;
+	unsigned int i, queued = 0, full = 0, room = 0;
+	bool reserved = false;
 
 	/* BH is off (kvs_forward()): senders in softirq take it too. */
 	spin_lock(&r->producer_lock);
@@ -253,20 +277,19 @@ static void kvs_fwd_enqueue_ring(struct kvs_batch *b, struct kvs_switch *sw,
 		buf = kvs_fwd_buf(b, dst, i);
 		if (unlikely(!buf))
 			continue;	/* no other form: counted already */
-		/* Full, or holding all of this sender it may: dropped. */
-		if (unlikely(!kvs_held_take(q, buf))) {
-			full++;
-			continue;
+		/* The rest of the batch at most, counted once. */
+		if (!reserved) {
+			reserved = true;
+			room = kvs_held_reserve(q, b->pool, n - i);
 		}
-		refcount_inc(&buf->refs);
-		if (unlikely(__ptr_ring_produce(r, buf))) {
-			refcount_dec(&buf->refs);	/* ours remains */
-			kvs_held_drop(q, buf);
+		/* Full, or holding all of this sender it may: dropped. */
+		if (unlikely(queued == room || !kvs_fwd_publish(b, r, buf, i))) {
 			full++;
 			continue;
 		}
 		queued++;
 	}
+	kvs_held_return(q, b->pool, room - queued);
 	spin_unlock(&r->producer_lock);
 
 	if (full) {
@@ -382,6 +405,7 @@ void kvs_forward(struct kvs_batch *b, struct kvs_port *from, unsigned int n)
 
 	lockdep_assert_in_softirq();
 	b->vlan = false;
+	b->given = 0;
 	for (i = 0; i < n; i++) {
 		enum kvs_drop drop = KVS_DROP_NO_SWITCH;
 
@@ -401,7 +425,8 @@ void kvs_forward(struct kvs_batch *b, struct kvs_port *from, unsigned int n)
 		kvs_fwd_deliver(b, from, sw, n, flood);
 
 	for (i = 0; i < n; i++) {
-		kvs_buf_put(b->bufs[i]);
+		if (!(b->given & BIT_ULL(i)))
+			kvs_buf_put(b->bufs[i]);
 		if (!IS_ERR_OR_NULL(b->alt[i]))
 			kvs_buf_put(b->alt[i]);
 	}

@@ -138,16 +138,29 @@ enum kvs_buf_class {
 
 struct kvs_pool;
 
-/* A frame in flight from one port to others; see buf.c. */
+/*
+ * A frame in flight from one port to others; see buf.c. Right before
+ * data[], rxhdr holds the header as a little-endian guest takes the frame
+ * in one buffer (kvs_buf_set_vhdr()), so that a receiver copies header
+ * and frame to its guest at once; a sender from a guest copies its
+ * guest's header and frame into the same place at once.
+ */
 struct kvs_buf {
 	struct llist_node node;		/* free lists */
 	struct kvs_pool *pool;		/* the sender's */
 	refcount_t refs;		/* sender + each ring holding it */
-	u8 class;			/* enum kvs_buf_class */
 	u32 len;			/* of data[] */
+	u8 class;			/* enum kvs_buf_class */
 	struct kvs_vhdr vhdr;
-	u8 data[] __aligned(8);
+	struct virtio_net_hdr_mrg_rxbuf rxhdr;
+	u8 data[];
 };
+
+/* Header and frame are one run of bytes, the frame 8-byte aligned. */
+static_assert(offsetof(struct kvs_buf, data) ==
+	      offsetof(struct kvs_buf, rxhdr) +
+	      sizeof(struct virtio_net_hdr_mrg_rxbuf));
+static_assert(IS_ALIGNED(offsetof(struct kvs_buf, data), 8));
 
 /* Headers of one segment, Ethernet to TCP options included. */
 #define KVS_SEG_HDR_MAX		160
@@ -227,6 +240,8 @@ struct kvs_batch {
 	bool vlan;			/* some frame of the batch has one */
 	u32 hash[KVS_TX_BATCH];		/* flow hashes ... */
 	u64 hashed;			/* ... valid for these bits */
+	/* Frames whose reference went to the one ring they were sent to */
+	u64 given;
 	/* The owner is a task that forwards with BH off (a vhost worker,
 	 * or a VMM's write() on a queue's tap file), not a softirq or a
 	 * device's xmit: a host port may hand its frames straight to its
@@ -410,14 +425,34 @@ static inline void kvs_vhdr_to(struct virtio_net_hdr *hdr,
 	hdr->csum_offset = __cpu_to_virtio16(little_endian, vh->csum_offset);
 }
 
+/* Set the header a frame travels with, and the one its receivers take. */
+static inline void kvs_buf_set_vhdr(struct kvs_buf *buf,
+				    const struct kvs_vhdr *vh)
+{
+	buf->vhdr = *vh;
+	kvs_vhdr_to(&buf->rxhdr.hdr, vh, true);
+	buf->rxhdr.num_buffers = __cpu_to_virtio16(true, 1);
+}
+
 /* buf.c */
 struct kvs_pool *kvs_pool_create(void);
 void kvs_pool_release(struct kvs_pool *pool);
 struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len);
 struct kvs_buf *kvs_pool_get_atomic(struct kvs_pool *pool, size_t len);
 void kvs_buf_put(struct kvs_buf *buf);
-bool kvs_held_take(struct kvs_queue *q, const struct kvs_buf *buf);
-void kvs_held_drop(struct kvs_queue *q, const struct kvs_buf *buf);
+
+/* Buffers of one pool with no reference left, given back at once. */
+struct kvs_buf_list {
+	struct kvs_pool *pool;
+	struct llist_node *first, *last;
+};
+
+void kvs_buf_put_to(struct kvs_buf_list *l, struct kvs_buf *buf);
+void kvs_buf_list_flush(struct kvs_buf_list *l);
+unsigned int kvs_held_reserve(struct kvs_queue *q,
+			      const struct kvs_pool *pool, unsigned int want);
+void kvs_held_return(struct kvs_queue *q, const struct kvs_pool *pool,
+		     unsigned int n);
 
 /* fwd.c */
 struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,

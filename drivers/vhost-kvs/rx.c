@@ -17,8 +17,6 @@
 
 /* Used entries written to the guest's ring at once. */
 #define KVS_RX_BATCH	64
-/* Up to this size (header included) a frame is written in one copy. */
-#define KVS_RX_BOUNCE	192
 
 /*
  * Take guest buffers for @need bytes: chains until they hold it when
@@ -85,6 +83,10 @@ undo:
 /* One frame as it goes into the guest: header and up to three pieces. */
 struct kvs_rx_frame {
 	struct kvs_vhdr vhdr;
+	/* When not NULL: the header for one little-endian buffer, right
+	 * before part[0], the whole frame (the buffer's rxhdr).
+	 */
+	const void *head;
 	struct kvec part[3];
 	unsigned int nparts;
 	size_t len;
@@ -95,7 +97,35 @@ struct kvs_rx_run {
 	unsigned int nheads;	/* used entries not yet written */
 	unsigned int frames;	/* delivered in this run */
 	bool used;		/* some were written: notify */
+	/* Frames of one sender that left the ring, not yet given back to
+	 * what the ring may hold of it (kvs_held_reserve()), and their
+	 * buffers, not yet to its pool
+	 */
+	const struct kvs_pool *left_pool;
+	unsigned int left;
+	struct kvs_buf_list gone;
 };
+
+/* Give back the frames @run has taken off the ring, and their buffers. */
+static void kvs_rx_left_flush(struct kvs_queue *q, struct kvs_rx_run *run)
+{
+	kvs_held_return(q, run->left_pool, run->left);
+	run->left = 0;
+	kvs_buf_list_flush(&run->gone);
+}
+
+/* @buf left the inbound ring: given back with those of its sender before. */
+static void kvs_rx_left(struct kvs_queue *q, struct kvs_rx_run *run,
+			struct kvs_buf *buf)
+{
+	if (buf->pool != run->left_pool) {
+		kvs_held_return(q, run->left_pool, run->left);
+		run->left = 0;
+		run->left_pool = buf->pool;
+	}
+	run->left++;
+	kvs_buf_put_to(&run->gone, buf);
+}
 
 static void kvs_rx_vnet_hdr(struct vhost_virtqueue *vq,
 			    const struct kvs_vhdr *vh, int nbufs,
@@ -105,17 +135,18 @@ static void kvs_rx_vnet_hdr(struct vhost_virtqueue *vq,
 	h->num_buffers = cpu_to_vhost16(vq, nbufs);
 }
 
-/* Small frames: header and frame in one copy to the guest. */
-static bool kvs_rx_copy_small(const struct virtio_net_hdr_mrg_rxbuf *h,
-			      size_t hdr_len, const struct kvs_rx_frame *fr,
-			      struct iov_iter *to)
+/*
+ * The frame's header is the one the sender wrote before it: header and
+ * frame go in one copy. Not for a guest whose header has no num_buffers
+ * or is big-endian, nor when the frame takes more than one buffer.
+ */
+static bool kvs_rx_one_copy(struct kvs_queue *q, struct vhost_virtqueue *vq,
+			    const struct kvs_rx_frame *fr, int nbufs)
 {
-	u8 bounce[KVS_RX_BOUNCE];
-	size_t total = hdr_len + fr->len;
-
-	memcpy(bounce, h, hdr_len);
-	memcpy(bounce + hdr_len, fr->part[0].iov_base, fr->len);
-	return copy_to_iter(bounce, total, to) == total;
+	return fr->head && nbufs == 1 &&
+	       q->hdr_len[VHOST_KVS_VQ_RX] ==
+	       sizeof(struct virtio_net_hdr_mrg_rxbuf) &&
+	       vhost_is_little_endian(vq);
 }
 
 /* Write header and frame into the buffers kvs_rx_bufs() took. */
@@ -128,10 +159,10 @@ static bool kvs_rx_copy(struct kvs_queue *q, struct vhost_virtqueue *vq,
 	struct iov_iter to;
 	unsigned int i;
 
-	kvs_rx_vnet_hdr(vq, &fr->vhdr, nbufs, &h);
 	iov_iter_init(&to, ITER_DEST, vq->iov, niov, total);
-	if (total <= KVS_RX_BOUNCE && fr->nparts == 1)
-		return kvs_rx_copy_small(&h, hdr_len, fr, &to);
+	if (kvs_rx_one_copy(q, vq, fr, nbufs))
+		return copy_to_iter(fr->head, total, &to) == total;
+	kvs_rx_vnet_hdr(vq, &fr->vhdr, nbufs, &h);
 	if (copy_to_iter(&h, hdr_len, &to) != hdr_len)
 		return false;
 	for (i = 0; i < fr->nparts; i++)
@@ -200,8 +231,10 @@ static enum kvs_rx_result kvs_rx_one(struct kvs_queue *q,
 		kvs_rx_empty(vq, vq->heads + run->nheads, n);
 	run->nheads += n;
 	run->frames++;
-	if (run->nheads >= KVS_RX_BATCH)
+	if (run->nheads >= KVS_RX_BATCH) {
 		run->used |= kvs_rx_flush(vq, run);
+		kvs_rx_left_flush(q, run);
+	}
 	kvs_count(q, VHOST_KVS_VQ_RX,
 		  written ? KVS_DROP_NONE : KVS_DROP_BAD_DESC, fr->len);
 	return KVS_RX_DONE;
@@ -215,6 +248,7 @@ static enum kvs_rx_result kvs_rx_whole(struct kvs_queue *q,
 {
 	struct kvs_rx_frame fr = {
 		.vhdr = buf->vhdr,
+		.head = &buf->rxhdr,
 		.part = { { (void *)buf->data, buf->len } },
 		.nparts = 1,
 		.len = buf->len,
@@ -229,6 +263,7 @@ static enum kvs_rx_result kvs_rx_whole(struct kvs_queue *q,
 	/* The buffer may be shared: the checksum goes in as its own piece. */
 	sum = kvs_csum_fill(buf);
 	memset(&fr.vhdr, 0, sizeof(fr.vhdr));
+	fr.head = NULL;
 	fr.part[0].iov_len = pos;
 	fr.part[1] = (struct kvec){ &sum, sizeof(sum) };
 	fr.part[2] = (struct kvec){ (void *)buf->data + pos + sizeof(sum),
@@ -341,13 +376,13 @@ static void kvs_handle_rx(struct kvs_queue *q, struct vhost_virtqueue *vq)
 		}
 		bytes += buf->len;
 		__ptr_ring_discard_one(&q->inbound);
-		kvs_held_drop(q, buf);
-		kvs_buf_put(buf);
+		kvs_rx_left(q, &run, buf);
 		if (res == KVS_RX_BROKEN ||
 		    vhost_exceeds_weight(vq, ++frames, bytes))
 			break;
 	}
 	run.used |= kvs_rx_flush(vq, &run);
+	kvs_rx_left_flush(q, &run);
 	/* At most one notification for the whole run, coalescing and
 	 * EVENT_IDX permitting.
 	 */
@@ -383,7 +418,7 @@ void kvs_rx_drain(struct kvs_queue *q)
 	q->rx_seg_next = 0;
 	while ((buf = __ptr_ring_consume(&q->inbound))) {
 		kvs_count(q, VHOST_KVS_VQ_RX, KVS_DROP_NO_SWITCH, 0);
-		kvs_held_drop(q, buf);
+		kvs_held_return(q, buf->pool, 1);
 		kvs_buf_put(buf);
 	}
 	mutex_unlock(&vq->mutex);

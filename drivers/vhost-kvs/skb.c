@@ -26,6 +26,7 @@ struct kvs_buf *kvs_skb_take(struct kvs_pool *pool, struct sk_buff *skb,
 			     enum kvs_drop *reason)
 {
 	struct virtio_net_hdr hdr;
+	struct kvs_vhdr vh;
 	struct kvs_buf *buf;
 
 	*reason = KVS_DROP_NONE;
@@ -50,7 +51,8 @@ struct kvs_buf *kvs_skb_take(struct kvs_pool *pool, struct sk_buff *skb,
 		*reason = KVS_DROP_BAD_HDR;
 		return NULL;
 	}
-	kvs_vhdr_from(&buf->vhdr, &hdr, true);
+	kvs_vhdr_from(&vh, &hdr, true);
+	kvs_buf_set_vhdr(buf, &vh);
 	return buf;
 }
 

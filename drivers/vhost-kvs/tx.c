@@ -13,31 +13,52 @@
 
 #include "kvs.h"
 
-/* Check the header at @from and leave @from at the frame's first byte. */
-static enum kvs_drop kvs_tx_hdr(struct iov_iter *from, size_t hdr_len,
-				bool le, struct kvs_vhdr *vh, size_t *len)
+/* Header bytes kept right before a frame; a longer header's rest is skipped. */
+static size_t kvs_tx_head(size_t hdr_len)
+{
+	return min(hdr_len, sizeof_field(struct kvs_buf, rxhdr));
+}
+
+/*
+ * One copy out of the guest: header and frame at once, into a recycled
+ * buffer, the header right before the frame (where rxhdr is). A tap
+ * file's header may be longer (a hash report): then in two.
+ */
+static bool kvs_tx_copy(struct kvs_buf *buf, struct iov_iter *from,
+			size_t hdr_len)
+{
+	size_t head = kvs_tx_head(hdr_len);
+	size_t len = buf->len;
+
+	if (hdr_len == head)
+		return copy_from_iter(buf->data - head, head + len, from) ==
+		       head + len;
+	if (copy_from_iter(buf->data - head, head, from) != head)
+		return false;
+	iov_iter_advance(from, hdr_len - head);
+	return copy_from_iter(buf->data, len, from) == len;
+}
+
+/* Check the header the guest sent with @buf; keep it as the frame's. */
+static enum kvs_drop kvs_tx_hdr(struct kvs_buf *buf, size_t hdr_len, bool le)
 {
 	struct virtio_net_hdr hdr;
+	struct kvs_vhdr vh;
 	enum kvs_drop reason;
 
-	if (*len < hdr_len)
-		return KVS_DROP_RUNT;
-	if (copy_from_iter(&hdr, sizeof(hdr), from) != sizeof(hdr))
-		return KVS_DROP_BAD_DESC;
-	iov_iter_advance(from, hdr_len - sizeof(hdr));
-	*len -= hdr_len;
-	reason = kvs_vnet_hdr_check(&hdr, *len, le);
+	memcpy(&hdr, buf->data - kvs_tx_head(hdr_len), sizeof(hdr));
+	reason = kvs_vnet_hdr_check(&hdr, buf->len, le);
 	if (reason)
 		return reason;
-	kvs_vhdr_from(vh, &hdr, le);
+	kvs_vhdr_from(&vh, &hdr, le);
+	kvs_buf_set_vhdr(buf, &vh);
 	return KVS_DROP_NONE;
 }
 
-/* One copy out of the guest, into a recycled buffer. */
-static struct kvs_buf *kvs_tx_copy(struct kvs_queue *q,
-				   struct iov_iter *from,
-				   const struct kvs_vhdr *vh, size_t len,
-				   enum kvs_drop *reason)
+/* The frame of @len bytes after a header of @hdr_len, copied and checked. */
+static struct kvs_buf *kvs_tx_get(struct kvs_queue *q, struct iov_iter *from,
+				  size_t hdr_len, size_t len, bool le,
+				  enum kvs_drop *reason)
 {
 	struct kvs_buf *buf = kvs_pool_get(q->tx.pool, len);
 
@@ -45,12 +66,16 @@ static struct kvs_buf *kvs_tx_copy(struct kvs_queue *q,
 		*reason = KVS_DROP_NOMEM;
 		return NULL;
 	}
-	if (copy_from_iter(buf->data, len, from) != len) {
-		kvs_buf_put(buf);
+	if (!kvs_tx_copy(buf, from, hdr_len))
 		*reason = KVS_DROP_BAD_DESC;
+	else
+		*reason = kvs_tx_hdr(buf, hdr_len, le);
+	if (!*reason && !rcu_access_pointer(q->port))
+		*reason = KVS_DROP_NO_SWITCH;
+	if (*reason) {
+		kvs_buf_put(buf);
 		return NULL;
 	}
-	buf->vhdr = *vh;
 	return buf;
 }
 
@@ -63,8 +88,8 @@ static struct kvs_buf *kvs_tx_copy(struct kvs_queue *q,
  * @le: the header is little-endian
  * @reason: set to why the frame is dropped, when it is
  *
- * Until it is in a port every valid frame is dropped as NO_SWITCH,
- * without a copy; fwd.c catches a detach racing with this.
+ * Until it is in a port every valid frame is dropped as NO_SWITCH;
+ * fwd.c catches a detach racing with this.
  * Context: its TX vq mutex (its pool and batch).
  * Return: the frame in a buffer of its pool, or NULL.
  */
@@ -73,13 +98,16 @@ struct kvs_buf *kvs_tx_take(struct kvs_queue *q, struct iov_iter *from,
 {
 	size_t len = iov_iter_count(from);
 	struct kvs_buf *buf = NULL;
-	struct kvs_vhdr vh;
 
-	*reason = kvs_tx_hdr(from, hdr_len, le, &vh, &len);
-	if (!*reason && !rcu_access_pointer(q->port))
-		*reason = KVS_DROP_NO_SWITCH;
-	if (!*reason)
-		buf = kvs_tx_copy(q, from, &vh, len, reason);
+	if (len < hdr_len) {
+		*reason = KVS_DROP_RUNT;
+	} else {
+		len -= hdr_len;
+		if (len > KVS_FRAME_MAX)
+			*reason = KVS_DROP_OVERSIZE;
+		else
+			buf = kvs_tx_get(q, from, hdr_len, len, le, reason);
+	}
 	kvs_count(q, VHOST_KVS_VQ_TX, *reason, len);
 	return buf;
 }

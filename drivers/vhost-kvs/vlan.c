@@ -130,7 +130,7 @@ struct kvs_buf *kvs_vlan_alt(struct kvs_batch *b, const struct kvs_buf *buf,
 	alt = kvs_pool_get_atomic(b->pool, buf->len + delta);
 	if (!alt)
 		return ERR_PTR(-ENOMEM);
-	alt->vhdr = vh;
+	kvs_buf_set_vhdr(alt, &vh);
 	memcpy(alt->data, buf->data, 2 * ETH_ALEN);
 	if (tagged) {
 		memcpy(alt->data + 2 * ETH_ALEN, buf->data + VLAN_ETH_HLEN - 2,

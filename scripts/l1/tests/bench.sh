@@ -110,6 +110,27 @@ ratio() { # METRIC KVS NET
 kvsctl switch add kvst0 || exit 1
 : >/tmp/ratios
 echo "# $(nproc) CPUs, $REPS runs per case, median; kernel $(uname -r)"
+# profile_show NAME FILE: the symbols that took 0.4 % of the samples or more
+profile_show() {
+	[ -s "$2" ] || return 0
+	echo "# profile $1 (cpu-clock, all of L1), by thread, then by symbol:"
+	perf report -q -i "$2" --stdio --sort comm --percent-limit 1 2>/dev/null |
+		grep . | head -15 | sed 's/^/#   /'
+	perf report -q -i "$2" --stdio --sort comm,sym --percent-limit 0.4 2>/dev/null |
+		grep . | grep -v 'swapper .*safe_halt' | head -40 | sed 's/^/#   /'
+	rm -f "$2"
+}
+# frames_profile NAME ARGS...: one kvs-traffic run per backend under a
+# cpu-clock profile of all of L1
+frames_profile() {
+	local name=$1 b
+	shift
+	for b in net kvs; do
+		perf record -q -a -e cpu-clock -o /tmp/perf.data -- \
+			kvs-traffic -b "$b" -q "$@" >/dev/null 2>&1
+		profile_show "$b frames $name" /tmp/perf.data
+	done
+}
 if part frames; then
 	# About 2 s a run for vhost-kvs (more for vhost-net).
 	case_run 64 -p 2 -s 64 -n 1000000 -t 60
@@ -119,6 +140,11 @@ if part frames; then
 	case_run gso64k -g tcp4 -O -p 2 -s 65535 -n 12000 -t 60
 	case_run mesh64 -p 4 -s 64 -n 100000 -m mesh -t 60
 	case_run mesh1500 -p 4 -s 1500 -n 40000 -m mesh -t 60
+	# The profiles run on their own: perf's CPU is in no figure above.
+	if [ "${KVS_BENCH_PERF:-0}" = 1 ]; then
+		frames_profile 64 -p 2 -s 64 -n 1000000 -t 60
+		frames_profile mesh64 -p 4 -s 64 -n 100000 -m mesh -t 60
+	fi
 fi
 
 # --- Cost per frame against frame size, two ports one way, 3 runs of
@@ -316,16 +342,6 @@ host_run() {
 	v=$(guest_tail vm1 $((secs + 60)) 6 "$@" | $filter)
 	[ -n "$v" ] && echo "$v $(($(host_ticks) - t0))"
 	[ -z "$pp" ] || wait "$pp"
-}
-# profile_show NAME FILE: the symbols that took 0.5 % of the samples or more
-profile_show() {
-	[ -s "$2" ] || return 0
-	echo "# profile $1 (cpu-clock, all of L1), by thread, then by symbol:"
-	perf report -q -i "$2" --stdio --sort comm --percent-limit 1 2>/dev/null |
-		grep . | head -15 | sed 's/^/#   /'
-	perf report -q -i "$2" --stdio --sort comm,sym --percent-limit 0.4 2>/dev/null |
-		grep . | grep -v 'swapper .*safe_halt' | head -40 | sed 's/^/#   /'
-	rm -f "$2"
 }
 host_round() { # BACKEND KIND: appends "tcp_mbps us_per_mb udp_fps ns_per_frame" to /tmp/KIND.BACKEND
 	local tcp='' udp='' tcpc='' udpc='' kind=$2
