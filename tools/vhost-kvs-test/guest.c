@@ -102,6 +102,7 @@ int guest_setup_vq(struct guest *g, unsigned int idx)
 	q->used = gpa(g, q->used_gpa);
 	q->avail_idx = 0;
 	q->used_seen = 0;
+	q->kicked_at = 0;
 	addr.desc_user_addr = (uintptr_t)q->desc;
 	addr.avail_user_addr = (uintptr_t)q->avail;
 	addr.used_user_addr = (uintptr_t)q->used;
@@ -171,18 +172,58 @@ void guest_publish(struct guest *g, unsigned int idx)
 	__atomic_store_n(&q->avail->idx, q->avail_idx, __ATOMIC_RELEASE);
 }
 
+static int guest_event_idx(const struct guest *g)
+{
+	return !!(g->features & (1ULL << VIRTIO_RING_F_EVENT_IDX));
+}
+
+/*
+ * The ring looked empty. With EVENT_IDX, ask for a call at the next used
+ * entry (used_event), then look again: an entry the device added before
+ * it could see the request would otherwise wait for a call that never
+ * comes. Return: 1 when the ring is still empty.
+ */
+static int guest_used_empty(struct guest *g, struct guest_vq *q)
+{
+	if (!guest_event_idx(g))
+		return 1;
+	/* used_event: the slot after the avail ring's last */
+	__atomic_store_n(&q->avail->ring[GUEST_QSIZE], q->used_seen,
+			 __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE) == q->used_seen;
+}
+
 int guest_used_next(struct guest *g, unsigned int idx, uint32_t *id,
 		    uint32_t *len)
 {
 	struct guest_vq *q = &g->vq[idx];
 	struct vring_used_elem *e;
 
-	if (__atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE) == q->used_seen)
+	if (__atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE) == q->used_seen &&
+	    guest_used_empty(g, q))
 		return 0;
 	e = &q->used->ring[q->used_seen++ % GUEST_QSIZE];
 	*id = e->id;
 	*len = e->len;
 	return 1;
+}
+
+int guest_kick_wanted(struct guest *g, unsigned int idx)
+{
+	struct guest_vq *q = &g->vq[idx];
+	uint16_t old = q->kicked_at, event;
+
+	q->kicked_at = q->avail_idx;
+	/* The device reads avail->idx before it sets either. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!guest_event_idx(g))
+		return !(__atomic_load_n(&q->used->flags, __ATOMIC_RELAXED) &
+			 VRING_USED_F_NO_NOTIFY);
+	/* avail_event: the slot after the used ring's last */
+	event = __atomic_load_n((uint16_t *)&q->used->ring[GUEST_QSIZE],
+				__ATOMIC_RELAXED);
+	return vring_need_event(event, q->avail_idx, old);
 }
 
 void guest_kick(struct guest *g, unsigned int idx)

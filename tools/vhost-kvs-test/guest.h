@@ -21,6 +21,7 @@ struct guest_vq {
 	uint64_t desc_gpa, avail_gpa, used_gpa;
 	uint16_t avail_idx;	/* next avail slot the driver fills */
 	uint16_t used_seen;	/* used entries already consumed */
+	uint16_t kicked_at;	/* avail_idx at the last kick decision */
 	int kick, call, err;	/* eventfds */
 };
 
@@ -29,7 +30,7 @@ struct guest {
 	uint8_t *mem;		/* guest memory, guest-physical 0 */
 	uint64_t mem_size;
 	struct guest_vq vq[GUEST_NVQ];
-	uint64_t features;
+	uint64_t features;	/* negotiated; EVENT_IDX changes the calls below */
 };
 
 static inline void *gpa(struct guest *g, uint64_t addr)
@@ -47,13 +48,21 @@ int guest_set_backend(struct guest *g, unsigned int idx, int fd);
 /* Post one chain of (gpa, len, flags) segments; returns the head. */
 int guest_post(struct guest *g, unsigned int idx, unsigned int n,
 	       const uint64_t *addr, const uint32_t *len, const uint16_t *flags);
+/*
+ * After guest_publish(): does the device want a kick for what was
+ * published since the last call? (VRING_USED_F_NO_NOTIFY, or with
+ * EVENT_IDX the device's avail_event.)
+ */
+int guest_kick_wanted(struct guest *g, unsigned int idx);
 void guest_kick(struct guest *g, unsigned int idx);
 /* Single-descriptor buffers: descriptor i is the buffer's own slot. */
 void guest_add_buf(struct guest *g, unsigned int idx, uint16_t i,
 		   uint64_t addr, uint32_t len, uint16_t flags);
 /* Make everything added since the last call visible to the device. */
 void guest_publish(struct guest *g, unsigned int idx);
-/* Take the next used entry without waiting; 1 got, 0 none. */
+/* Take the next used entry without waiting; 1 got, 0 none (with
+ * EVENT_IDX, the device is then asked for a call at the next one).
+ */
 int guest_used_next(struct guest *g, unsigned int idx, uint32_t *id,
 		    uint32_t *len);
 /* Wait up to ms for fd (an eventfd) to fire; 1 fired, 0 timeout. */

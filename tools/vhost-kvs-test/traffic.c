@@ -4,7 +4,7 @@
  * through a vhost backend, checking every byte of every frame.
  *
  *   kvs-traffic [-b kvs|net] [-S SWITCH] [-p PORTS] [-s BYTES] [-n FRAMES]
- *               [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M]
+ *               [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M] [-e]
  *               [-x] [-X detach|close]
  *
  * -b kvs   (default) each port is a /dev/vhost-kvs attached to SWITCH
@@ -19,6 +19,9 @@
  *          (for benchmarks; correctness runs check everything).
  * -M       no mergeable RX buffers: legacy 10-byte header, one 4 KiB
  *          buffer per frame; larger frames must be dropped by the device.
+ * -e       no EVENT_IDX: kicks and calls suppressed by the rings' flags
+ *          only. By default the ports negotiate VIRTIO_RING_F_EVENT_IDX,
+ *          as Linux guests do, and kick and ask for calls by event index.
  * -x       the receiver (port 1) posts no RX buffers: every frame must
  *          still be completed on the sender's TX ring (a sender is never
  *          held by a full receiver), and nothing may arrive.
@@ -133,7 +136,7 @@ static struct port ports[MAX_PORTS];
 static unsigned int nports = 2, frame_len = 60, quick, window = 64;
 static uint64_t nframes = 10000;
 static int mesh, limit_s = 30, use_net, no_mrg, blackhole, stop_mode;
-static int no_warm_up, hold, idle_wait, gso, gso6, offloads;
+static int no_warm_up, hold, idle_wait, gso, gso6, offloads, no_event_idx;
 static unsigned int rotate, busyloop_us;
 /* When the last frame arrived: a run that lost frames ends only after
  * an idle timeout, which must not count as time spent forwarding.
@@ -238,8 +241,9 @@ static void set_offloads(struct port *p)
 static void port_setup(unsigned int i)
 {
 	struct port *p = &ports[i];
-	uint64_t f = no_mrg ? 0 : (1ULL << VIRTIO_F_VERSION_1) |
-				  (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	uint64_t f = (no_mrg ? 0 : (1ULL << VIRTIO_F_VERSION_1) |
+				   (1ULL << VIRTIO_NET_F_MRG_RXBUF)) |
+		     (no_event_idx ? 0 : 1ULL << VIRTIO_RING_F_EVENT_IDX);
 	const char *dev = use_net ? "/dev/vhost-net" : "/dev/vhost-kvs";
 	struct guest *g = &p->g;
 
@@ -253,6 +257,7 @@ static void port_setup(unsigned int i)
 	if (ioctl(g->fd, VHOST_SET_OWNER) || ioctl(g->fd, VHOST_SET_FEATURES, &f) ||
 	    guest_set_mem(g) || guest_setup_vq(g, RX) || guest_setup_vq(g, TX))
 		die("vhost setup");
+	g->features = f;
 	if (!(blackhole && i == 1)) {
 		for (uint16_t d = 0; d < GUEST_QSIZE; d++)
 			guest_add_buf(g, RX, d, RXBUF_AT + d * RXBUF_LEN,
@@ -512,12 +517,6 @@ static void send_hello(unsigned int me)
 	p->inflight++;
 }
 
-static int kick_wanted(struct guest *g, unsigned int idx)
-{
-	return !(__atomic_load_n(&g->vq[idx].used->flags, __ATOMIC_ACQUIRE) &
-		 VRING_USED_F_NO_NOTIFY);
-}
-
 /*
  * Frames of @me sent but not yet received anywhere. Correctness runs keep
  * it under the window: TX completes as soon as a frame is copied, so only
@@ -558,7 +557,7 @@ static int tx_fill(unsigned int me)
 	}
 	if (posted) {
 		guest_publish(&p->g, TX);
-		if (kick_wanted(&p->g, TX))
+		if (guest_kick_wanted(&p->g, TX))
 			guest_kick(&p->g, TX);
 	}
 	return posted;
@@ -672,7 +671,7 @@ static int rx_reap(unsigned int me)
 	}
 	if (n) {
 		guest_publish(&p->g, RX);
-		if (kick_wanted(&p->g, RX))
+		if (guest_kick_wanted(&p->g, RX))
 			guest_kick(&p->g, RX);
 	}
 	return n;
@@ -847,7 +846,7 @@ static void run(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: kvs-traffic [-b kvs|net] [-S SWITCH] [-p N] [-s BYTES] [-n FRAMES]\n"
-		"                   [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M] [-x] [-u] [-H] [-I]\n"
+		"                   [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M] [-e] [-x] [-u] [-H] [-I]\n"
 		"                   [-X detach|close] [-g tcp4|tcp6 [-G MSS] [-O]] [-R N] [-B US]\n");
 	exit(2);
 }
@@ -856,7 +855,7 @@ static void parse(int argc, char **argv)
 {
 	int o;
 
-	while ((o = getopt(argc, argv, "b:S:p:s:n:m:t:w:qMxX:uHIg:G:OR:B:")) != -1) {
+	while ((o = getopt(argc, argv, "b:S:p:s:n:m:t:w:qMexX:uHIg:G:OR:B:")) != -1) {
 		switch (o) {
 		case 'b':
 			if (strcmp(optarg, "net") && strcmp(optarg, "kvs"))
@@ -872,6 +871,7 @@ static void parse(int argc, char **argv)
 		case 'q': quick = 1; break;
 		case 'w': window = atoi(optarg); break;
 		case 'M': no_mrg = 1; hdr_len = sizeof(struct virtio_net_hdr); break;
+		case 'e': no_event_idx = 1; break;
 		case 'x': blackhole = 1; break;
 		case 'u': no_warm_up = 1; break;
 		case 'g':

@@ -60,6 +60,10 @@ traffic kvs "4 ports all-to-all, 200 B, each frame once at its port" \
 traffic kvs "4 ports all-to-all, 9014 B" -p 4 -s 9014 -n "$(n 200)" -m mesh
 traffic kvs "no mergeable buffers (legacy header): 1514 B each once" \
 	-M -p 2 -s 1514 -n "$(n 2000)"
+# kvs-traffic negotiates EVENT_IDX unless told not to: both ways of
+# suppressing kicks and calls must keep every frame moving.
+traffic kvs "4 ports all-to-all, 200 B, without EVENT_IDX (ring flags)" \
+	-e -p 4 -s 200 -n "$(n 2000)" -m mesh
 
 # 1b. Offloads: GSO and checksum-partial TCP frames, to receivers that
 # negotiated offloads (-O: the frame as sent) and to receivers that did
