@@ -119,7 +119,7 @@ What is measured
 kvs-traffic (tools/vhost-kvs-test) plays the guests inside the test host
 (L1, the project's kernel under QEMU): it owns guest memory, drives the
 virtqueues of N ports and checks sequence numbers (payload checks are
-off, -q). The same load runs on vhost-net with one tap per port on a
+off, -q) and negotiates EVENT_IDX, as Linux guests do. The same load runs on vhost-net with one tap per port on a
 Linux bridge, and on vhost-kvs ports of one switch, in the same boot, in
 alternating runs (net, kvs, net, kvs, ...) so that a slow phase of the
 test host hits both alike. "f/s" is frames received per second, "ns/f"
@@ -137,7 +137,9 @@ copied, so a receiver that falls behind loses frames (vhost-kvs: its
 inbound ring of 1024 is full, counted as tx-drop-dest-full; vhost-net:
 the tap's queue). f/s counts frames received, up to the last one.
 
-Cases: 64, 1500: two ports, one way, 64 B / 1500 B frames; 64busy: 64 B
+Cases: 64, 1500: two ports, one way, 64 B / 1500 B frames, up to 64
+frames in flight per sender; 64sat: the same at capacity, the sender's
+whole TX ring (256) kept full (-w 256); 64busy: 64 B
 with the vhost workers busy-polling 50 us before they sleep (-B 50,
 VHOST_SET_VRING_BUSYLOOP_TIMEOUT, which both backends honour); 64k: 65535 B
 frames, not GSO (the bridge and taps get a 65521 B MTU, the most a tap

@@ -134,6 +134,8 @@ frames_profile() {
 if part frames; then
 	# About 2 s a run for vhost-kvs (more for vhost-net).
 	case_run 64 -p 2 -s 64 -n 1000000 -t 60
+	# At capacity: the sender's whole TX ring kept full.
+	case_run 64sat -p 2 -s 64 -n 1000000 -w 256 -t 60
 	case_run 64busy -p 2 -s 64 -n 400000 -B 50 -t 60
 	case_run 1500 -p 2 -s 1500 -n 300000 -t 60
 	case_run 64k -p 2 -s 65535 -n 12000 -t 60
