@@ -19,6 +19,7 @@
 #include <linux/hash.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 
 #include "kvs.h"
 
@@ -62,6 +63,7 @@ struct kvs_pool *kvs_pool_create(void)
 	init_llist_head(&pool->returned);
 	return pool;
 }
+EXPORT_SYMBOL_IF_KUNIT(kvs_pool_create);
 
 /* Free a list of buffers; returns how many pool references they held. */
 static unsigned int kvs_buf_free_list(struct llist_node *n)
@@ -98,24 +100,38 @@ void kvs_pool_release(struct kvs_pool *pool)
 	n += kvs_buf_free_list(llist_del_all(&pool->returned));
 	kvs_pool_put_n(pool, n);
 }
+EXPORT_SYMBOL_IF_KUNIT(kvs_pool_release);
 
-/* Sort what receivers gave back into the owner's free lists. */
+/*
+ * Sort what receivers gave back into the owner's free lists, the most
+ * recently given back on top (its memory the likeliest still cached);
+ * above what a class keeps, the oldest go back to the allocator.
+ */
 static void kvs_pool_refill(struct kvs_pool *pool)
 {
+	/* llist_del_all(): the last added first */
 	struct llist_node *n = llist_del_all(&pool->returned);
+	struct llist_node *head[KVS_BUF_CLASSES] = {};
+	struct llist_node **tail[KVS_BUF_CLASSES];
 	struct kvs_buf *buf, *tmp;
+	int c;
 
+	for (c = 0; c < KVS_BUF_CLASSES; c++)
+		tail[c] = &head[c];
 	llist_for_each_entry_safe(buf, tmp, n, node) {
-		enum kvs_buf_class c = buf->class;
-
+		c = buf->class;
 		if (pool->nfree[c] >= kvs_pool_cached[c]) {
 			kvfree(buf);
 			refcount_dec(&pool->refs);	/* never the last */
 			continue;
 		}
-		buf->node.next = pool->free[c];
-		pool->free[c] = &buf->node;
+		*tail[c] = &buf->node;
+		tail[c] = &buf->node.next;
 		pool->nfree[c]++;
+	}
+	for (c = 0; c < KVS_BUF_CLASSES; c++) {
+		*tail[c] = pool->free[c];
+		pool->free[c] = head[c];
 	}
 }
 
@@ -167,6 +183,7 @@ struct kvs_buf *kvs_pool_get(struct kvs_pool *pool, size_t len)
 {
 	return __kvs_pool_get(pool, len, GFP_KERNEL_ACCOUNT);
 }
+EXPORT_SYMBOL_IF_KUNIT(kvs_pool_get);
 
 /* From the forwarding path, under rcu_read_lock(): may not sleep. */
 struct kvs_buf *kvs_pool_get_atomic(struct kvs_pool *pool, size_t len)
@@ -201,6 +218,7 @@ void kvs_buf_put(struct kvs_buf *buf)
 	if (refcount_dec_and_test(&buf->refs))
 		kvs_pool_give(buf->pool, &buf->node, &buf->node);
 }
+EXPORT_SYMBOL_IF_KUNIT(kvs_buf_put);
 
 /**
  * kvs_buf_put_to() - drop a reference, gathering buffers to give back
@@ -224,6 +242,7 @@ void kvs_buf_put_to(struct kvs_buf_list *l, struct kvs_buf *buf)
 	buf->node.next = l->first;
 	l->first = &buf->node;
 }
+EXPORT_SYMBOL_IF_KUNIT(kvs_buf_put_to);
 
 void kvs_buf_list_flush(struct kvs_buf_list *l)
 {
@@ -231,6 +250,7 @@ void kvs_buf_list_flush(struct kvs_buf_list *l)
 		kvs_pool_give(l->pool, l->first, l->last);
 	l->first = NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(kvs_buf_list_flush);
 
 static atomic_t *kvs_held(struct kvs_queue *q, const struct kvs_pool *pool)
 {
@@ -262,6 +282,7 @@ unsigned int kvs_held_reserve(struct kvs_queue *q,
 		atomic_sub(want - room, held);
 	return room;
 }
+EXPORT_SYMBOL_IF_KUNIT(kvs_held_reserve);
 
 void kvs_held_return(struct kvs_queue *q, const struct kvs_pool *pool,
 		     unsigned int n)
@@ -269,3 +290,4 @@ void kvs_held_return(struct kvs_queue *q, const struct kvs_pool *pool,
 	if (n)
 		atomic_sub(n, kvs_held(q, pool));
 }
+EXPORT_SYMBOL_IF_KUNIT(kvs_held_return);

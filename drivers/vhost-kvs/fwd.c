@@ -55,24 +55,56 @@ struct kvs_fdb_dst *kvs_fwd_lookup(struct kvs_fdb *fdb,
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_fwd_lookup);
 
-/* Frame @i has the addresses and VLAN of frame @i - 1. */
-static bool kvs_fwd_same_as_prev(struct kvs_batch *b, unsigned int i)
+/* Earlier frames of a batch whose answers classification looks at. */
+#define KVS_FWD_RECALL	4
+
+/*
+ * Frames @i and @j have the same source, destination and VLAN. (A frame
+ * refused its VLAN has none recorded: its answer is nobody else's.)
+ */
+static bool kvs_fwd_same(struct kvs_batch *b, unsigned int i, unsigned int j)
 {
 	const struct ethhdr *eth = (const void *)b->bufs[i]->data;
-	const struct ethhdr *peth;
+	const struct ethhdr *jeth = (const void *)b->bufs[j]->data;
 
-	if (!i || b->vid[i] != b->vid[i - 1])
+	return b->vid[i] == b->vid[j] && b->drop[j] != KVS_DROP_VLAN &&
+	       ether_addr_equal(eth->h_dest, jeth->h_dest) &&
+	       ether_addr_equal(eth->h_source, jeth->h_source);
+}
+
+/*
+ * A frame of the last few with frame @i's addresses and VLAN (a source
+ * sending to a few destinations in turn), whose answer is @i's too.
+ * Return: its index, or -1.
+ */
+static int kvs_fwd_recall(struct kvs_batch *b, unsigned int i)
+{
+	unsigned int j;
+
+	for (j = i; j-- > 0 && i - j <= KVS_FWD_RECALL;)
+		if (kvs_fwd_same(b, i, j))
+			return j;
+	return -1;
+}
+
+/* The source of frame @i was learned for an earlier frame of the batch. */
+static bool kvs_fwd_learned(struct kvs_batch *b, unsigned int i)
+{
+	const struct ethhdr *eth = (const void *)b->bufs[i]->data;
+	const struct ethhdr *leth;
+
+	if (b->learned < 0 || b->vid[b->learned] != b->vid[i])
 		return false;
-	peth = (const void *)b->bufs[i - 1]->data;
-	return ether_addr_equal(eth->h_source, peth->h_source) &&
-	       ether_addr_equal(eth->h_dest, peth->h_dest);
+	leth = (const void *)b->bufs[b->learned]->data;
+	return ether_addr_equal(eth->h_source, leth->h_source);
 }
 
 /*
  * Where frame @i of a batch from port @from goes: its destination port or
  * KVS_FWD_FLOOD in b->dst[i], its VLAN in b->vid[i]. A source's frames
- * mostly share their addresses, so the previous frame's answer saves the
- * table lookups.
+ * mostly share their addresses, or go to a few destinations in turn, so
+ * an answer of the last few frames saves the table lookups, and a source
+ * is learned once per batch.
  * Return: KVS_DROP_NONE, or why the frame goes nowhere.
  */
 static enum kvs_drop kvs_fwd_classify(struct kvs_batch *b,
@@ -84,21 +116,27 @@ static enum kvs_drop kvs_fwd_classify(struct kvs_batch *b,
 	enum kvs_fdb_learn learned;
 	struct kvs_port *to;
 	struct kvs_fdb_dst *d;
+	bool learn;
+	int j;
 	u16 vid;
 
 	vid = kvs_vlan_in(from, b->bufs[i]);
 	if (vid == KVS_VLAN_REFUSED)
 		return KVS_DROP_VLAN;
 	b->vid[i] = vid;
-	if (kvs_fwd_same_as_prev(b, i)) {
-		b->dst[i] = b->dst[i - 1];
-		return b->drop[i - 1];
+	j = kvs_fwd_recall(b, i);
+	if (j >= 0) {
+		b->dst[i] = b->dst[j];
+		return b->drop[j];
 	}
 	/* Checked before learning: a spoofed source is never learned. */
 	if ((pol & KVS_POL_SPOOFCHK) && !kvs_pol_src_ok(from, eth->h_source))
 		return KVS_DROP_SPOOF;
-	d = kvs_fwd_lookup(&sw->fdb, eth, &from->fdb_dst, vid,
-			   !(pol & KVS_POL_NO_LEARN), &learned);
+	/* Once per source and batch: the table's answer stays for the rest. */
+	learn = !(pol & KVS_POL_NO_LEARN) && !kvs_fwd_learned(b, i);
+	if (learn)
+		b->learned = i;
+	d = kvs_fwd_lookup(&sw->fdb, eth, &from->fdb_dst, vid, learn, &learned);
 	if (unlikely(learned == KVS_FDB_NEW || learned == KVS_FDB_MOVED))
 		kvs_nl_fdb_event(sw, eth->h_source, vid, from->id,
 				 learned == KVS_FDB_NEW ?
@@ -406,6 +444,7 @@ void kvs_forward(struct kvs_batch *b, struct kvs_port *from, unsigned int n)
 	lockdep_assert_in_softirq();
 	b->vlan = false;
 	b->given = 0;
+	b->learned = -1;
 	for (i = 0; i < n; i++) {
 		enum kvs_drop drop = KVS_DROP_NO_SWITCH;
 

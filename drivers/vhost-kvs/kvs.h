@@ -242,6 +242,7 @@ struct kvs_batch {
 	u64 hashed;			/* ... valid for these bits */
 	/* Frames whose reference went to the one ring they were sent to */
 	u64 given;
+	int learned;			/* last frame whose source was learned */
 	/* The owner is a task that forwards with BH off (a vhost worker,
 	 * or a VMM's write() on a queue's tap file), not a softirq or a
 	 * device's xmit: a host port may hand its frames straight to its
