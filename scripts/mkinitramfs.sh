@@ -36,6 +36,23 @@ add_bin() {
 	done
 }
 
+# Open vSwitch from the tree $1 it was unpacked in: the database server,
+# the switch daemon, their command-line tools and the database schema.
+add_ovs() {
+	local b missing
+	for b in usr/sbin/ovsdb-server usr/lib/openvswitch-switch/ovs-vswitchd \
+		 usr/bin/ovs-vsctl usr/bin/ovsdb-tool usr/bin/ovs-appctl \
+		 usr/bin/ovs-dpctl; do
+		[ -x "$1/$b" ] || die "no $1/$b (scripts/ovs-fetch.sh)"
+		install -D -m 0755 "$1/$b" "$stage/usr/sbin/$(basename "$b")"
+		add_libs "$1/$b"
+		missing=$(ldd "$1/$b" | grep 'not found' || true)
+		[ -z "$missing" ] || die "$b: missing $missing (scripts/deps.sh)"
+	done
+	install -D -m 0644 "$1/usr/share/openvswitch/vswitch.ovsschema" \
+		"$stage/usr/share/openvswitch/vswitch.ovsschema"
+}
+
 # Debian's Python (standard library without tests and tools) and PyYAML,
 # and the kernel's YNL client (tools/net/ynl/cli.py) with the family's
 # spec in /kvs/ynl: what the ynl test drives the family with.
@@ -78,6 +95,8 @@ l1)
 	add_bin /usr/bin/qemu-system-x86_64
 	# make bench KVS_BENCH_PERF=1: profiles (perf is large, so only then)
 	[ "${KVS_BENCH_PERF:-0}" = 1 ] && add_bin /usr/bin/perf
+	# make bench: Open vSwitch unpacked by scripts/ovs-fetch.sh
+	[ -n "${KVS_OVS_ROOT:-}" ] && add_ovs "$KVS_OVS_ROOT"
 	# QEMU built from Debian's source with qemu/*.patch (-netdev vhost-kvs).
 	kq=$BUILD/qemu/qemu-system-x86_64
 	[ -x "$kq" ] || die "no $kq (run scripts/qemu-build.sh)"

@@ -3,7 +3,7 @@
  * kvs-traffic: play N guests in one process and push frames between them
  * through a vhost backend, checking every byte of every frame.
  *
- *   kvs-traffic [-b kvs|net] [-S SWITCH] [-p PORTS] [-s BYTES] [-n FRAMES]
+ *   kvs-traffic [-b kvs|net|ovs] [-S SWITCH] [-p PORTS] [-s BYTES] [-n FRAMES]
  *               [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M] [-e]
  *               [-x] [-X detach|close]
  *
@@ -11,6 +11,8 @@
  *          (default kvst0, which must exist: kvsctl switch add kvst0).
  * -b net   each port is /dev/vhost-net on its own tap, all taps on one
  *          Linux bridge (kvs-br0): the peer vhost-kvs is measured against.
+ * -b ovs   as net, but the taps are ports of the Open vSwitch bridge
+ *          kvs-ovs0 (kernel datapath), which must exist: ovs-vsctl add-br.
  * -m       oneway: port 0 sends to port 1 (other ports idle);
  *          mesh: every port sends to every other port in turn.
  * -w       frames in flight per sending port (default 64, at most 256):
@@ -102,6 +104,7 @@
 #define ETHERTYPE	0x88b5		/* IEEE local experimental */
 #define MAGIC		0x4b565354	/* "KVST" */
 #define BRIDGE		"kvs-br0"
+#define OVS_BRIDGE	"kvs-ovs0"
 #define HELLO		0xffff		/* dst_port of the warm-up broadcast */
 
 struct tframe {
@@ -135,7 +138,7 @@ struct port {
 static struct port ports[MAX_PORTS];
 static unsigned int nports = 2, frame_len = 60, quick, window = 64;
 static uint64_t nframes = 10000;
-static int mesh, limit_s = 30, use_net, no_mrg, blackhole, stop_mode;
+static int mesh, limit_s = 30, use_net, use_ovs, no_mrg, blackhole, stop_mode;
 static int no_warm_up, hold, idle_wait, gso, gso6, offloads, no_event_idx;
 static unsigned int rotate, busyloop_us;
 /* When the last frame arrived: a run that lost frames ends only after
@@ -186,7 +189,25 @@ static void set_mtu(int s, const char *name)
 		die(name);
 }
 
-/* A tap with virtio-net headers, enslaved to the bridge and up. */
+/*
+ * @ifname out of the OVS bridge's database (a tap name an earlier run
+ * left there) and, with @add, in again as a port of the bridge.
+ * Return: ovs-vsctl's status.
+ */
+static int ovs_port(const char *ifname, int add)
+{
+	char cmd[160];
+	int n;
+
+	n = snprintf(cmd, sizeof(cmd),
+		     "ovs-vsctl --timeout=30 -- --if-exists del-port %s", ifname);
+	if (add)
+		snprintf(cmd + n, sizeof(cmd) - n, " -- add-port %s %s",
+			 OVS_BRIDGE, ifname);
+	return system(cmd);
+}
+
+/* A tap with virtio-net headers, on the bridge and up. */
 static void net_tap(struct port *p)
 {
 	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
@@ -201,17 +222,33 @@ static void net_tap(struct port *p)
 	    ioctl(p->tap, TUNSETOFFLOAD, 0))
 		die("tap setup");
 	s = socket(AF_LOCAL, SOCK_STREAM, 0);
+	set_mtu(s, p->ifname);
+	if (use_ovs) {
+		if (ovs_port(p->ifname, 1))
+			die("ovs-vsctl add-port");
+		if_up(s, p->ifname);
+		close(s);
+		return;
+	}
 	if (ioctl(s, SIOCBRADDBR, BRIDGE) && errno != EEXIST)
 		die("bridge");
 	ifr.ifr_ifindex = if_nametoindex(p->ifname);
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", BRIDGE);
 	if (ioctl(s, SIOCBRADDIF, &ifr))
 		die("bridge add port");
-	set_mtu(s, p->ifname);
 	set_mtu(s, BRIDGE);
 	if_up(s, p->ifname);
 	if_up(s, BRIDGE);
 	close(s);
+}
+
+/* At exit: the ports' taps leave the OVS bridge's database too. */
+static void ovs_del_ports(void)
+{
+	for (unsigned int i = 0; i < nports; i++)
+		if (ports[i].ifname[0] && ovs_port(ports[i].ifname, 0))
+			fprintf(stderr, "kvs-traffic: ovs-vsctl del-port %s failed\n",
+				ports[i].ifname);
 }
 
 /* A vhost-kvs port on the switch; its queues' backend is itself. */
@@ -845,7 +882,7 @@ static void run(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: kvs-traffic [-b kvs|net] [-S SWITCH] [-p N] [-s BYTES] [-n FRAMES]\n"
+	fprintf(stderr, "usage: kvs-traffic [-b kvs|net|ovs] [-S SWITCH] [-p N] [-s BYTES] [-n FRAMES]\n"
 		"                   [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M] [-e] [-x] [-u] [-H] [-I]\n"
 		"                   [-X detach|close] [-g tcp4|tcp6 [-G MSS] [-O]] [-R N] [-B US]\n");
 	exit(2);
@@ -858,9 +895,11 @@ static void parse(int argc, char **argv)
 	while ((o = getopt(argc, argv, "b:S:p:s:n:m:t:w:qMexX:uHIg:G:OR:B:")) != -1) {
 		switch (o) {
 		case 'b':
-			if (strcmp(optarg, "net") && strcmp(optarg, "kvs"))
+			if (strcmp(optarg, "net") && strcmp(optarg, "kvs") &&
+			    strcmp(optarg, "ovs"))
 				usage();
-			use_net = !strcmp(optarg, "net");
+			use_ovs = !strcmp(optarg, "ovs");
+			use_net = use_ovs || !strcmp(optarg, "net");
 			break;
 		case 'S': switch_name = optarg; break;
 		case 'p': nports = atoi(optarg); break;
@@ -998,6 +1037,8 @@ int main(int argc, char **argv)
 	int o;
 
 	parse(argc, argv);
+	if (use_ovs)
+		atexit(ovs_del_ports);
 	max_len = use_net ? 65535 + 14 : 65553;
 	if (nports < 2 || nports > MAX_PORTS || frame_len < sizeof(struct tframe) ||
 	    frame_len > max_len || window < 1 || window > GUEST_QSIZE ||
@@ -1051,7 +1092,7 @@ int main(int argc, char **argv)
 		sent += p->sent;
 	}
 	printf("backend=%s ports=%u size=%u mode=%s sent=%llu expected=%llu received=%llu lost=%llu bad=%llu dup=%llu secs=%.3f fps=%.0f mbps=%.1f worker_cpu_s=%.3f cpu_ns_per_frame=%.0f\n",
-	       use_net ? "net" : "kvs", nports, frame_len,
+	       use_ovs ? "ovs" : use_net ? "net" : "kvs", nports, frame_len,
 	       mesh ? "mesh" : "oneway",
 	       (unsigned long long)sent, (unsigned long long)want,
 	       (unsigned long long)got, (unsigned long long)(want - got),
