@@ -94,40 +94,33 @@ $(one ovs "$@")"
 # case NAME ARGS...: REPS rounds of each; prints the bench line, keeps
 # medians
 case_run() {
-	local name=$1 net kvs
+	local name=$1
 	shift
 	both "$REPS" "$@"
-	net=$NET kvs=$KVS
-	NET_FPS=$(echo "$net" | awk '{ print $1 }' | median)
-	NET_CPU=$(echo "$net" | awk '{ print $2 }' | median)
-	KVS_FPS=$(echo "$kvs" | awk '{ print $1 }' | median)
-	KVS_CPU=$(echo "$kvs" | awk '{ print $2 }' | median)
-	NET_LOSS=$(echo "$net" | awk '$4 > 0 { print 100 * $3 / $4 }' | median)
-	KVS_LOSS=$(echo "$kvs" | awk '$4 > 0 { print 100 * $3 / $4 }' | median)
-	# Workers and softirq together: what forwarding cost, wherever it ran.
-	NET_ALL=$(echo "$net" | awk 'NF >= 8 { print $2 + $8 }' | median)
-	KVS_ALL=$(echo "$kvs" | awk 'NF >= 8 { print $2 + $8 }' | median)
+	medians NET "$NET"
+	medians KVS "$KVS"
 	echo "bench $name net_fps=$NET_FPS kvs_fps=$KVS_FPS net_cpu_ns=$NET_CPU kvs_cpu_ns=$KVS_CPU net_loss_pct=$NET_LOSS kvs_loss_pct=$KVS_LOSS net_all_ns=$NET_ALL kvs_all_ns=$KVS_ALL args=$*"
-	split_line "$name" net "$net"
-	split_line "$name" kvs "$kvs"
+	split_line "$name" net "$NET"
+	split_line "$name" kvs "$KVS"
 	ratio "frames_$name" "$KVS_FPS" "$NET_FPS"
 	ratio "cpu_$name" "$KVS_CPU" "$NET_CPU"
 	ratio "cpu_softirq_$name" "$KVS_ALL" "$NET_ALL"
-	[ -n "$OVSR" ] && peer_line "$name" "$OVSR"
-	return 0
+	[ -z "$OVSR" ] && return 0
+	# Open vSwitch, against vhost-kvs
+	medians OVS "$OVSR"
+	echo "peer $name ovs_fps=$OVS_FPS ovs_cpu_ns=$OVS_CPU ovs_all_ns=$OVS_ALL ovs_loss_pct=$OVS_LOSS kvs_cpu_ns=$KVS_CPU kvs_all_ns=$KVS_ALL"
+	split_line "$name" ovs "$OVSR"
+	ratio "cpu_${name}_vs_ovs" "$KVS_CPU" "$OVS_CPU"
 }
 
-# peer_line CASE RUNS: Open vSwitch's medians for the case, against
-# vhost-kvs's (KVS_CPU, KVS_ALL of case_run)
-peer_line() {
-	local fps cpu all loss
-	fps=$(echo "$2" | awk '{ print $1 }' | median)
-	cpu=$(echo "$2" | awk '{ print $2 }' | median)
-	all=$(echo "$2" | awk 'NF >= 8 { print $2 + $8 }' | median)
-	loss=$(echo "$2" | awk '$4 > 0 { print 100 * $3 / $4 }' | median)
-	echo "peer $1 ovs_fps=$fps ovs_cpu_ns=$cpu ovs_all_ns=$all ovs_loss_pct=$loss kvs_cpu_ns=$KVS_CPU kvs_all_ns=$KVS_ALL"
-	split_line "$1" ovs "$2"
-	ratio "cpu_${1}_vs_ovs" "$KVS_CPU" "$cpu"
+# medians VAR RUNS: VAR_FPS, VAR_CPU, VAR_LOSS (% of frames lost) and
+# VAR_ALL (workers and softirq together: what forwarding cost, wherever
+# it ran) of one backend's runs (lines of one())
+medians() {
+	eval "$1_FPS=$(echo "$2" | awk '{ print $1 }' | median)"
+	eval "$1_CPU=$(echo "$2" | awk '{ print $2 }' | median)"
+	eval "$1_LOSS=$(echo "$2" | awk '$4 > 0 { print 100 * $3 / $4 }' | median)"
+	eval "$1_ALL=$(echo "$2" | awk 'NF >= 8 { print $2 + $8 }' | median)"
 }
 
 # split_line CASE BACKEND RUNS: medians of where the CPU went, per frame
