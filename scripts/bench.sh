@@ -224,7 +224,7 @@ EOF
 	if [ -s "$out/peer" ]; then
 		peer_table | sed 's/^/    /'
 	else
-		echo "    (Open vSwitch did not start in this run: no rows)"
+		echo "    (no Open vSwitch rows in this run)"
 	fi
 	echo
 	cat <<'EOF'
