@@ -22,7 +22,7 @@ if [ ! -f "$KSRC/.kvs-extracted" ] || [ "$tarball" -nt "$KSRC/.kvs-extracted" ];
 fi
 
 "$TOP/scripts/stage-driver.sh" "$KSRC/drivers/vhost-kvs"
-for h in vhost_kvs.h vhost_kvs_netlink.h; do
+for h in vhost_kvs.h vhost_kvs_netlink.h vhost_leulo.h; do
 	ln -sfn "$TOP/include/uapi/linux/$h" "$KSRC/include/uapi/linux/$h"
 done
 # The YNL generator finds the schema relative to the spec's directory.

@@ -557,6 +557,15 @@ void kvs_nl_fdb_event(struct kvs_switch *sw, const u8 *mac, u16 vid,
 
 /* port.c */
 extern struct miscdevice kvs_misc;
+
+/* leulo.c: /dev/vhost-leulo, when CONFIG_VHOST_KVS_LEULO */
+#if IS_ENABLED(CONFIG_VHOST_KVS_LEULO)
+int kvs_leulo_init(void);
+void kvs_leulo_exit(void);
+#else
+static inline int kvs_leulo_init(void) { return 0; }
+static inline void kvs_leulo_exit(void) {}
+#endif
 void kvs_count(struct kvs_queue *q, int qi, enum kvs_drop reason,
 	       size_t bytes);
 long kvs_queue_set_offloads(struct kvs_queue *q, u32 offloads);

@@ -26,8 +26,13 @@ static int __init kvs_init(void)
 	err = misc_register(&kvs_misc);
 	if (err)
 		goto err_misc;
+	err = kvs_leulo_init();
+	if (err)
+		goto err_leulo;
 	return 0;
 
+err_leulo:
+	misc_deregister(&kvs_misc);
 err_misc:
 	kvs_netlink_exit();
 err_netlink:
@@ -41,6 +46,7 @@ err_switch:
 
 static void __exit kvs_exit(void)
 {
+	kvs_leulo_exit();
 	misc_deregister(&kvs_misc);
 	kvs_netlink_exit();
 	kvs_uplink_exit();

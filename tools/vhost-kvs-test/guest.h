@@ -12,7 +12,7 @@
 
 #define GUEST_MEM_SIZE	(4u << 20)	/* default */
 #define GUEST_QSIZE	256
-#define GUEST_NVQ	2
+#define GUEST_NVQ	3
 
 struct guest_vq {
 	struct vring_desc *desc;
