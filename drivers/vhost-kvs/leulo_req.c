@@ -65,19 +65,41 @@ static void leulo_addr_out(struct vhost_leulo_resp *rs,
 	rs->addr_len = cpu_to_le32(len);
 }
 
+/* Below the device's cap on sockets? A refusal is counted. */
+static bool leulo_room(struct leulo_dev *l)
+{
+	if (l->nsocks < l->limits.max_sockets)
+		return true;
+	l->stats.refused_limit++;
+	return false;
+}
+
+/* A new socket into the table, its id into the answer; else released. */
+static int leulo_call_add(struct leulo_call *c, struct socket *sock)
+{
+	u32 id;
+	int err;
+
+	err = leulo_sock_add(c->l, sock, &id);
+	if (err) {
+		sock_release(sock);
+		return err;
+	}
+	c->rs->id = cpu_to_le32(id);
+	return 0;
+}
+
 static int leulo_op_socket(struct leulo_call *c)
 {
 	struct leulo_dev *l = c->l;
-	u32 family = arg0(c), id;
+	u32 family = arg0(c);
 	struct socket *sock;
 	int err;
 
 	if (family != AF_INET && family != AF_INET6)
 		return -EAFNOSUPPORT;
-	if (l->nsocks >= l->limits.max_sockets) {
-		l->stats.refused_limit++;
+	if (!leulo_room(l))
 		return -EMFILE;
-	}
 	/*
 	 * As a socket of the VMM's (kern = 0): it holds the namespace, its
 	 * memory is charged to the VMM's cgroup (the worker is the VMM's
@@ -87,13 +109,7 @@ static int leulo_op_socket(struct leulo_call *c)
 	err = __sock_create(l->net, family, SOCK_STREAM, IPPROTO_TCP, &sock, 0);
 	if (err)
 		return err;
-	err = leulo_sock_add(l, sock, &id);
-	if (err) {
-		sock_release(sock);
-		return err;
-	}
-	c->rs->id = cpu_to_le32(id);
-	return 0;
+	return leulo_call_add(c, sock);
 }
 
 static int leulo_op_bind(struct leulo_call *c)
@@ -118,13 +134,10 @@ static int leulo_op_accept(struct leulo_call *c)
 	struct leulo_dev *l = c->l;
 	struct sockaddr_storage ss;
 	struct socket *sock;
-	u32 id;
 	int err;
 
-	if (l->nsocks >= l->limits.max_sockets) {
-		l->stats.refused_limit++;
+	if (!leulo_room(l))
 		return -EMFILE;
-	}
 	err = kernel_accept(c->ls->sock, &sock, O_NONBLOCK);
 	if (err)
 		return err;
@@ -135,13 +148,7 @@ static int leulo_op_accept(struct leulo_call *c)
 		return -ECONNABORTED;
 	}
 	leulo_addr_out(c->rs, &ss, err);
-	err = leulo_sock_add(l, sock, &id);
-	if (err) {
-		sock_release(sock);
-		return err;
-	}
-	c->rs->id = cpu_to_le32(id);
-	return 0;
+	return leulo_call_add(c, sock);
 }
 
 static int leulo_op_connect(struct leulo_call *c)

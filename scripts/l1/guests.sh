@@ -22,17 +22,6 @@ MODE=${GUESTS_MODE:-kvs}
 
 mac() { echo "52:54:00:00:01:0$1"; } # as nic_kvs gives guest N
 
-# refused DESC PATTERN CMD...: CMD must exit non-zero at start-up, within
-# 60 s, with PATTERN in its error output.
-QEMU_NOGUEST="-accel tcg -display none -vga none -monitor none -serial none -L /usr/share/qemu -S"
-refused() {
-	local desc=$1 pat=$2 out rc=0
-	shift 2
-	out=$(timeout 60 "$@" 2>&1 </dev/null) || rc=$?
-	echo "$out" | sed 's/^/# /'
-	check "$desc" sh -c '[ "$1" -ne 0 ] && [ "$1" -ne 124 ] &&
-		echo "$2" | grep -q -- "$3"' _ "$rc" "$out" "$pat"
-}
 ports_now() { kvsctl switch show sw0 | grep -q " ports $1 "; }
 
 # shellcheck disable=SC2086

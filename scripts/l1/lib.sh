@@ -3,6 +3,8 @@
 #
 #   check DESC CMD...          run CMD, print a TAP "ok"/"not ok" line
 #   retry N CMD...             run CMD up to N times, 1 s apart
+#   refused DESC PATTERN CMD   CMD (a QEMU) must stop at start-up, saying
+#                              PATTERN, as a TAP line
 #   traffic BACKEND DESC ARGS  one kvs-traffic run, as a TAP line
 #   guest_start NAME IP QEMU-ARGS...
 #                              boot a nested guest; wait (bounded) until its
@@ -49,6 +51,18 @@ traffic() {
 		echo "not ok - $desc"
 		FAILS=$((FAILS + 1))
 	fi
+}
+
+# refused DESC PATTERN CMD...: CMD must exit non-zero at start-up, within
+# 60 s, with PATTERN in its error output.
+QEMU_NOGUEST="-accel tcg -display none -vga none -monitor none -serial none -L /usr/share/qemu -S"
+refused() {
+	local desc=$1 pat=$2 out rc=0
+	shift 2
+	out=$(timeout 60 "$@" 2>&1 </dev/null) || rc=$?
+	echo "$out" | sed 's/^/# /'
+	check "$desc" sh -c '[ "$1" -ne 0 ] && [ "$1" -ne 124 ] &&
+		echo "$2" | grep -q -- "$3"' _ "$rc" "$out" "$pat"
 }
 
 retry() {
