@@ -42,7 +42,8 @@ d=$out/dkms
 src=$d/usr/src/vhost-kvs-$ver
 mkdir -p "$src/vhost" "$src/kvs-include/uapi/linux"
 cp "$TOP"/drivers/vhost-kvs/*.[ch] "$TOP/drivers/vhost-kvs/Makefile" "$src/"
-cp "$TOP"/include/uapi/linux/vhost_kvs*.h "$src/kvs-include/uapi/linux/"
+cp "$TOP"/include/uapi/linux/vhost_kvs*.h "$TOP"/include/uapi/linux/vhost_leulo.h \
+	"$src/kvs-include/uapi/linux/"
 cp "$KSRC/drivers/vhost/vhost.h" "$src/vhost/"
 sed "s/@VERSION@/$ver/" "$TOP/packaging/dkms.conf.in" >"$src/dkms.conf"
 control "$d" vhost-kvs-dkms all "dkms (>= 3), linux-headers-amd64 | linux-headers-6.12-amd64" \
