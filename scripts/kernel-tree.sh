@@ -40,3 +40,17 @@ hook() { # FILE LINE: append LINE once
 }
 hook "$KSRC/drivers/vhost/Kconfig" 'source "drivers/vhost-kvs/Kconfig"'
 hook "$KSRC/drivers/Makefile" 'obj-$(CONFIG_VHOST_KVS) += vhost-kvs/'
+# Leulo's guest half lives there too (kbuild visits the directory once).
+hook "$KSRC/drivers/Makefile" 'obj-$(CONFIG_LEULO_GUEST) += vhost-kvs/'
+
+# Core changes, in order, each applied once: a patch that applies in
+# reverse is in already; one that applies neither way is an error.
+for p in "$TOP"/linux-patches/*.patch; do
+	[ -e "$p" ] || continue
+	if patch -d "$KSRC" -p1 -R --dry-run --force --fuzz=0 -s <"$p" >/dev/null 2>&1; then
+		continue
+	fi
+	log "applying $(basename "$p")"
+	patch -d "$KSRC" -p1 --forward --fuzz=0 --no-backup-if-mismatch -s <"$p" ||
+		die "$(basename "$p") does not apply to $KSRC"
+done

@@ -17,7 +17,8 @@ set -euo pipefail
 src=$BUILD/qemu-src out=$BUILD/qemu-build dst=$BUILD/qemu
 stamp=$dst/.stamp
 
-uapi="$TOP/include/uapi/linux/vhost_kvs.h $TOP/include/uapi/linux/vhost_kvs_netlink.h"
+uapi="$TOP/include/uapi/linux/vhost_kvs.h $TOP/include/uapi/linux/vhost_kvs_netlink.h
+	$TOP/include/uapi/linux/vhost_leulo.h"
 # shellcheck disable=SC2086
 want=$({ cat "$TOP"/qemu/*.patch 2>/dev/null || true; cat "$0" $uapi; } | sha256sum | cut -d' ' -f1)
 if [ -x "$dst/qemu-system-x86_64" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then

@@ -73,11 +73,11 @@ static int leulo_open(struct inode *inode, struct file *f)
 }
 
 /*
- * Stop the queues and close every host socket: a device reset. Once
- * the backends are NULL and the work flushed, no work touches a socket;
- * once a socket is off its wait queue, none is queued for it.
+ * Stop the queues: once the backends are NULL and the work flushed, no
+ * work touches a socket or a ring. Events that sockets raise meanwhile
+ * stay marked, and go out when the queues run again.
  */
-static void leulo_stop(struct leulo_dev *l)
+static void leulo_quiesce(struct leulo_dev *l)
 {
 	int i;
 
@@ -89,12 +89,21 @@ static void leulo_stop(struct leulo_dev *l)
 		mutex_unlock(&vq->mutex);
 	}
 	vhost_dev_flush(&l->dev);
-	leulo_sock_close_all(l);
 	l->running = false;
 	if (l->cred) {
 		put_cred(l->cred);
 		l->cred = NULL;
 	}
+}
+
+/*
+ * A device reset: the queues stop and every host socket is closed. Once
+ * a socket is off its wait queue, no work is queued for it.
+ */
+static void leulo_stop(struct leulo_dev *l)
+{
+	leulo_quiesce(l);
+	leulo_sock_close_all(l);
 }
 
 static int leulo_start(struct leulo_dev *l)
@@ -150,12 +159,17 @@ static int leulo_set_running(struct leulo_dev *l, int __user *argp)
 	lockdep_assert_held(&l->dev.mutex);
 	if (get_user(on, argp))
 		return -EFAULT;
-	if (on == 1)
+	switch (on) {
+	case VHOST_LEULO_RUN:
 		return leulo_start(l);
-	if (on)
-		return -EINVAL;
-	leulo_stop(l);
-	return 0;
+	case VHOST_LEULO_PAUSE:
+		leulo_quiesce(l);
+		return 0;
+	case VHOST_LEULO_STOP:
+		leulo_stop(l);
+		return 0;
+	}
+	return -EINVAL;
 }
 
 /* The namespace the sockets live in, as entering it would need. */

@@ -21,7 +21,8 @@
  * l->lock protects the socket table (l->socks, l->nsocks), the limits and
  * the counters: requests, events, SET_LIMITS, GET_STATS and closing all
  * sockets take it. A leulo_sock is freed only under it, after its wait
- * entry is off the socket's wait queue.
+ * entry is off the socket's wait queue. It also orders a socket's events
+ * and answers: ls->seq counts both.
  *
  * l->ev_lock (a spinlock, IRQs off: socket wake-ups run in softirq and
  * under the wait queue's own lock) protects the list of sockets with an
@@ -71,6 +72,7 @@ struct leulo_sock {
 	u32 id;
 	struct wait_queue_entry wait;	/* on sock->wq.wait while open */
 	struct list_head pending;	/* on l->ev_pending; ev_lock */
+	u32 seq;			/* of its last event or answer; l->lock */
 };
 
 /* leulo_sock.c */

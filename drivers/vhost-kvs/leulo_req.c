@@ -89,6 +89,17 @@ static int leulo_call_add(struct leulo_call *c, struct socket *sock)
 	return 0;
 }
 
+/*
+ * The state of the socket the answer is about, ordered with its events:
+ * the driver keeps the newer (both are written under l->lock).
+ */
+static void leulo_call_state(struct leulo_call *c)
+{
+	lockdep_assert_held(&c->l->lock);
+	c->rs->mask = cpu_to_le32((__force u32)leulo_sock_poll(c->ls));
+	c->rs->seq = cpu_to_le32(++c->ls->seq);
+}
+
 static int leulo_op_socket(struct leulo_call *c)
 {
 	struct leulo_dev *l = c->l;
@@ -109,7 +120,10 @@ static int leulo_op_socket(struct leulo_call *c)
 	err = __sock_create(l->net, family, SOCK_STREAM, IPPROTO_TCP, &sock, 0);
 	if (err)
 		return err;
-	return leulo_call_add(c, sock);
+	err = leulo_call_add(c, sock);
+	if (!err)	/* the answer is about the new socket */
+		c->ls = leulo_sock_find(l, le32_to_cpu(c->rs->id));
+	return err;
 }
 
 static int leulo_op_bind(struct leulo_call *c)
@@ -342,6 +356,8 @@ static u32 leulo_req_one(struct leulo_dev *l, struct vhost_virtqueue *vq,
 		status = leulo_bad(l, -EINVAL);
 	else
 		status = leulo_call(&c);
+	if (c.ls)
+		leulo_call_state(&c);
 	l->stats.requests++;
 	if (status)
 		l->stats.errors++;

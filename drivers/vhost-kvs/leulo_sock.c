@@ -157,6 +157,7 @@ static u32 leulo_ev_write(struct leulo_dev *l, struct vhost_virtqueue *vq,
 		.id = cpu_to_le32(ls->id),
 		.mask = cpu_to_le32((__force u32)leulo_sock_poll(ls)),
 		.err = cpu_to_le32(READ_ONCE(ls->sock->sk->sk_err)),
+		.seq = cpu_to_le32(++ls->seq),
 	};
 	struct iov_iter to;
 

@@ -93,7 +93,7 @@ guest_launch() {
 	# shellcheck disable=SC2046
 	${L2_QEMU:-qemu-system-x86_64} $(l2_accel) -m 256 -smp 1 -L /usr/share/qemu \
 		-kernel /kvs/bzImage -initrd /kvs/l2.cpio.gz \
-		-append "console=ttyS0 panic=-1 loglevel=4 lapic=notscdeadline unknown_nmi_panic kvs.name=$name kvs.ip=$ip" \
+		-append "console=ttyS0 panic=-1 loglevel=4 lapic=notscdeadline unknown_nmi_panic kvs.name=$name kvs.ip=$ip ${L2_APPEND:-}" \
 		-display none -vga none -monitor pipe:/tmp/"$name".mon -no-reboot \
 		-name "$name,debug-threads=on" \
 		-serial file:/tmp/"$name".log -serial pipe:/tmp/"$name" \

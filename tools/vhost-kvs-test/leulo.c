@@ -179,6 +179,7 @@ struct sockev {
 	uint32_t mask;	/* last event's, less what -EAGAIN said is gone */
 	uint32_t acc;	/* every event's since ev_clear() */
 	uint32_t err;	/* last event's */
+	uint32_t seq;	/* last event's */
 	uint32_t nev;
 };
 
@@ -235,14 +236,16 @@ static int pump(struct leulo *l)
 				     (k + 1) * sizeof(*ev) <= EV_BUFLEN; k++) {
 			struct sockev *e = ev_find(l, le32toh(ev[k].id), 1);
 
-			if (ev[k].reserved) {
-				diag("event of %u: reserved %u", le32toh(ev[k].id),
-				     le32toh(ev[k].reserved));
-				l->bad_events++;
-			}
 			l->nevents++;
 			if (!e)
 				continue;
+			/* One socket's events come in the order written. */
+			if (e->nev && (int32_t)(le32toh(ev[k].seq) - e->seq) <= 0) {
+				diag("event of %u: seq %u after %u", e->id,
+				     le32toh(ev[k].seq), e->seq);
+				l->bad_events++;
+			}
+			e->seq = le32toh(ev[k].seq);
 			e->mask = le32toh(ev[k].mask);
 			e->acc |= e->mask;
 			e->err = le32toh(ev[k].err);
@@ -410,6 +413,8 @@ static int req(struct leulo *l, unsigned int q, const struct vhost_leulo_req *rq
 	rs->val = le32toh(grs->val);
 	rs->addr_len = le32toh(grs->addr_len);
 	memcpy(rs->addr, grs->addr, sizeof(rs->addr));
+	rs->mask = le32toh(grs->mask);
+	rs->seq = le32toh(grs->seq);
 	if (rbuf && l->ulen > sizeof(*grs))
 		memcpy(rbuf, gpa(&l->g, RBUF_AT(q)), l->ulen - sizeof(*grs));
 	return (int32_t)rs->status;
@@ -1147,6 +1152,7 @@ static void case_a_setup(struct leulo *l)
 	is(leulo_ioctl(l, VHOST_LEULO_SET_NETNS, &nsfd), 0, "SET_NETNS(namespace)");
 	is(leulo_ioctl(l, VHOST_LEULO_SET_NETNS, &nsfd), -EEXIST, "SET_NETNS again");
 	is(leulo_ioctl(l, VHOST_LEULO_SET_RUNNING, &one), 0, "SET_RUNNING(1)");
+	is(leulo_ioctl(l, VHOST_LEULO_SET_RUNNING, &one), 0, "SET_RUNNING(1) again: no change");
 	guest_kick(&l->g, EVT);
 }
 
@@ -1565,6 +1571,48 @@ static void case_h_reset(struct leulo *l)
 	st = peer_end(pfd, WAIT_MS);
 	if (!check(st == -ECONNRESET, "reset: the peer's read fails with ECONNRESET"))
 		diag("got %s", sname(st));
+	close(pfd);
+}
+
+/*
+ * A paused VM (QEMU's stop): the queues stop, the host socket stays and
+ * its TCP goes on; what happened meanwhile is an event once they run.
+ */
+static void case_p_pause(struct leulo *l)
+{
+	int pause = VHOST_LEULO_PAUSE, run = VHOST_LEULO_RUN, bad = 3;
+	struct vhost_leulo_resp rs;
+	struct vhost_leulo_req r;
+	uint8_t b[16] = { 0 };
+	uint32_t id, val, evseq;
+	int pfd, st;
+
+	if (!check(pair(l, g_lst, g_lport, &id, &pfd) == 0, "pause: a connection"))
+		return;
+	ev_clear(l, id);
+	is(leulo_ioctl(l, VHOST_LEULO_SET_RUNNING, &bad), -EINVAL, "SET_RUNNING(3)");
+	is(leulo_ioctl(l, VHOST_LEULO_SET_RUNNING, &pause), 0,
+	   "pause: SET_RUNNING(VHOST_LEULO_PAUSE)");
+	check(peer_write(pfd, "while paused", 12) == 0, "pause: the peer sends 12 bytes");
+	check(wait_event(l, id, EPOLLIN, 500) == NULL,
+	      "pause: no event while the queues are stopped (500 ms)");
+	is(leulo_ioctl(l, VHOST_LEULO_SET_RUNNING, &run), 0, "pause: SET_RUNNING(1) again");
+	check(wait_event(l, id, EPOLLIN, WAIT_MS) != NULL,
+	      "pause: then the EPOLLIN event for what came meanwhile");
+	evseq = ev_find(l, id, 1)->seq;
+	r = mkreq(VHOST_LEULO_OP_RECV, id, 0, 0, NULL, 0);
+	st = req(l, DATA, &r, NULL, 0, &rs, b, sizeof(b));
+	if (!check(!st && rs.val == 12 && !memcmp(b, "while paused", 12),
+		   "pause: RECV gives the 12 bytes: the connection lived on"))
+		diag("%s, %u bytes", sname(st), rs.val);
+	if (!check(!(rs.mask & EPOLLIN) && (rs.mask & EPOLLOUT) &&
+		   (int32_t)(rs.seq - evseq) > 0,
+		   "pause: its answer says not readable now, later than the event"))
+		diag("mask 0x%x seq %u, the event's seq %u", rs.mask, rs.seq, evseq);
+	st = sock_send(l, id, "resumed", 7, 0, &val);
+	check(!st && val == 7 && peer_read(pfd, b, 7, WAIT_MS) == 7 &&
+	      !memcmp(b, "resumed", 7), "pause: SEND after it reaches the peer");
+	is(sock_close(l, id, 0), 0, "pause: CLOSE");
 	close(pfd);
 }
 
@@ -2140,6 +2188,7 @@ int main(int argc, char **argv)
 	if (g_lst != NOID) {
 		case_g_halfclose(&L);
 		case_h_reset(&L);
+		case_p_pause(&L);
 	} else {
 		check(0, "half-close and reset: no guest listener (see above)");
 	}

@@ -132,6 +132,15 @@ struct vhost_leulo_req {
  *	value
  * @addr_len: bytes of @addr used
  * @addr: an address (ACCEPT, GETNAME) or an option's value
+ * @mask: the socket's EPOLL* mask after the call, as an event's (for
+ *	SOCKET the new socket's, for ACCEPT the listener's); 0 for CLOSE
+ *	and for a request naming no socket
+ * @seq: the socket's sequence number for @mask (see struct
+ *	vhost_leulo_event), 0 when @mask is 0 for lack of a socket
+ *
+ * Answers and events of one socket may reach the driver in another order
+ * than the device wrote them: of two masks, the one with the later @seq
+ * is the newer.
  */
 struct vhost_leulo_resp {
 	__le32 status;
@@ -139,7 +148,8 @@ struct vhost_leulo_resp {
 	__le32 val;
 	__le32 addr_len;
 	__u8 addr[VHOST_LEULO_ADDR_LEN];
-	__u8 pad[4];
+	__le32 mask;
+	__le32 seq;
 };
 
 /**
@@ -149,7 +159,8 @@ struct vhost_leulo_resp {
  *	EPOLLRDHUP; a listening socket is EPOLLIN with a connection waiting)
  * @err: its pending error (positive errno) or 0; a later GETSOCKOPT of
  *	SO_ERROR clears it
- * @reserved: 0
+ * @seq: the socket's sequence number, one more for each event and each
+ *	answer about it (it wraps: compare as (__s32)(a - b) > 0)
  *
  * One event stands for every change since the previous one of that
  * socket; none comes for a socket already closed.
@@ -158,7 +169,7 @@ struct vhost_leulo_event {
 	__le32 id;
 	__le32 mask;
 	__le32 err;
-	__le32 reserved;
+	__le32 seq;
 };
 
 /**
@@ -214,9 +225,16 @@ struct vhost_leulo_stats {
  * or /run/netns/NAME). Needs CAP_SYS_ADMIN over that namespace's user
  * namespace, as entering it would; the initial namespace is refused
  * (EPERM). Only before the queues run (EBUSY), and once (EEXIST).
- * VHOST_LEULO_SET_RUNNING: 1 starts the queues (ENXIO without a namespace),
- * 0 stops them.
+ * VHOST_LEULO_SET_RUNNING: VHOST_LEULO_RUN starts the queues (ENXIO without
+ * a namespace); VHOST_LEULO_STOP stops them and closes every host socket (a
+ * device reset); VHOST_LEULO_PAUSE stops them and keeps the sockets, whose
+ * TCP goes on in the host, for a VM that is paused and will run again:
+ * events raised meanwhile are delivered when the queues run again.
  */
+#define VHOST_LEULO_STOP	0
+#define VHOST_LEULO_RUN		1
+#define VHOST_LEULO_PAUSE	2
+
 #define VHOST_LEULO_SET_NETNS	_IOW(VHOST_VIRTIO, 0xB0, int)
 #define VHOST_LEULO_SET_RUNNING	_IOW(VHOST_VIRTIO, 0xB1, int)
 #define VHOST_LEULO_SET_LIMITS	_IOW(VHOST_VIRTIO, 0xB2, struct vhost_leulo_limits)

@@ -1,0 +1,152 @@
+# SPDX-License-Identifier: GPL-2.0
+# Real guests on Leulo: a nested guest with no NIC at all, only a Leulo
+# device (-device vhost-leulo-pci of the patched QEMU), whose unmodified
+# programs' TCP sockets are host sockets in namespace leulo1 of this
+# test host. Run by tests/guests-leulo.sh.
+#
+#   lg1 (no NIC) ==Leulo==> netns leulo1: 10.77.0.2 --veth-- 10.77.0.1 (L1)
+#
+# Bad configurations first, then busybox wget and httpd both ways with
+# SHA-256 compared, a connection made while the guest is paused, iperf3
+# both ways, a refused connection, the guest's
+# sysctl turning Leulo off, live migration refused, and QEMU killed
+# with connections open (nothing left in the namespace).
+. /kvs/lib.sh
+IP=/usr/sbin/ip
+NS=leulo1
+NSF=/run/netns/$NS
+# On a failure, the guest's console says what its side saw.
+console_tail() {
+	[ "$FAILS" -eq 0 ] && return
+	echo "# lg1's console: its first kernel report, then its last lines"
+	guest_reports | sed 's/^/#   /'
+	tail -n 15 /tmp/lg1.log /tmp/lg1.err 2>/dev/null | sed 's/^/#   /'
+}
+trap 'console_tail; guests_stop; $IP netns del $NS 2>/dev/null; kill $(jobs -p) 2>/dev/null' EXIT
+trap 'exit 1' TERM
+# A guest kernel that reported a bug once up fails the test at once (the
+# emulated CPU's xstate warning at boot is the test bed's, not ours).
+guest_reports() {
+	sed -n '/KVS_L2_READY/,$p' /tmp/lg1.log |
+		sed -n '/\] \(WARNING:\|BUG:\|Oops\|Kernel panic\)/,+45p' | head -n 60
+}
+guest_kernel_ok() {
+	if [ -n "$(guest_reports)" ]; then
+		echo "not ok - lg1's kernel reported a bug (its console below)"
+		FAILS=$((FAILS + 1))
+		exit 1
+	fi
+}
+
+# the guest's output of CMD (bounded), or nothing
+in_guest() { guest_run lg1 "$@"; }
+# sockets of leulo1 (LISTEN ones too)
+ns_socks() { $IP netns exec $NS cat /proc/net/tcp /proc/net/tcp6 | grep -vc 'local_address'; }
+
+$IP link set lo up
+$IP netns del $NS 2>/dev/null
+check "namespace $NS: veth to the test host, 10.77.0.2" sh -c "
+	$IP netns add $NS && $IP -n $NS link set lo up &&
+	$IP link add lv0 type veth peer name lv1 netns $NS &&
+	$IP addr add 10.77.0.1/24 dev lv0 && $IP link set lv0 up &&
+	$IP -n $NS addr add 10.77.0.2/24 dev lv1 && $IP -n $NS link set lv1 up"
+
+# shellcheck disable=SC2086
+{
+refused "no netns: QEMU stops, saying so" "netns" \
+	qemu-kvs $QEMU_NOGUEST -nic none -device vhost-leulo-pci
+refused "a netns that is not there: QEMU stops, naming it" "/run/netns/nosuch" \
+	qemu-kvs $QEMU_NOGUEST -nic none -device vhost-leulo-pci,netns=/run/netns/nosuch
+refused "the host's own namespace: refused" "not permitted" \
+	qemu-kvs $QEMU_NOGUEST -nic none -device vhost-leulo-pci,netns=/proc/1/ns/net
+}
+
+mkdir -p /tmp/www
+head -c 1048576 /dev/urandom >/tmp/www/f
+sum_f=$(sha256sum </tmp/www/f | cut -d' ' -f1)
+busybox httpd -p 10.77.0.1:8080 -h /tmp/www
+iperf3 -s -B 10.77.0.1 -D -1 >/dev/null 2>&1
+
+L2_QEMU=qemu-kvs L2_APPEND=loglevel=7 guest_start lg1 "" $(qmp_args lg1) \
+	-nic none -device vhost-leulo-pci,netns=$NSF || {
+	echo "not ok - guest lg1 with a Leulo device boots"
+	exit 1
+}
+out=$(in_guest 20 ls /sys/class/net)
+check "the guest has no network device but lo ($out)" [ "$out" = lo ]
+out=$(in_guest 20 cat /proc/sys/net/leulo/enabled)
+check "the guest's Leulo is on (net.leulo.enabled = $out)" [ "$out" = 1 ]
+
+got=$(in_guest 120 "wget -q -O - http://10.77.0.1:8080/f | sha256sum" | cut -d' ' -f1)
+echo "# guest got $got, want $sum_f"
+check "guest wget from the test host's httpd, 1 MiB, SHA-256 equal" [ "$got" = "$sum_f" ]
+guest_kernel_ok
+
+# (The guest agent takes one line per command.)
+sum_g=$(in_guest 60 "mkdir -p /tmp/www && head -c 1048576 /dev/urandom >/tmp/www/g && httpd -p 80 -h /tmp/www && sha256sum </tmp/www/g" | cut -d' ' -f1)
+guest_kernel_ok
+# (busybox httpd listens on :: when the guest has IPv6: tcp6 then)
+check "the guest's listener is a host socket in $NS (LISTEN on :80)" \
+	sh -c "$IP netns exec $NS cat /proc/net/tcp /proc/net/tcp6 | grep -q ':0050 0*:0000 0A'"
+# (busybox 1.35's wget -T crashes: timeout(1) bounds it instead)
+got=$(timeout 60 wget -q -O - http://10.77.0.2/g | sha256sum | cut -d' ' -f1)
+echo "# test host got $got, guest has $sum_g"
+check "test host wget from the guest's httpd, 1 MiB, SHA-256 equal" \
+	sh -c '[ -n "$1" ] && [ "$1" = "$2" ]' _ "$got" "$sum_g"
+guest_kernel_ok
+
+# The paper's point: with the guest paused (QMP stop), the host's TCP
+# still answers for it. A connection to its listener is established in
+# leulo1; the request is served once the guest runs again.
+check "QMP stop: the guest is paused" qmp lg1 '{"execute":"stop"}'
+(timeout 90 wget -q -O - http://10.77.0.2/g | sha256sum | cut -d' ' -f1 >/tmp/lg-paused) &
+check "guest paused: the host's TCP establishes a connection to its :80" \
+	retry 10 sh -c "$IP netns exec $NS cat /proc/net/tcp /proc/net/tcp6 | grep -q ':0050 [0-9A-F]*:[0-9A-F]* 01'"
+check "QMP cont: it runs again" qmp lg1 '{"execute":"cont"}'
+check "and once it runs again, that request is served (SHA-256 equal)" \
+	retry 60 sh -c '[ "$(cat /tmp/lg-paused 2>/dev/null)" = "$1" ]' _ "$sum_g"
+
+out=$(in_guest 60 "iperf3 -c 10.77.0.1 -t 3 -f m")
+echo "$out" | grep -E 'sender|receiver' | sed 's/^/# /'
+check "iperf3 guest -> test host" sh -c 'echo "$1" | grep -q receiver' _ "$out"
+iperf3 -s -B 10.77.0.1 -D -1 >/dev/null 2>&1
+out=$(in_guest 60 "iperf3 -c 10.77.0.1 -t 3 -f m -R")
+echo "$out" | grep -E 'sender|receiver' | sed 's/^/# /'
+check "iperf3 test host -> guest (-R)" sh -c 'echo "$1" | grep -q receiver' _ "$out"
+guest_kernel_ok
+
+out=$(in_guest 30 "timeout 10 wget -q -O /dev/null http://10.77.0.1:9/ 2>&1; echo rc=\$?")
+echo "$out" | sed 's/^/# /'
+check "a refused connection says so in the guest" \
+	sh -c 'echo "$1" | grep -q "Connection refused" && echo "$1" | grep -q "rc=1"' _ "$out"
+
+out=$(in_guest 30 "echo 0 >/proc/sys/net/leulo/enabled && timeout 10 wget -q -O /dev/null http://10.77.0.1:8080/f 2>&1; echo rc=\$?; echo 1 >/proc/sys/net/leulo/enabled")
+echo "$out" | sed 's/^/# /'
+check "with net.leulo.enabled = 0 the guest's own TCP is used (no route: unreachable)" \
+	sh -c 'echo "$1" | grep -q "Network is unreachable" && echo "$1" | grep -q "rc=1"' _ "$out"
+got=$(in_guest 60 "wget -q -O - http://10.77.0.1:8080/f | sha256sum" | cut -d' ' -f1)
+check "and with 1 again, Leulo carries it again" [ "$got" = "$sum_f" ]
+
+out=$(qmp lg1 '{"execute":"migrate","arguments":{"uri":"exec:cat >/dev/null"}}')
+echo "# $out"
+check "live migration refused, naming Leulo" \
+	sh -c 'echo "$1" | grep -q "error" && echo "$1" | grep -qi leulo' _ "$out"
+
+# Connections left open: the test host connects to the guest's httpd and
+# sends nothing, so the guest holds the accepted socket (busybox httpd
+# waits 60 s for a request); then QEMU is killed.
+# (nc reads a FIFO this shell holds open: nothing to send, no end either)
+rm -f /tmp/nc80.in /tmp/nc80.done && mkfifo /tmp/nc80.in && exec 7<>/tmp/nc80.in
+{ nc 10.77.0.2 80 </tmp/nc80.in >/dev/null 2>&1; echo done >/tmp/nc80.done; } &
+check "an open connection to the guest's httpd, seen in $NS" \
+	retry 10 sh -c "$IP netns exec $NS cat /proc/net/tcp /proc/net/tcp6 | grep -q ':0050 [0-9A-F]*:[0-9A-F]* 01'"
+n=$(ns_socks)
+check "listening and connected sockets in $NS before the kill ($n)" [ "$n" -ge 2 ]
+kill -9 "$(cat /tmp/lg1.pid)"
+check "QEMU killed: the test host's end sees the connection closed" \
+	retry 10 test -e /tmp/nc80.done
+check "QEMU killed: no socket left in $NS but TIME-WAIT/FIN ones closing" \
+	retry 30 sh -c "! $IP netns exec $NS cat /proc/net/tcp /proc/net/tcp6 | grep -v local_address |
+		awk '\$4 != \"06\" && \$4 != \"04\" && \$4 != \"05\" && \$4 != \"09\"' | grep -q ."
+$IP netns exec $NS cat /proc/net/tcp /proc/net/tcp6 | sed 's/^/# /'
+[ "$FAILS" -eq 0 ]
