@@ -305,7 +305,7 @@ static int leulo_sk_attach(struct net *net, int family, struct leulo_gdev *g,
 
 /*
  * A host socket of @family for new user socket @sock: 0, or an errno
- * (@g is put then, unless it is -ENODEV).
+ * (@g is put then).
  */
 static int leulo_sk_create(struct net *net, struct leulo_gdev *g,
 			   int family, struct socket *sock)
@@ -323,9 +323,6 @@ static int leulo_sk_create(struct net *net, struct leulo_gdev *g,
 	err = leulo_req_call(g, r, LEULO_REQ_NOKILL);
 	if (err) {
 		leulo_req_put(r);
-		/* Removed meanwhile: a socket of the guest's own will do. */
-		if (err == -ENODEV)
-			return err;
 		leulo_gdev_put(g);
 		return err;
 	}
@@ -354,11 +351,8 @@ int leulo_inet_create(struct net *net, struct socket *sock, int protocol,
 	if (!g)
 		return -ENOPROTOOPT;
 	err = leulo_sk_create(net, g, family, sock);
-	if (err == -ENODEV) {
-		leulo_gdev_put(g);
-		return -ENOPROTOOPT;
-	}
-	return err;
+	/* Removed meanwhile: a socket of the guest's own will do. */
+	return err == -ENODEV ? -ENOPROTOOPT : err;
 }
 
 static int leulo_release(struct socket *sock)
