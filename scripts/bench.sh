@@ -180,7 +180,7 @@ Command::
     make bench            # KVS_BENCH_REPS=N to change the run count
 
 Host: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //').
-L1: QEMU $(qemu-system-x86_64 --version | head -1 | sed 's/QEMU emulator version //'),
+L1: QEMU $("$(l1_qemu_bin)" --version | head -1 | sed 's/QEMU emulator version //') (${KVS_L1_QEMU:-tree}),
 $(grep -q -wE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ] && echo KVM || echo TCG), kernel config scripts/kconfig/base.config.
 
 Results

@@ -75,7 +75,7 @@ suite vm-run-verdicts "$TOP/scripts/tests/vm-run-verdicts.sh"
 # once_more_if_stalled in scripts/l1/lib.sh): room for that.
 export KVS_TEST_TIMEOUT=900
 suite l1-normal "$TOP/scripts/vm-run.sh" -k normal -t 2700 \
-	devtest leulo kselftest switch policy ynl dumps traffic-net traffic-kvs baseline guests-kvs guests-tap \
+	svmrace devtest leulo kselftest switch policy ynl dumps traffic-net traffic-kvs baseline guests-kvs guests-tap \
 	guests-leulo \
 	overlay
 # The KUnit suites run inside the debug kernel too (kunit test), under

@@ -24,3 +24,12 @@ timed() {
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
 export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+
+# l1_qemu_bin: the QEMU that runs L1, as KVS_L1_QEMU says (vm-run.sh).
+l1_qemu_bin() {
+	case ${KVS_L1_QEMU:-tree} in
+	tree) echo "$BUILD/qemu/qemu-system-x86_64" ;;
+	debian) echo qemu-system-x86_64 ;;
+	*) echo "$KVS_L1_QEMU" ;;
+	esac
+}

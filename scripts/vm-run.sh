@@ -9,7 +9,7 @@
 #       heartbeat every 15 s) after which L1 counts as frozen (default 240)
 #   KVS_BENCH_REPS, KVS_BENCH_GUEST_REPS, KVS_BENCH_HOST_REPS,
 #       KVS_BENCH_PARTS, KVS_BENCH_PERF,
-#       KVS_DEMO_SECS, KVS_FUZZ_SECS, KVS_FUZZ_SEEDS: passed on to the L1 scripts that read them
+#       KVS_DEMO_SECS, KVS_FUZZ_SECS, KVS_FUZZ_SEEDS, KVS_SVMRACE_SECS: passed on to the L1 scripts that read them
 #       (bench.sh, demo.sh, fuzz.sh; a list arrives comma-separated)
 #
 # Boot the project's kernel as L1 under QEMU with an initramfs holding the
@@ -50,15 +50,12 @@ initrd=$outdir/l1.cpio.gz
 "$TOP/scripts/qemu-build.sh" # nested guests' qemu-kvs; instant when built
 "$TOP/scripts/mkinitramfs.sh" l1 "$initrd" "$kimg"
 
-# L1's QEMU: KVS_L1_QEMU=debian (the default), Debian's binary; =tree,
-# this tree's build (Debian's 7.2 source with qemu/*.patch, built above),
-# for trying emulator fixes (Documentation/testbed.rst); anything else is
-# a path.
-case ${KVS_L1_QEMU:-debian} in
-debian) l1_qemu=(qemu-system-x86_64) ;;
-tree) l1_qemu=("$BUILD/qemu/qemu-system-x86_64" -L /usr/share/seabios -L /usr/share/qemu) ;;
-*) l1_qemu=("$KVS_L1_QEMU") ;;
-esac
+# L1's QEMU: KVS_L1_QEMU=tree (the default), this tree's build (Debian's
+# 7.2 source with qemu/*.patch, built above), which carries the fixes to
+# TCG's nested SVM that the nested guests need (Documentation/testbed.rst);
+# =debian, Debian's binary, to compare; anything else is a path.
+l1_qemu=("$(l1_qemu_bin)")
+[ "${KVS_L1_QEMU:-tree}" = tree ] && l1_qemu+=(-L /usr/share/seabios -L /usr/share/qemu)
 envargs=""
 # KVM for L1 only where the CPU really offers it; this project's build
 # machines expose a /dev/kvm that cannot run guests.
@@ -82,7 +79,7 @@ fi
 # Knobs of the L1 scripts reach them as init's environment: the kernel
 # hands NAME=VALUE words of its command line it does not know to init.
 # A list's spaces become commas: the command line splits words at spaces.
-for v in KVS_BENCH_REPS KVS_BENCH_GUEST_REPS KVS_BENCH_HOST_REPS KVS_BENCH_PARTS KVS_BENCH_PERF KVS_DEMO_SECS KVS_FUZZ_SECS KVS_FUZZ_SEEDS; do
+for v in KVS_BENCH_REPS KVS_BENCH_GUEST_REPS KVS_BENCH_HOST_REPS KVS_BENCH_PARTS KVS_BENCH_PERF KVS_DEMO_SECS KVS_FUZZ_SECS KVS_FUZZ_SEEDS KVS_SVMRACE_SECS; do
 	[ -n "${!v:-}" ] && envargs+=" $v=$(echo "${!v}" | tr ' ' ',')"
 done
 
