@@ -55,7 +55,7 @@ initrd=$outdir/l1.cpio.gz
 # TCG's nested SVM that the nested guests need (Documentation/testbed.rst);
 # =debian, Debian's binary, to compare; anything else is a path.
 l1_qemu=("$(l1_qemu_bin)")
-[ "${KVS_L1_QEMU:-tree}" = tree ] && l1_qemu+=(-L /usr/share/seabios -L /usr/share/qemu)
+[ "${KVS_L1_QEMU:-tree}" != debian ] && l1_qemu+=(-L /usr/share/seabios -L /usr/share/qemu)
 envargs=""
 # KVM for L1 only where the CPU really offers it; this project's build
 # machines expose a /dev/kvm that cannot run guests.
