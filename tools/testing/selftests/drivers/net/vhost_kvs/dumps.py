@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Dumps of the vhost-kvs family in several parts: complete when nothing
+changed between the parts, marked NLM_F_DUMP_INTR when the switches, the
+ports (or their policy) or the MAC table changed while it was read.
+
+The parts are read one by one on a raw generic netlink socket, with a
+change made between the first two: YNL reads a dump whole."""
+
+import fcntl
+import os
+import socket
+import struct
+
+from lib.py import ksft_eq, ksft_ge, ksft_true
+from lib.py import KsftSkipEx, defer
+from lib.py import new_switch, vhost_kvs_run
+
+MAX = "/proc/sys/net/vhost_kvs/max_switches"
+NETLINK_GENERIC = 16
+NLM_F_REQUEST, NLM_F_DUMP, NLM_F_DUMP_INTR = 0x1, 0x300, 0x10
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+# The family's commands (include/uapi/linux/vhost_kvs_netlink.h); the
+# switch is attribute 1 of each dump that takes one.
+OPS = {"switch-get": 3, "port-get": 4, "fdb-get": 5, "stats-get": 15}
+SWITCH_ATTR = 1
+# The kernel sizes a dump's parts after the socket's largest read: reads
+# of a page keep each part a page, so some tens of entries make several.
+PART = 4096
+# VHOST_KVS_ATTACH: _IOW(VHOST_VIRTIO, 0xA0, struct vhost_kvs_attach),
+# the struct being a 16-byte name, a 6-byte MAC, u16 flags, u32[4].
+ATTACH_FMT = "16s6sH4I"
+VHOST_KVS_ATTACH = (1 << 30) | (struct.calcsize(ATTACH_FMT) << 16) | (0xAF << 8) | 0xA0
+VHOST_KVS_DETACH = (0xAF << 8) | 0xA1  # _IO(VHOST_VIRTIO, 0xA1)
+
+
+def nl_attr(kind, payload):
+    size = 4 + len(payload)
+    return struct.pack("HH", size, kind) + payload + b"\0" * (-size % 4)
+
+
+def messages(data):
+    """(type, flags, payload) of each netlink message in one datagram."""
+    off = 0
+    while off + 16 <= len(data):
+        size, kind, flags, _, _ = struct.unpack_from("IHHII", data, off)
+        if size < 16:
+            break
+        yield kind, flags, data[off + 16:off + size]
+        off += (size + 3) & ~3
+
+
+def dump_parts(kvs, op, sw=None, between=None):
+    """Dump OP (of switch SW) part by part, calling BETWEEN after the first
+    part was built; returns (parts, messages, parts marked)."""
+    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+    defer(sock.close)
+    sock.settimeout(30)
+    attrs = nl_attr(SWITCH_ATTR, sw.encode() + b"\0") if sw else b""
+    body = struct.pack("BBH", OPS[op], 1, 0) + attrs
+    sock.send(struct.pack("IHHII", 16 + len(body), kvs.nlproto.family_id,
+                          NLM_F_REQUEST | NLM_F_DUMP, 1, 0) + body)
+    if between:
+        between()
+    parts = msgs = intr = 0
+    while True:
+        data = sock.recv(PART)
+        parts += 1
+        for kind, flags, payload in messages(data):
+            if kind == NLMSG_ERROR:
+                raise OSError(-struct.unpack_from("i", payload)[0], op)
+            if flags & NLM_F_DUMP_INTR:
+                intr += 1
+            if kind == NLMSG_DONE:
+                return parts, msgs, intr
+            msgs += 1
+
+
+def whole(kvs, n, op, sw=None):
+    parts, msgs, intr = dump_parts(kvs, op, sw)
+    ksft_eq(msgs, n, comment=f"{op}: entries")
+    ksft_ge(parts, 2, comment=f"{op}: parts")
+    ksft_eq(intr, 0, comment=f"{op}: marked, with nothing changed")
+
+
+def marked(kvs, op, sw, change):
+    parts, _, intr = dump_parts(kvs, op, sw, change)
+    ksft_ge(parts, 2, comment=f"{op}: parts")
+    ksft_ge(intr, 1, comment=f"{op}: marked after a change")
+
+
+def attach(sw, mac):
+    fd = os.open("/dev/vhost-kvs", os.O_RDWR)
+    defer(os.close, fd)
+    fcntl.ioctl(fd, VHOST_KVS_ATTACH,
+                struct.pack(ATTACH_FMT, sw.encode(), mac, 0, 0, 0, 0, 0))
+    return fd
+
+
+def write(path, value):
+    with open(path, "w", encoding="ascii") as f:
+        f.write(value)
+
+
+def switches(kvs) -> None:
+    """80 switches make two parts (a part holds about 55)."""
+    if not os.access(MAX, os.W_OK):
+        raise KsftSkipEx(f"{MAX} not writable here")
+    with open(MAX, encoding="ascii") as f:
+        old = f.read().strip()
+    base = len(kvs.dump("switch-get", {}))
+    write(MAX, str(base + 100))
+    defer(write, MAX, old)
+    names = [new_switch(kvs, f"d{i}x") for i in range(80)]
+    whole(kvs, base + 80, "switch-get")
+    marked(kvs, "switch-get", None,
+           lambda: kvs.do("switch-del", {"name": names[50]}))
+    marked(kvs, "switch-get", None,
+           lambda: kvs.do("switch-new", {"name": names[50]}))
+
+
+def ports(kvs) -> None:
+    """24 ports make two parts or more; a policy change or a port leaving
+    marks the rest."""
+    sw = new_switch(kvs, "p")
+    fds = [attach(sw, bytes([0x52, 0x54, 0, 0xdd, 0, i])) for i in range(24)]
+    whole(kvs, 24, "port-get", sw)
+    whole(kvs, 24, "stats-get", sw)
+    first = kvs.dump("port-get", {"switch": sw})[0]["id"]
+    marked(kvs, "port-get", sw, lambda: kvs.do(
+        "port-set", {"switch": sw, "id": first, "learning": 0}))
+    marked(kvs, "stats-get", sw, lambda: fcntl.ioctl(fds[0], VHOST_KVS_DETACH))
+    ksft_eq(len(kvs.dump("port-get", {"switch": sw})), 23)
+
+
+def fdb(kvs) -> None:
+    """80 static entries make two parts; a deleted one marks the rest."""
+    sw = new_switch(kvs, "f")
+    attach(sw, bytes([0x52, 0x54, 0, 0xdd, 1, 0]))
+    port = kvs.dump("port-get", {"switch": sw})[0]["id"]
+    macs = [bytes([2, 0, 0, 0, i >> 8, i & 0xff]) for i in range(80)]
+    for mac in macs:
+        kvs.do("fdb-add", {"switch": sw, "mac": mac, "port": port})
+    entries = kvs.dump("fdb-get", {"switch": sw})
+    ksft_eq(len(entries), 80)
+    ksft_true(all(e["port"] == port for e in entries))
+    whole(kvs, 80, "fdb-get", sw)
+    marked(kvs, "fdb-get", sw, lambda: kvs.do(
+        "fdb-del", {"switch": sw, "mac": macs[40]}))
+
+
+if __name__ == "__main__":
+    vhost_kvs_run([switches, ports, fdb])
