@@ -13,10 +13,9 @@ import socket
 import struct
 
 from lib.py import ksft_eq, ksft_ge, ksft_true
-from lib.py import KsftSkipEx, defer
-from lib.py import new_switch, vhost_kvs_run
+from lib.py import defer
+from lib.py import new_switch, switch_room, vhost_kvs_run
 
-MAX = "/proc/sys/net/vhost_kvs/max_switches"
 NETLINK_GENERIC = 16
 NLM_F_REQUEST, NLM_F_DUMP, NLM_F_DUMP_INTR = 0x1, 0x300, 0x10
 NLMSG_ERROR, NLMSG_DONE = 2, 3
@@ -97,20 +96,9 @@ def attach(sw, mac):
     return fd
 
 
-def write(path, value):
-    with open(path, "w", encoding="ascii") as f:
-        f.write(value)
-
-
 def switches(kvs) -> None:
     """80 switches make two parts (a part holds about 55)."""
-    if not os.access(MAX, os.W_OK):
-        raise KsftSkipEx(f"{MAX} not writable here")
-    with open(MAX, encoding="ascii") as f:
-        old = f.read().strip()
-    base = len(kvs.dump("switch-get", {}))
-    write(MAX, str(base + 100))
-    defer(write, MAX, old)
+    base = switch_room(kvs, 100)
     names = [new_switch(kvs, f"d{i}x") for i in range(80)]
     whole(kvs, base + 80, "switch-get")
     marked(kvs, "switch-get", None,

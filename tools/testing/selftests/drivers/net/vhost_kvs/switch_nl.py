@@ -9,19 +9,12 @@ import errno
 import os
 
 from lib.py import ksft_eq, ksft_in, ksft_true, ksft_raises
-from lib.py import KsftSkipEx, NlError, defer
-from lib.py import vhost_kvs_run
-
-MAX = "/proc/sys/net/vhost_kvs/max_switches"
+from lib.py import NlError, defer
+from lib.py import switch_room, vhost_kvs_run
 
 
 def name(tag):
     return f"nl{tag}{os.getpid() % 100000}"
-
-
-def write(path, value):
-    with open(path, "w", encoding="ascii") as f:
-        f.write(value)
 
 
 def reason(err):
@@ -63,13 +56,7 @@ def refusals(kvs) -> None:
 
 
 def limit(kvs) -> None:
-    if not os.access(MAX, os.W_OK):
-        raise KsftSkipEx(f"{MAX} not writable here")
-    with open(MAX, encoding="ascii") as f:
-        old = f.read().strip()
-    n = len(kvs.dump("switch-get", {}))
-    write(MAX, str(n + 1))
-    defer(write, MAX, old)
+    switch_room(kvs, 1)
     kvs.do("switch-new", {"name": name("d")})
     defer(kvs.do, "switch-del", {"name": name("d")})
     with ksft_raises(NlError) as e:

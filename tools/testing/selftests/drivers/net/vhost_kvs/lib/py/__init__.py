@@ -105,6 +105,28 @@ def sha_transfer(a, b, addr):
     return got.strip(), c.stdout.strip()
 
 
+MAX_SWITCHES = "/proc/sys/net/vhost_kvs/max_switches"
+
+
+def write(path, value):
+    with open(path, "w", encoding="ascii") as f:
+        f.write(value)
+
+
+def switch_room(kvs, extra):
+    """Let the namespace hold EXTRA switches more than it has (sysctl
+    net.vhost_kvs.max_switches), as it was when the case ends; returns
+    how many it has."""
+    if not os.access(MAX_SWITCHES, os.W_OK):
+        raise KsftSkipEx(f"{MAX_SWITCHES} not writable here")
+    with open(MAX_SWITCHES, encoding="ascii") as f:
+        old = f.read().strip()
+    n = len(kvs.dump("switch-get", {}))
+    write(MAX_SWITCHES, str(n + extra))
+    defer(write, MAX_SWITCHES, old)
+    return n
+
+
 def new_switch(kvs, tag):
     """A switch for one test case, deleted when the case ends."""
     sw = name(tag)
