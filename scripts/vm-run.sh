@@ -10,7 +10,7 @@
 #   KVS_BENCH_REPS, KVS_BENCH_GUEST_REPS, KVS_BENCH_HOST_REPS,
 #       KVS_BENCH_PARTS, KVS_BENCH_PERF,
 #       KVS_DEMO_SECS, KVS_FUZZ_SECS, KVS_FUZZ_SEEDS, KVS_SVMRACE_SECS: passed on to the L1 scripts that read them
-#       (bench.sh, demo.sh, fuzz.sh; a list arrives comma-separated)
+#       (bench.sh, demo.sh, fuzz.sh, svmrace.sh; a list arrives comma-separated)
 #
 # Boot the project's kernel as L1 under QEMU with an initramfs holding the
 # test programs, run /kvs/tests/TEST.sh for each TEST inside it, and bring
@@ -51,8 +51,8 @@ initrd=$outdir/l1.cpio.gz
 "$TOP/scripts/mkinitramfs.sh" l1 "$initrd" "$kimg"
 
 # L1's QEMU: KVS_L1_QEMU=tree (the default), this tree's build (Debian's
-# 7.2 source with qemu/*.patch, built above), which carries the fixes to
-# TCG's nested SVM that the nested guests need (Documentation/testbed.rst);
+# 7.2 source with qemu/*.patch, built above), which carries the TCG fixes
+# that the nested guests need (Documentation/testbed.rst);
 # =debian, Debian's binary, to compare; anything else is a path.
 l1_qemu=("$(l1_qemu_bin)")
 [ "${KVS_L1_QEMU:-tree}" != debian ] && l1_qemu+=(-L /usr/share/seabios -L /usr/share/qemu)
