@@ -11,66 +11,49 @@ import fcntl
 import os
 import socket
 import struct
+import sys
 
 from lib.py import ksft_eq, ksft_ge, ksft_true
-from lib.py import defer
+from lib.py import YnlFamily, defer
 from lib.py import new_switch, switch_room, vhost_kvs_run
 
-NETLINK_GENERIC = 16
-NLM_F_REQUEST, NLM_F_DUMP, NLM_F_DUMP_INTR = 0x1, 0x300, 0x10
-NLMSG_ERROR, NLMSG_DONE = 2, 3
-# The family's commands (include/uapi/linux/vhost_kvs_netlink.h); the
-# switch is attribute 1 of each dump that takes one.
-OPS = {"switch-get": 3, "port-get": 4, "fdb-get": 5, "stats-get": 15}
-SWITCH_ATTR = 1
+# The YNL library's own message codec: requests built from the spec,
+# replies parsed by it; only the reading, part by part, is ours.
+ynl = sys.modules[YnlFamily.__module__]
 # The kernel sizes a dump's parts after the socket's largest read: reads
 # of a page keep each part a page, so some tens of entries make several.
 PART = 4096
+NLM_F_DUMP_INTR = 0x10  # not among the YNL library's constants
 # VHOST_KVS_ATTACH: _IOW(VHOST_VIRTIO, 0xA0, struct vhost_kvs_attach),
-# the struct being a 16-byte name, a 6-byte MAC, u16 flags, u32[4].
+# the struct being a 16-byte name, a 6-byte MAC, u16 flags, u32[4]
+# (include/uapi/linux/vhost_kvs.h; Python cannot include it).
 ATTACH_FMT = "16s6sH4I"
 VHOST_KVS_ATTACH = (1 << 30) | (struct.calcsize(ATTACH_FMT) << 16) | (0xAF << 8) | 0xA0
 VHOST_KVS_DETACH = (0xAF << 8) | 0xA1  # _IO(VHOST_VIRTIO, 0xA1)
 
 
-def nl_attr(kind, payload):
-    size = 4 + len(payload)
-    return struct.pack("HH", size, kind) + payload + b"\0" * (-size % 4)
-
-
-def messages(data):
-    """(type, flags, payload) of each netlink message in one datagram."""
-    off = 0
-    while off + 16 <= len(data):
-        size, kind, flags, _, _ = struct.unpack_from("IHHII", data, off)
-        if size < 16:
-            break
-        yield kind, flags, data[off + 16:off + size]
-        off += (size + 3) & ~3
-
-
 def dump_parts(kvs, op, sw=None, between=None):
     """Dump OP (of switch SW) part by part, calling BETWEEN after the first
     part was built; returns (parts, messages, parts marked)."""
-    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
+                         ynl.Netlink.NETLINK_GENERIC)
     defer(sock.close)
     sock.settimeout(30)
-    attrs = nl_attr(SWITCH_ATTR, sw.encode() + b"\0") if sw else b""
-    body = struct.pack("BBH", OPS[op], 1, 0) + attrs
-    sock.send(struct.pack("IHHII", 16 + len(body), kvs.nlproto.family_id,
-                          NLM_F_REQUEST | NLM_F_DUMP, 1, 0) + body)
+    # pylint: disable=protected-access
+    sock.send(kvs._encode_message(kvs.ops[op], {"switch": sw} if sw else {},
+                                  [ynl.Netlink.NLM_F_DUMP], 1))
     if between:
         between()
     parts = msgs = intr = 0
     while True:
         data = sock.recv(PART)
         parts += 1
-        for kind, flags, payload in messages(data):
-            if kind == NLMSG_ERROR:
-                raise OSError(-struct.unpack_from("i", payload)[0], op)
-            if flags & NLM_F_DUMP_INTR:
+        for msg in ynl.NlMsgs(data):
+            if msg.nl_type == ynl.Netlink.NLMSG_ERROR and msg.error:
+                raise OSError(-msg.error, op)
+            if msg.nl_flags & NLM_F_DUMP_INTR:
                 intr += 1
-            if kind == NLMSG_DONE:
+            if msg.done:
                 return parts, msgs, intr
             msgs += 1
 
