@@ -23,7 +23,7 @@ help:
 	@echo "make module        vhost_kvs.ko out of tree against Debian's 6.12 headers"
 	@echo "make deb           vhost-kvs-dkms and vhost-kvs-tools packages in build/deb/"
 	@echo "make kunit         KUnit suites on UML"
-	@echo "make vm-test T='devtest baseline' [K=debug]   chosen L1 tests"
+	@echo "make vm-test T='kselftest baseline' [K=debug]   chosen L1 tests"
 	@echo "make flakes T='guests-kvs' [N=20] [K=debug]   how often the test bed loses a test"
 	@echo "make fuzz [FUZZ_SECS=3600] [FUZZ_SEEDS='1 2 3']  the ring fuzzer on the debug kernel"
 	@echo "make clean         remove build/ (ccache keeps its own directory)"
@@ -61,7 +61,7 @@ kunit: deps
 checkpatch: deps
 	./scripts/checkpatch.sh
 
-T ?= devtest baseline
+T ?= kselftest baseline
 K ?= normal
 vm-test: deps
 	./scripts/build-kernel.sh $(K)

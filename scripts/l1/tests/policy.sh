@@ -36,7 +36,7 @@ kill $mon
 check "its ports left with it" shows "ports 0" switch show pol0
 
 # One more port (id 5: ids are never reused), held by another process.
-kvs-devtest -H pol0 52:54:00:bb:00:01 >/tmp/hp.out 2>&1 &
+kvs-hold pol0 52:54:00:bb:00:01 >/tmp/hp.out 2>&1 &
 hp=$!
 attached() { grep -q attached /tmp/hp.out; }
 check "a port attaches (pol0/5)" retry 20 attached
@@ -68,9 +68,9 @@ check "switch del pol0" kvsctl switch del pol0
 # Where this iproute2 keeps its namespaces (/run or /var/run).
 nsf=$(ls -d /run/netns/kvs-pol /var/run/netns/kvs-pol 2>/dev/null | head -n 1)
 check "switch add in netns kvs-pol" /usr/sbin/ip netns exec kvs-pol kvsctl switch add kvspolns
-KVS_ATTACH_NETNS=$nsf kvs-devtest -H kvspolns 52:54:00:bb:00:02 >/tmp/n1.out 2>&1 &
+KVS_ATTACH_NETNS=$nsf kvs-hold kvspolns 52:54:00:bb:00:02 >/tmp/n1.out 2>&1 &
 n1=$!
-KVS_ATTACH_NETNS=$nsf kvs-devtest -H kvspolns 52:54:00:bb:00:03 >/tmp/n2.out 2>&1 &
+KVS_ATTACH_NETNS=$nsf kvs-hold kvspolns 52:54:00:bb:00:03 >/tmp/n2.out 2>&1 &
 n2=$!
 both() { grep -q attached /tmp/n1.out && grep -q attached /tmp/n2.out; }
 check "two ports attach inside kvs-pol from outside it" retry 20 both

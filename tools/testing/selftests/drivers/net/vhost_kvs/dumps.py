@@ -8,14 +8,13 @@ The parts are read one by one on a raw generic netlink socket, with a
 change made between the first two: YNL reads a dump whole."""
 
 import fcntl
-import os
 import socket
-import struct
 import sys
 
 from lib.py import ksft_eq, ksft_ge, ksft_true
 from lib.py import YnlFamily, defer
-from lib.py import new_switch, switch_room, vhost_kvs_run
+from lib.py import VHOST_KVS_DETACH, attach, new_switch, switch_room
+from lib.py import vhost_kvs_run
 
 # The YNL library's own message codec: requests built from the spec,
 # replies parsed by it; only the reading, part by part, is ours.
@@ -24,12 +23,6 @@ ynl = sys.modules[YnlFamily.__module__]
 # of a page keep each part a page, so some tens of entries make several.
 PART = 4096
 NLM_F_DUMP_INTR = 0x10  # not among the YNL library's constants
-# VHOST_KVS_ATTACH: _IOW(VHOST_VIRTIO, 0xA0, struct vhost_kvs_attach),
-# the struct being a 16-byte name, a 6-byte MAC, u16 flags, u32[4]
-# (include/uapi/linux/vhost_kvs.h; Python cannot include it).
-ATTACH_FMT = "16s6sH4I"
-VHOST_KVS_ATTACH = (1 << 30) | (struct.calcsize(ATTACH_FMT) << 16) | (0xAF << 8) | 0xA0
-VHOST_KVS_DETACH = (0xAF << 8) | 0xA1  # _IO(VHOST_VIRTIO, 0xA1)
 
 
 def dump_parts(kvs, op, sw=None, between=None):
@@ -69,14 +62,6 @@ def marked(kvs, op, sw, change):
     parts, _, intr = dump_parts(kvs, op, sw, change)
     ksft_ge(parts, 2, comment=f"{op}: parts")
     ksft_ge(intr, 1, comment=f"{op}: marked after a change")
-
-
-def attach(sw, mac):
-    fd = os.open("/dev/vhost-kvs", os.O_RDWR)
-    defer(os.close, fd)
-    fcntl.ioctl(fd, VHOST_KVS_ATTACH,
-                struct.pack(ATTACH_FMT, sw.encode(), mac, 0, 0, 0, 0, 0))
-    return fd
 
 
 def switches(kvs) -> None:

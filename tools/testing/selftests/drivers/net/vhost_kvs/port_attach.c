@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A port file joining and leaving a switch: VHOST_KVS_ATTACH and
- * VHOST_KVS_DETACH, with every refusal their uapi comment promises, and
+ * VHOST_KVS_DETACH, with every refusal their uapi comment promises, more
+ * files joining a port as its queue pairs (VHOST_KVS_ADD_QUEUE), and
  * what a holder of the file may do without CAP_NET_ADMIN over the
  * switch's network namespace (leave; not attach again, which would shed
  * the policy the admin set on the port).
@@ -21,6 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
 #include <linux/netlink.h>
 #include <linux/vhost.h>
 #include <linux/vhost_kvs.h>
@@ -236,6 +239,75 @@ TEST_F(port, unprivileged)
 	EXPECT_EQ(0, r & 2) TH_LOG("the holder could not leave");
 	EXPECT_EQ(0, r & 4) TH_LOG("the holder attached again");
 	EXPECT_EQ(0, attach(self->fd, self->sw, mac_a, 0, 0));	/* the admin may */
+}
+
+static int add_queue(int fd, int lead)
+{
+	return ioctl(fd, VHOST_KVS_ADD_QUEUE, &lead) ? -errno : 0;
+}
+
+static int queue_enable(int fd, __u32 on)
+{
+	return ioctl(fd, VHOST_KVS_SET_QUEUE_ENABLE, &on) ? -errno : 0;
+}
+
+static int tun_queue(int tap, short flags)
+{
+	struct ifreq ifr = { .ifr_flags = flags };
+
+	return ioctl(tap, TUNSETQUEUE, &ifr) ? -errno : 0;
+}
+
+/* Multiqueue: files joining a port as queue pairs, and leaving it. */
+TEST_F(port, queue_pairs)
+{
+	int q[VHOST_KVS_QUEUES_MAX], null, n, t;
+
+	for (n = 0; n < VHOST_KVS_QUEUES_MAX; n++) {
+		q[n] = open(DEV, O_RDWR);
+		ASSERT_LE(0, q[n]);
+	}
+	null = open("/dev/null", O_RDONLY);
+	ASSERT_LE(0, null);
+	EXPECT_EQ(-EBADF, add_queue(q[0], -1));
+	EXPECT_EQ(-EINVAL, add_queue(q[0], null));
+	EXPECT_EQ(-EINVAL, add_queue(q[0], q[0]));		/* itself */
+	EXPECT_EQ(-ENOTCONN, add_queue(q[0], self->fd));	/* not attached */
+	ASSERT_EQ(0, attach(self->fd, self->sw, mac_a, 0, 0));
+	EXPECT_EQ(0, add_queue(q[0], self->fd));
+	EXPECT_EQ(-EISCONN, add_queue(q[0], self->fd));
+	EXPECT_EQ(-EISCONN, attach(q[0], self->sw, mac_a, 0, 0));
+	EXPECT_EQ(-EINVAL, add_queue(q[1], q[0]));	/* a queue pair */
+	EXPECT_EQ(-EISCONN, add_queue(self->fd, q[1]));	/* a port */
+	for (n = 1; n < VHOST_KVS_QUEUES_MAX - 1; n++)
+		if (add_queue(q[n], self->fd))
+			break;
+	EXPECT_EQ(VHOST_KVS_QUEUES_MAX - 1, n)
+		TH_LOG("a port takes %d queue pairs", VHOST_KVS_QUEUES_MAX);
+	EXPECT_EQ(-ENOSPC, add_queue(q[n], self->fd));
+	EXPECT_EQ(0, detach(q[1]));				/* leaves */
+	EXPECT_EQ(-ENOTCONN, detach(q[1]));
+	EXPECT_EQ(0, add_queue(q[n], self->fd));	/* its place is free */
+	EXPECT_EQ(-EINVAL, queue_enable(q[2], 2));
+	EXPECT_EQ(0, queue_enable(q[2], 0));
+	EXPECT_EQ(0, queue_enable(q[2], 1));
+	t = ioctl(q[3], VHOST_KVS_TAP_FD);
+	ASSERT_LE(0, t);
+	EXPECT_EQ(0, tun_queue(t, IFF_DETACH_QUEUE));
+	EXPECT_EQ(0, tun_queue(t, IFF_ATTACH_QUEUE));
+	EXPECT_EQ(-EINVAL, tun_queue(t, IFF_TAP));
+	close(t);
+	close(q[4]);			/* a queue pair's file closes */
+	q[4] = -1;
+	close(self->fd);		/* the port goes, with its queues */
+	self->fd = -1;
+	EXPECT_EQ(-ENOTCONN, detach(q[2]));
+	EXPECT_EQ(0, attach(q[2], self->sw, mac_a, 0, 0)); /* free to be a port */
+	EXPECT_EQ(0, add_queue(q[3], q[2]));
+	for (n = 0; n < VHOST_KVS_QUEUES_MAX; n++)
+		if (q[n] >= 0)
+			close(q[n]);
+	close(null);
 }
 
 TEST_HARNESS_MAIN

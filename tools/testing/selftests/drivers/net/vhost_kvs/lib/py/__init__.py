@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """The kernel's net selftest helpers, and the vhost-kvs family on YNL."""
 
+import ctypes
+import fcntl
 import json
 import os
+import struct
 import subprocess
 import sys
 import time
@@ -133,6 +136,105 @@ def new_switch(kvs, tag):
     kvs.do("switch-new", {"name": sw})
     defer(kvs.do, "switch-del", {"name": sw})
     return sw
+
+
+# VHOST_KVS_ATTACH: _IOW(VHOST_VIRTIO, 0xA0, struct vhost_kvs_attach),
+# the struct being a 16-byte name, a 6-byte MAC, u16 flags, u32[4]
+# (include/uapi/linux/vhost_kvs.h; Python cannot include it).
+ATTACH_FMT = "16s6sH4I"
+VHOST_KVS_ATTACH = (1 << 30) | (struct.calcsize(ATTACH_FMT) << 16) | (0xAF << 8) | 0xA0
+VHOST_KVS_DETACH = (0xAF << 8) | 0xA1  # _IO(VHOST_VIRTIO, 0xA1)
+
+
+def attach(sw, mac):
+    """A /dev/vhost-kvs file attached to switch SW with MAC (6 bytes) as
+    a port; closed when the case ends unless the caller closed it."""
+    fd = os.open("/dev/vhost-kvs", os.O_RDWR)
+
+    def close():
+        try:
+            os.close(fd)
+        except OSError:
+            pass  # closed by the case itself
+    defer(close)
+    fcntl.ioctl(fd, VHOST_KVS_ATTACH,
+                struct.pack(ATTACH_FMT, sw.encode(), mac, 0, 0, 0, 0, 0))
+    return fd
+
+
+def until(cond, secs=10, what="the condition"):
+    """Wait, bounded, for COND() to be true (work the kernel finishes
+    after the call that started it, such as a port's release)."""
+    end = time.monotonic() + secs
+    while not cond():
+        if time.monotonic() > end:
+            raise RuntimeError(f"{what} not met within {secs} s")
+        time.sleep(0.05)
+
+
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(rc, what):
+    if rc:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err), what)
+
+
+class InNs:
+    """with InNs(path): the calling thread in that network namespace, back
+    in its own after (netlink sockets keep the namespace they were made
+    in; /proc/sys/net shows the one of whoever opens it)."""
+    def __init__(self, path):
+        self.path = path
+        self.home = None
+
+    def __enter__(self):
+        self.home = os.open("/proc/self/ns/net", os.O_RDONLY)
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            _check(_libc.setns(fd, CLONE_NEWNET), self.path)
+        finally:
+            os.close(fd)
+
+    def __exit__(self, *exc):
+        try:
+            _check(_libc.setns(self.home, CLONE_NEWNET), "home namespace")
+        finally:
+            os.close(self.home)
+
+
+def as_tenant(fn, own_netns=False):
+    """FN(kvs) in a child that is root of a user namespace of its own, so
+    with no capability over this network namespace; with OWN_NETNS, in a
+    network namespace of its own as well, which it does own. Returns
+    {"ok": FN's result} or {"errno": N, "reason": extack or message}."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        try:
+            _check(_libc.unshare(CLONE_NEWUSER |
+                                 (CLONE_NEWNET if own_netns else 0)), "unshare")
+            for f, v in (("setgroups", "deny"), ("uid_map", "0 0 1"),
+                         ("gid_map", "0 0 1")):
+                write(f"/proc/self/{f}", v)
+            res = {"ok": fn(VhostKvsFamily())}
+        except NlError as e:
+            res = {"errno": e.error, "reason": reason(e)}
+        except OSError as e:
+            res = {"errno": e.errno, "reason": str(e)}
+        except BaseException as e:  # pylint: disable=broad-except
+            res = {"errno": -1, "reason": repr(e)}
+        os.write(w, json.dumps(res).encode())
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        data = f.read()
+    os.waitpid(pid, 0)
+    return json.loads(data or b'{"errno": -1, "reason": "the child died"}')
 
 
 def vhost_kvs_run(cases):

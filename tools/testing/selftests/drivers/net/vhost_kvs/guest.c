@@ -370,10 +370,10 @@ double guest_worker_cpu(void)
 		f = fopen(path, "r");
 		if (!f)
 			continue;
-		if (fgets(buf, sizeof(buf), f) && strstr(buf, "(vhost-") &&
-		    (s = strrchr(buf, ')')) &&
-		    sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
-			   &ut, &st) == 2)
+		s = fgets(buf, sizeof(buf), f) && strstr(buf, "(vhost-") ?
+		    strrchr(buf, ')') : NULL;
+		if (s && sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+				&ut, &st) == 2)
 			total += (double)(ut + st) / hz;
 		fclose(f);
 	}

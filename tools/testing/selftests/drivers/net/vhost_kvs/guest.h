@@ -88,6 +88,7 @@ struct guest_cpu {
 	uint64_t other_ns;
 	uint64_t softirq_ns;
 };
+
 /* 0, or -1 when /proc could not be read. */
 int guest_cpu_snap(struct guest_cpu *c);
 

@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+# kvsctl, the switches' command-line tool: what it prints (text and JSON,
+# names escaped), the kernel's reasons it passes on, and its usage errors.
+# What the kernel does with the requests (namespaces, permissions, limits,
+# ports coming and going) is the switch_nl.py and ports_nl.py kselftests'.
+. /kvs/lib.sh
+
+fails() { ! "$@" 2>/tmp/err; }	# the command must fail
+said() { grep -q "$1" /tmp/err; }	# ...and say why
+shows() { # PATTERN KVSCTL-ARGS...: the command works and prints PATTERN
+	local pat=$1
+	shift
+	kvsctl "$@" >/tmp/out 2>&1 && grep -q "$pat" /tmp/out && return
+	sed 's/^/# kvsctl printed: /' /tmp/out
+	return 1
+}
+shows_not() {
+	local pat=$1
+	shift
+	kvsctl "$@" >/tmp/out 2>&1 && ! grep -q "$pat" /tmp/out
+}
+
+check "switch add sw0" kvsctl switch add sw0
+check "switch add sw1 with ageing 60, max-fdb 128" kvsctl switch add sw1 ageing 60 max-fdb 128
+check "show sw1 reports its settings" shows "switch sw1 ageing 60 max-fdb 128 ports 0" switch show sw1
+check "dump lists sw0 and sw1" sh -c 'kvsctl switch show | grep -c "^switch sw" | grep -qx 2'
+check "JSON dump" shows '^\[{"name":"sw0".*},{"name":"sw1"' -j switch show
+check "a second sw0 is refused" fails kvsctl switch add sw0
+check "...with EEXIST and the kernel's reason" said "File exists (a switch of that name exists)"
+check "a 16-byte name is refused" fails kvsctl switch add 0123456789abcdef
+check "an empty name is refused" fails kvsctl switch add ""
+check "ageing 0 is refused (range 1..1000000)" fails kvsctl switch add sw9 ageing 0
+check "max-fdb 2^21 is refused" fails kvsctl switch add sw9 max-fdb 2097152
+check "sw9 was never created" fails kvsctl switch show sw9
+check "deleting a missing switch: ENOENT" fails kvsctl switch del nope
+check "...with the kernel's reason" said "No such file or directory (no such switch"
+
+# Ports held by other processes, as QEMU holds them.
+kvs-hold sw0 52:54:00:aa:00:01 >/tmp/h1.out 2>&1 &
+pid1=$!
+kvs-hold sw0 52:54:00:aa:00:02 >/tmp/h2.out 2>&1 &
+pid2=$!
+attached() { grep -q attached /tmp/h1.out && grep -q attached /tmp/h2.out; }
+check "two ports attach" retry 20 attached
+check "port show lists both with their MACs" sh -c \
+	'kvsctl port show sw0 | grep -q "port sw0/.* mac 52:54:00:aa:00:01" &&
+	 kvsctl port show sw0 | grep -q "mac 52:54:00:aa:00:02"'
+check "switch counts 2 ports" shows "ports 2" switch show sw0
+id=$(kvsctl port show sw0 | sed -n 's|port sw0/\([0-9]*\) mac 52:54:00:aa:00:01.*|\1|p')
+check "port get by id ($id)" shows "mac 52:54:00:aa:00:01" port show sw0 "$id"
+check "stats SWITCH/ID: its traffic and drops" shows "^port sw0/$id tx-frames [0-9]* .* drops [0-9]*" stats "sw0/$id"
+check "port get of a missing id: ENOENT" fails kvsctl port show sw0 9999
+check "port dump of a missing switch fails" fails kvsctl port show nope
+kill $pid1 $pid2
+exited() { ! kill -0 "$1" 2>/dev/null && ! kill -0 "$2" 2>/dev/null; }
+check "the holders exit" retry 20 exited $pid1 $pid2
+gone() { kvsctl switch show sw0 | grep -q "ports 0"; }
+check "...and their ports leave" retry 20 gone
+
+# The kernel's reasons for a tenant, passed on.
+check "a user namespace without its own netns may not add switches" \
+	fails unshare -U -r kvsctl switch add usw
+check "...EPERM with the kernel's reason" said "Operation not permitted (CAP_NET_ADMIN"
+check "...nor flush a MAC table: EPERM" sh -c \
+	'! unshare -U -r kvsctl fdb flush sw1 2>/tmp/err && grep -q "Operation not permitted" /tmp/err'
+
+# Names are any bytes but NUL: JSON output escapes them.
+jname='q"b\x'
+check "a switch named with a quote and a backslash" kvsctl switch add "$jname"
+json_names() { # NAME: kvsctl -j switch show is JSON and lists NAME intact
+	kvsctl -j switch show | python3 -c 'import json, sys
+sys.exit(sys.argv[1] not in [s["name"] for s in json.load(sys.stdin)])' "$1"
+}
+check "...is valid JSON in switch show -j, name intact" json_names "$jname"
+check "...and deleted by that name" kvsctl switch del "$jname"
+
+# The per-namespace limit's refusal, as kvsctl says it.
+/usr/sbin/ip netns add kvs-lim
+inlim() { /usr/sbin/ip netns exec kvs-lim "$@"; }
+inlim sh -c 'echo 1 >/proc/sys/net/vhost_kvs/max_switches'
+check "one switch in a namespace limited to one" inlim kvsctl switch add l1
+check "a second is refused" fails inlim kvsctl switch add l2
+check "...ENOSPC naming the sysctl" said "No space left on device (this network namespace has all the switches it may have (sysctl net.vhost_kvs.max_switches))"
+/usr/sbin/ip netns del kvs-lim
+
+check "usage: switch with no verb" fails kvsctl switch
+check "usage: an unknown object" fails kvsctl bogus show
+check "switch del sw0, sw1" sh -c 'kvsctl switch del sw0 && kvsctl switch del sw1'
+check "no switches left" shows_not "switch" switch show
+exit $((FAILS > 0))
