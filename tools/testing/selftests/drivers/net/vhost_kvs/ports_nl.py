@@ -8,14 +8,11 @@ entries; port policy with its ranges, refused to a tenant; and the events
 a listener of the "events" group receives."""
 
 import errno
-import fcntl
-import os
-import struct
 
 from lib.py import ksft_eq, ksft_in, ksft_true, ksft_raises
 from lib.py import NlError, defer
-from lib.py import ATTACH_FMT, VHOST_KVS_ATTACH, VhostKvsFamily, as_tenant
-from lib.py import attach, new_switch, reason, until, vhost_kvs_run
+from lib.py import Port, VhostKvsFamily, as_tenant, attach_errno
+from lib.py import new_switch, reason, until, vhost_kvs_run
 
 MAC_A = bytes([0x52, 0x54, 0, 0xaa, 0, 1])
 MAC_B = bytes([0x52, 0x54, 0, 0xaa, 0, 2])
@@ -26,24 +23,30 @@ def port_count(kvs, sw):
 
 
 def one_port(kvs, sw, mac):
-    """A port attached to SW with MAC; returns (its file, its id)."""
-    fd = attach(sw, mac)
+    """A port attached to SW with MAC; returns (its Port, its id)."""
+    port = Port(sw, mac)
     ids = [p["id"] for p in kvs.dump("port-get", {"switch": sw})
            if p["mac"] == mac]
     ksft_eq(len(ids), 1, comment="the port is listed once, by its MAC")
-    return fd, ids[0]
+    return port, ids[0]
 
 
 def listed(kvs) -> None:
-    """Ports are listed while attached, leave on close, and a switch
-    deleted with a port in it leaves that port's file usable."""
+    """Ports are listed while attached (not deleted by port-del: their
+    file detaches or closes), and leave on close."""
     sw = new_switch(kvs, "p")
     a, id_a = one_port(kvs, sw, MAC_A)
     _, id_b = one_port(kvs, sw, MAC_B)
     got = {p["id"]: p["mac"] for p in kvs.dump("port-get", {"switch": sw})}
     ksft_eq(got, {id_a: MAC_A, id_b: MAC_B})
     ksft_eq(port_count(kvs, sw), 2)
-    ksft_eq(kvs.do("port-get", {"switch": sw, "id": id_a})["mac"], MAC_A)
+    got = kvs.do("port-get", {"switch": sw, "id": id_a})
+    ksft_eq((got["mac"], got["type"], got["queues"]), (MAC_A, "vhost", 1))
+    with ksft_raises(NlError) as e:
+        kvs.do("port-del", {"switch": sw, "id": id_a})
+    ksft_eq(e.exception.error, errno.EOPNOTSUPP,
+            comment="a vhost port leaves when its file detaches or closes")
+    ksft_in("detaches or closes", reason(e.exception))
     for req in ({"switch": sw, "id": 9999}, {"switch": "nope", "id": id_a}):
         with ksft_raises(NlError) as e:
             kvs.do("port-get", req)
@@ -51,7 +54,7 @@ def listed(kvs) -> None:
     with ksft_raises(NlError) as e:
         kvs.dump("port-get", {"switch": "nope"})
     ksft_eq(e.exception.error, errno.ENOENT, comment="dump of a missing switch")
-    os.close(a)
+    a.close()
     until(lambda: port_count(kvs, sw) == 1, what="the closed port leaving")
 
 
@@ -59,18 +62,13 @@ def switch_deleted(kvs) -> None:
     """Deleting a switch detaches its ports; their files stay open and
     close cleanly."""
     sw = new_switch(kvs, "q")
-    fd, _ = one_port(kvs, sw, MAC_A)
+    port, _ = one_port(kvs, sw, MAC_A)
     kvs.do("switch-del", {"name": sw})
     kvs.do("switch-new", {"name": sw})  # for the case's own deletion
     ksft_eq(port_count(kvs, sw), 0, comment="the new switch of that name")
-    try:
-        fcntl.ioctl(fd, VHOST_KVS_ATTACH,
-                    struct.pack(ATTACH_FMT, b"nope", MAC_A, 0, 0, 0, 0, 0))
-        err = 0
-    except OSError as e:
-        err = e.errno
-    ksft_eq(err, errno.ENOENT, comment="detached: attaching is allowed again")
-    os.close(fd)
+    ksft_eq(attach_errno(port.fd, "nope", MAC_A), errno.ENOENT,
+            comment="detached: attaching is allowed again")
+    port.close()
 
 
 def stats(kvs) -> None:
@@ -155,8 +153,8 @@ def events(kvs) -> None:
     ear.ntf_subscribe("events")
     sw = new_switch(kvs, "e")
     mac = bytes([0x52, 0x54, 0, 0xbb, 0, 2])
-    fd, _ = one_port(kvs, sw, mac)
-    os.close(fd)
+    port, _ = one_port(kvs, sw, mac)
+    port.close()
     heard = []
 
     def both():

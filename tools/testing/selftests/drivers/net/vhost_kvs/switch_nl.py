@@ -9,15 +9,13 @@ per-namespace limit (sysctl net.vhost_kvs.max_switches), set by the
 host's admin only."""
 
 import errno
-import fcntl
 import os
-import struct
 
 from lib.py import ksft_eq, ksft_in, ksft_true, ksft_raises
 from lib.py import NlError, defer
-from lib.py import ATTACH_FMT, MAX_SWITCHES, VHOST_KVS_ATTACH, InNs, Ns
-from lib.py import VhostKvsFamily, as_tenant, attach, reason, switch_room
-from lib.py import until, vhost_kvs_run, write
+from lib.py import MAX_SWITCHES, InNs, Ns, VhostKvsFamily, as_tenant
+from lib.py import attach, attach_errno, reason, switch_room, until
+from lib.py import vhost_kvs_run, write
 
 
 def name(tag):
@@ -71,17 +69,6 @@ def limit(kvs) -> None:
     ksft_eq(e.exception.error, errno.ENOSPC)
     ksft_in("max_switches", reason(e.exception))
     ksft_true(name("e") not in [s["name"] for s in kvs.dump("switch-get", {})])
-
-
-def attach_errno(fd, sw, mac):
-    """Attaching FD again: EISCONN while it is attached; ENOENT when it is
-    not and no switch SW is here."""
-    try:
-        fcntl.ioctl(fd, VHOST_KVS_ATTACH,
-                    struct.pack(ATTACH_FMT, sw.encode(), mac, 0, 0, 0, 0, 0))
-    except OSError as e:
-        return e.errno
-    return 0
 
 
 def namespaces(kvs) -> None:

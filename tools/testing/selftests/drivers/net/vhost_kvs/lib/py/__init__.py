@@ -146,20 +146,36 @@ VHOST_KVS_ATTACH = (1 << 30) | (struct.calcsize(ATTACH_FMT) << 16) | (0xAF << 8)
 VHOST_KVS_DETACH = (0xAF << 8) | 0xA1  # _IO(VHOST_VIRTIO, 0xA1)
 
 
-def attach(sw, mac):
-    """A /dev/vhost-kvs file attached to switch SW with MAC (6 bytes) as
-    a port; closed when the case ends unless the caller closed it."""
-    fd = os.open("/dev/vhost-kvs", os.O_RDWR)
+class Port:
+    """A /dev/vhost-kvs file attached to switch SW with MAC (6 bytes) as a
+    port, closed when the case ends unless close() came first."""
+    def __init__(self, sw, mac):
+        self.fd = os.open("/dev/vhost-kvs", os.O_RDWR)
+        defer(self.close)
+        err = attach_errno(self.fd, sw, mac)
+        if err:
+            raise OSError(err, os.strerror(err), f"attach to {sw}")
 
-    def close():
-        try:
-            os.close(fd)
-        except OSError:
-            pass  # closed by the case itself
-    defer(close)
-    fcntl.ioctl(fd, VHOST_KVS_ATTACH,
-                struct.pack(ATTACH_FMT, sw.encode(), mac, 0, 0, 0, 0, 0))
-    return fd
+    def close(self):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def attach(sw, mac):
+    """The file of a new Port; the case must not close it itself."""
+    return Port(sw, mac).fd
+
+
+def attach_errno(fd, sw, mac):
+    """Attaching FD (again): the errno, 0 if it worked. EISCONN while it
+    is attached; ENOENT when it is not and no switch SW is here."""
+    try:
+        fcntl.ioctl(fd, VHOST_KVS_ATTACH,
+                    struct.pack(ATTACH_FMT, sw.encode(), mac, 0, 0, 0, 0, 0))
+    except OSError as e:
+        return e.errno
+    return 0
 
 
 def until(cond, secs=10, what="the condition"):
