@@ -17,6 +17,11 @@ debug) frags=(base.config debug.config) ;;
 *) die "unknown flavour '$flavor' (normal|debug)" ;;
 esac
 
+# One build of a flavour at a time (vm-run.sh builds a missing kernel
+# too); kernel-tree.sh is shared by both flavours.
+mkdir -p "$BUILD"
+exec 9>"$BUILD/.kernel-$flavor.lock"
+flock 9
 "$TOP/scripts/kernel-tree.sh"
 out=$BUILD/kernel-$flavor
 mkdir -p "$out"

@@ -16,6 +16,11 @@ set -euo pipefail
 
 src=$BUILD/qemu-src out=$BUILD/qemu-build dst=$BUILD/qemu
 stamp=$dst/.stamp
+# One build at a time: vm-run.sh and make targets call this too, and two
+# at once reconfigure each other's build directory.
+mkdir -p "$BUILD"
+exec 9>"$BUILD/.qemu-build.lock"
+flock 9
 
 uapi="$TOP/include/uapi/linux/vhost_kvs.h $TOP/include/uapi/linux/vhost_kvs_netlink.h
 	$TOP/include/uapi/linux/vhost_leulo.h"

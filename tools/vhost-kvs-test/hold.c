@@ -42,22 +42,6 @@ static int xioctl(int fd, unsigned long req, void *arg)
 	return ioctl(fd, req, arg) ? -errno : 0;
 }
 
-static int self_backend(struct guest *g, unsigned int idx)
-{
-	return guest_set_backend(g, idx, g->fd);
-}
-
-static void fill_frame(struct guest *g, uint64_t at, uint32_t flen)
-{
-	struct virtio_net_hdr_mrg_rxbuf *h = gpa(g, at);
-	uint8_t *f = (uint8_t *)(h + 1);
-
-	memset(h, 0, sizeof(*h));
-	memset(f, 0xff, 6);				/* broadcast */
-	for (uint32_t i = 6; i < flen; i++)
-		f[i] = (uint8_t)i;
-}
-
 static int attach(int fd, const char *sw, const uint8_t *mac)
 {
 	struct vhost_kvs_attach a = { 0 };
@@ -108,7 +92,7 @@ static int hold_guest(struct guest *g)
 	if (xioctl(g->fd, VHOST_SET_OWNER, NULL) ||
 	    xioctl(g->fd, VHOST_SET_FEATURES, &f) || guest_set_mem(g) ||
 	    guest_setup_vq(g, RX) || guest_setup_vq(g, TX) ||
-	    self_backend(g, TX)) {
+	    guest_self_backend(g, TX)) {
 		guest_fini(g);
 		return -1;
 	}
@@ -126,7 +110,7 @@ static const char *hold_tx(struct guest *g)
 	uint16_t flags = 0;
 	int head;
 
-	fill_frame(g, addr, 60);
+	guest_fill_broadcast(g, addr, 60);
 	head = guest_post(g, TX, 1, &addr, &len, &flags);
 	guest_kick(g, TX);
 	if (!guest_wait_used(g, TX, WAIT_MS, &id, &ulen))

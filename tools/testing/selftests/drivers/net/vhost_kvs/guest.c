@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <linux/vhost.h>
+#include <linux/virtio_net.h>
 
 #include "guest.h"
 
@@ -129,6 +130,22 @@ int guest_set_backend(struct guest *g, unsigned int idx, int fd)
 	struct vhost_vring_file b = { idx, fd };
 
 	return vq_ioctl(g, VHOST_NET_SET_BACKEND, &b);
+}
+
+int guest_self_backend(struct guest *g, unsigned int idx)
+{
+	return guest_set_backend(g, idx, g->fd);
+}
+
+void guest_fill_broadcast(struct guest *g, uint64_t at, uint32_t flen)
+{
+	struct virtio_net_hdr_mrg_rxbuf *h = gpa(g, at);
+	uint8_t *f = (uint8_t *)(h + 1);
+
+	memset(h, 0, sizeof(*h));
+	memset(f, 0xff, 6);
+	for (uint32_t i = 6; i < flen; i++)
+		f[i] = (uint8_t)i;
 }
 
 int guest_post(struct guest *g, unsigned int idx, unsigned int n,

@@ -45,6 +45,10 @@ int guest_set_mem(struct guest *g);
 int guest_setup_vq(struct guest *g, unsigned int idx);
 int guest_reset_vq(struct guest *g, unsigned int idx);
 int guest_set_backend(struct guest *g, unsigned int idx, int fd);
+/* The guest's own file as queue @idx's backend: a vhost-kvs port's. */
+int guest_self_backend(struct guest *g, unsigned int idx);
+/* At @at: a virtio-net header, then a broadcast frame of @flen bytes. */
+void guest_fill_broadcast(struct guest *g, uint64_t at, uint32_t flen);
 /* Post one chain of (gpa, len, flags) segments; returns the head. */
 int guest_post(struct guest *g, unsigned int idx, unsigned int n,
 	       const uint64_t *addr, const uint32_t *len, const uint16_t *flags);

@@ -43,28 +43,12 @@ static int xioctl(int fd, unsigned long req, void *arg)
 	return ioctl(fd, req, arg) ? -errno : 0;
 }
 
-static int self_backend(struct guest *g, unsigned int idx)
-{
-	return guest_set_backend(g, idx, g->fd);
-}
-
 static int set_features(struct guest *g, uint64_t f)
 {
 	return xioctl(g->fd, VHOST_SET_FEATURES, &f);
 }
 
 /* A broadcast frame of @flen bytes after a zeroed header at @at. */
-static void fill_frame(struct guest *g, uint64_t at, uint32_t flen)
-{
-	struct virtio_net_hdr_mrg_rxbuf *h = gpa(g, at);
-	uint8_t *f = (uint8_t *)(h + 1);
-
-	memset(h, 0, sizeof(*h));
-	memset(f, 0xff, 6);
-	for (uint32_t i = 6; i < flen; i++)
-		f[i] = (uint8_t)i;
-}
-
 static int set_regions(struct guest *g, uint32_t n, uint64_t size,
 		       uint64_t uaddr, uint32_t padding)
 {
@@ -222,15 +206,15 @@ TEST_F(dev, backend)
 	a.avail_user_addr = 0x14000;
 	a.used_user_addr = 0x18000;
 	EXPECT_EQ(0, xioctl(g->fd, VHOST_SET_VRING_ADDR, &a));
-	EXPECT_EQ(-EFAULT, self_backend(g, TX));
+	EXPECT_EQ(-EFAULT, guest_self_backend(g, TX));
 	a.used_user_addr = 0xffff888000008000ull;
 	EXPECT_EQ(0, xioctl(g->fd, VHOST_SET_VRING_ADDR, &a));
-	EXPECT_EQ(-EFAULT, self_backend(g, TX));
+	EXPECT_EQ(-EFAULT, guest_self_backend(g, TX));
 
 	ASSERT_EQ(0, guest_setup_vq(g, TX));		/* back in guest memory */
-	EXPECT_EQ(0, self_backend(g, TX));
-	EXPECT_EQ(0, self_backend(g, TX));		/* idempotent */
-	EXPECT_EQ(0, self_backend(g, RX));
+	EXPECT_EQ(0, guest_self_backend(g, TX));
+	EXPECT_EQ(0, guest_self_backend(g, TX));		/* idempotent */
+	EXPECT_EQ(0, guest_self_backend(g, RX));
 	EXPECT_EQ(-EBUSY, xioctl(g->fd, VHOST_SET_VRING_NUM, &s));
 }
 
@@ -302,8 +286,8 @@ FIXTURE_SETUP(tx)
 	ASSERT_EQ(0, guest_set_mem(g));
 	ASSERT_EQ(0, guest_setup_vq(g, RX));
 	ASSERT_EQ(0, guest_setup_vq(g, TX));
-	ASSERT_EQ(0, self_backend(g, RX));
-	ASSERT_EQ(0, self_backend(g, TX));
+	ASSERT_EQ(0, guest_self_backend(g, RX));
+	ASSERT_EQ(0, guest_self_backend(g, TX));
 }
 
 FIXTURE_TEARDOWN(tx)
@@ -333,11 +317,11 @@ TEST_F(tx, completes)
 	uint32_t len[2] = { HDR_LEN + 60, 0 };
 	uint16_t flags[2] = { 0, 0 };
 
-	fill_frame(g, BUF, 60);
+	guest_fill_broadcast(g, BUF, 60);
 	EXPECT_EQ(0, tx_used(g, 1, addr, len, flags)) TH_LOG("60 B, one segment");
 	len[0] = HDR_LEN;
 	len[1] = 1514;
-	fill_frame(g, BUF, 1514);
+	guest_fill_broadcast(g, BUF, 1514);
 	EXPECT_EQ(0, tx_used(g, 2, addr, len, flags)) TH_LOG("1514 B, header split");
 	len[0] = HDR_LEN + 10;
 	EXPECT_EQ(0, tx_used(g, 1, addr, len, flags)) TH_LOG("runt");
@@ -372,7 +356,7 @@ static int tx_broken(struct guest *g, struct vring_desc d0,
 	struct guest_vq *q = &g->vq[TX];
 	uint32_t id, len;
 
-	if (guest_reset_vq(g, TX) || self_backend(g, TX))
+	if (guest_reset_vq(g, TX) || guest_self_backend(g, TX))
 		return -EIO;
 	q->desc[0] = d0;
 	q->desc[1] = d1;
@@ -417,7 +401,7 @@ TEST_F(tx, close_running)
 	uint64_t addr = BUF;
 	uint16_t flags = 0;
 
-	fill_frame(g, BUF, 60);
+	guest_fill_broadcast(g, BUF, 60);
 	for (int i = 0; i < 32; i++)
 		ASSERT_LE(0, guest_post(g, TX, 1, &addr, &len, &flags));
 	guest_kick(g, TX);
