@@ -60,7 +60,8 @@ EXPORT_SYMBOL_IF_KUNIT(kvs_fwd_lookup);
 
 /*
  * Frames @i and @j have the same source, destination and VLAN. (A frame
- * refused its VLAN has none recorded: its answer is nobody else's.)
+ * refused its VLAN has none recorded, and a steered frame's answer
+ * depends on what it carries: their answers are nobody else's.)
  */
 static bool kvs_fwd_same(struct kvs_batch *b, unsigned int i, unsigned int j)
 {
@@ -68,6 +69,7 @@ static bool kvs_fwd_same(struct kvs_batch *b, unsigned int i, unsigned int j)
 	const struct ethhdr *jeth = (const void *)b->bufs[j]->data;
 
 	return b->vid[i] == b->vid[j] && b->drop[j] != KVS_DROP_VLAN &&
+	       !(b->steered & BIT_ULL(j)) &&
 	       ether_addr_equal(eth->h_dest, jeth->h_dest) &&
 	       ether_addr_equal(eth->h_source, jeth->h_source);
 }
@@ -100,6 +102,27 @@ static bool kvs_fwd_learned(struct kvs_batch *b, unsigned int i)
 }
 
 /*
+ * Frame @i is for port @to, whose MAC a host port takes the TCP of: its
+ * TCP goes to that port; ARP and neighbour discovery go to both, flooded
+ * to the ports with the MAC (b->dst[i] stays KVS_FWD_FLOOD).
+ * Return: the destination; NULL for both, or when it is @from itself.
+ */
+static struct kvs_port *kvs_fwd_steer(struct kvs_batch *b,
+				      struct kvs_port *from,
+				      struct kvs_port *to, unsigned int i)
+{
+	bool both;
+
+	b->steered |= BIT_ULL(i);
+	to = kvs_split_steer(b->bufs[i], to, &both);
+	if (both) {
+		b->to_mac |= BIT_ULL(i);
+		return NULL;
+	}
+	return to == from ? NULL : to;
+}
+
+/*
  * Where frame @i of a batch from port @from goes: its destination port or
  * KVS_FWD_FLOOD in b->dst[i], its VLAN in b->vid[i]. A source's frames
  * mostly share their addresses, or go to a few destinations in turn, so
@@ -114,8 +137,8 @@ static enum kvs_drop kvs_fwd_classify(struct kvs_batch *b,
 	const struct ethhdr *eth = (const void *)b->bufs[i]->data;
 	unsigned long pol = READ_ONCE(from->pol);
 	enum kvs_fdb_learn learned;
+	struct kvs_fdb_dst *d, *at;
 	struct kvs_port *to;
-	struct kvs_fdb_dst *d;
 	bool learn;
 	int j;
 	u16 vid;
@@ -132,13 +155,19 @@ static enum kvs_drop kvs_fwd_classify(struct kvs_batch *b,
 	/* Checked before learning: a spoofed source is never learned. */
 	if ((pol & KVS_POL_SPOOFCHK) && !kvs_pol_src_ok(from, eth->h_source))
 		return KVS_DROP_SPOOF;
-	/* Once per source and batch: the table's answer stays for the rest. */
-	learn = !(pol & KVS_POL_NO_LEARN) && !kvs_fwd_learned(b, i);
+	/* Once per source and batch: the table's answer stays for the rest.
+	 * A host port with tcp-for has its VM's MAC: learned on the VM's port.
+	 */
+	at = &from->fdb_dst;
+	if (unlikely(from->tcp_steer) && ether_addr_equal(eth->h_source, from->mac))
+		at = kvs_split_learn_at(from, &sw->fdb, vid);
+	learn = at && !(pol & KVS_POL_NO_LEARN) && !kvs_fwd_learned(b, i);
 	if (learn)
 		b->learned = i;
-	d = kvs_fwd_lookup(&sw->fdb, eth, &from->fdb_dst, vid, learn, &learned);
+	d = kvs_fwd_lookup(&sw->fdb, eth, at, vid, learn, &learned);
 	if (unlikely(learned == KVS_FDB_NEW || learned == KVS_FDB_MOVED))
-		kvs_nl_fdb_event(sw, eth->h_source, vid, from->id,
+		kvs_nl_fdb_event(sw, eth->h_source, vid,
+				 container_of(at, struct kvs_port, fdb_dst)->id,
 				 learned == KVS_FDB_NEW ?
 				 VHOST_KVS_CMD_FDB_LEARN_NTF :
 				 VHOST_KVS_CMD_FDB_MOVE_NTF);
@@ -150,6 +179,14 @@ static enum kvs_drop kvs_fwd_classify(struct kvs_batch *b,
 	if (d == &from->fdb_dst)
 		return KVS_DROP_NO_DEST;
 	to = container_of(d, struct kvs_port, fdb_dst);
+	/* The port may have other MACs behind it: only its own is split. */
+	if (unlikely(rcu_access_pointer(to->tcp_port)) &&
+	    ether_addr_equal(eth->h_dest, to->mac)) {
+		to = kvs_fwd_steer(b, from, to, i);
+		if (!to)
+			return b->to_mac & BIT_ULL(i) ? KVS_DROP_NONE :
+			       KVS_DROP_NO_DEST;
+	}
 	if (pol & READ_ONCE(to->pol) & KVS_POL_ISOLATED)
 		return KVS_DROP_ISOLATED;
 	/* A static entry may name a port outside the VLAN. */
@@ -176,10 +213,15 @@ static bool kvs_fwd_wants(struct kvs_batch *b, struct kvs_port *dst,
 		return b->dst[i] == dst;
 	if (!kvs_vlan_member(dst, b->vid[i]))
 		return false;
+	eth = (const struct ethhdr *)b->bufs[i]->data;
+	if (unlikely(b->to_mac & BIT_ULL(i)))
+		return ether_addr_equal(dst->mac, eth->h_dest);
+	if (unlikely(dst->tcp_steer || rcu_access_pointer(dst->tcp_port)) &&
+	    !kvs_split_wants(b->bufs[i], dst))
+		return false;
 	pol = READ_ONCE(dst->pol);
 	if (likely(!(pol & (KVS_POL_NO_FLOOD | KVS_POL_NO_MCAST_FLOOD))))
 		return true;
-	eth = (const struct ethhdr *)b->bufs[i]->data;
 	return !(pol & (is_multicast_ether_addr(eth->h_dest) ?
 			KVS_POL_NO_MCAST_FLOOD : KVS_POL_NO_FLOOD));
 }
@@ -444,6 +486,8 @@ void kvs_forward(struct kvs_batch *b, struct kvs_port *from, unsigned int n)
 	lockdep_assert_in_softirq();
 	b->vlan = false;
 	b->given = 0;
+	b->steered = 0;
+	b->to_mac = 0;
 	b->learned = -1;
 	for (i = 0; i < n; i++) {
 		enum kvs_drop drop = KVS_DROP_NO_SWITCH;

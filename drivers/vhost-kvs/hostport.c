@@ -323,13 +323,17 @@ static struct net_device *kvs_host_alloc(struct net *net, const char *ifname,
  * @net: the namespace its device is made in
  * @ifname: the device's name; NULL: kvsh%d
  * @mac: its MAC; NULL: a random one
+ * @tcp_steer: it takes the TCP sent to @mac, which a VM's port may have
+ *	too (see split.c)
  *
  * Context: the RTNL lock and kvs_lock held.
  * Return: the port, linked, or an ERR_PTR(): -EINVAL (@ifname, @mac),
- * -EEXIST (a device has @ifname), -EADDRINUSE (a port has @mac), -ENOMEM.
+ * -EEXIST (a device has @ifname), -EADDRINUSE (a port has @mac), -EBUSY
+ * (another host port takes @mac's TCP), -ENOMEM.
  */
 struct kvs_port *kvs_host_port_new(struct kvs_switch *sw, struct net *net,
-				   const char *ifname, const u8 *mac)
+				   const char *ifname, const u8 *mac,
+				   bool tcp_steer)
 {
 	struct net_device *dev;
 	struct kvs_port *port;
@@ -337,11 +341,14 @@ struct kvs_port *kvs_host_port_new(struct kvs_switch *sw, struct net *net,
 
 	ASSERT_RTNL();
 	lockdep_assert_held(&kvs_lock);
-	if (mac && kvs_switch_mac_taken(sw, mac))
+	if (tcp_steer && kvs_split_find(sw, mac))
+		return ERR_PTR(-EBUSY);
+	if (mac && !tcp_steer && kvs_switch_mac_taken(sw, mac))
 		return ERR_PTR(-EADDRINUSE);
 	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
 	if (!port)
 		return ERR_PTR(-ENOMEM);
+	port->tcp_steer = tcp_steer;
 	dev = kvs_host_alloc(net, ifname, mac);
 	if (IS_ERR(dev)) {
 		kfree(port);
@@ -351,7 +358,7 @@ struct kvs_port *kvs_host_port_new(struct kvs_switch *sw, struct net *net,
 	port->dev = dev;
 	ether_addr_copy(port->mac, dev->dev_addr);
 	/* A random MAC is checked too: it cannot fail past registering. */
-	err = kvs_switch_mac_taken(sw, port->mac) ? -EADDRINUSE :
+	err = !tcp_steer && kvs_switch_mac_taken(sw, port->mac) ? -EADDRINUSE :
 	      register_netdevice(dev);
 	if (err) {
 		kvs_host_destruct(dev);

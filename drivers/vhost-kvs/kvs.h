@@ -242,6 +242,12 @@ struct kvs_batch {
 	u64 hashed;			/* ... valid for these bits */
 	/* Frames whose reference went to the one ring they were sent to */
 	u64 given;
+	/* Frames whose destination depends on what they carry (split.c):
+	 * never an answer for a later frame with the same addresses.
+	 */
+	u64 steered;
+	/* Flooded to the ports with the frame's destination MAC only */
+	u64 to_mac;
 	int learned;			/* last frame whose source was learned */
 	/* The owner is a task that forwards with BH off (a vhost worker,
 	 * or a VMM's write() on a queue's tap file), not a softirq or a
@@ -339,6 +345,11 @@ struct kvs_port {
 	unsigned long pol;		/* KVS_POL_*, written under kvs_lock */
 	struct kvs_allowed __rcu *allowed;	/* kvs_lock; NULL: none */
 	struct kvs_vlans __rcu *vlans;	/* kvs_lock; NULL: VLAN-unaware */
+
+	/* TCP steering; see split.c */
+	struct kvs_port __rcu *tcp_port;	/* the host port with tcp-for mac */
+	bool tcp_steer;			/* this is one (tcp-for) ... */
+	struct kvs_port __rcu *vm_port;	/* ... and its VM's port */
 };
 
 /*
@@ -468,6 +479,23 @@ typedef void (*kvs_take_fn)(struct kvs_port *port, const struct kvs_buf *buf,
 void kvs_fwd_each(struct kvs_port *port, struct kvs_batch *b, unsigned int n,
 		  kvs_take_fn take, void *ctx);
 
+/* split.c */
+enum kvs_split {
+	KVS_SPLIT_OTHER,
+	KVS_SPLIT_TCP,
+	KVS_SPLIT_NEIGH,	/* ARP, IPv6 neighbour discovery */
+};
+
+enum kvs_split kvs_split_kind(const struct kvs_buf *buf);
+struct kvs_port *kvs_split_steer(const struct kvs_buf *buf,
+				 struct kvs_port *to, bool *both);
+bool kvs_split_wants(const struct kvs_buf *buf, const struct kvs_port *dst);
+struct kvs_port *kvs_split_find(struct kvs_switch *sw, const u8 *mac);
+void kvs_split_link(struct kvs_switch *sw, struct kvs_port *port);
+void kvs_split_unlink(struct kvs_port *port);
+struct kvs_fdb_dst *kvs_split_learn_at(struct kvs_port *host,
+				       struct kvs_fdb *fdb, u16 vid);
+
 /* seg.c */
 bool kvs_offload_ok(unsigned int offloads, const struct kvs_vhdr *vh);
 __sum16 kvs_csum_fill(const struct kvs_buf *buf);
@@ -537,7 +565,8 @@ struct sk_buff *kvs_skb_make(const struct kvs_buf *buf, enum kvs_drop *reason);
 
 /* hostport.c */
 struct kvs_port *kvs_host_port_new(struct kvs_switch *sw, struct net *net,
-				   const char *ifname, const u8 *mac);
+				   const char *ifname, const u8 *mac,
+				   bool tcp_steer);
 bool kvs_host_port_dev(const struct net_device *dev);
 
 /* uplink.c */

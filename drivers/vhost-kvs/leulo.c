@@ -68,6 +68,7 @@ static int leulo_open(struct inode *inode, struct file *f)
 	l->limits.max_buf = READ_ONCE(leulo_max_buf);
 	vhost_dev_init(&l->dev, vqs, VHOST_LEULO_VQ_MAX, UIO_MAXIOV,
 		       LEULO_WEIGHT_REQS, LEULO_WEIGHT_BYTES, true, NULL);
+	leulo_register(l);
 	f->private_data = l;
 	return 0;
 }
@@ -89,7 +90,7 @@ static void leulo_quiesce(struct leulo_dev *l)
 		mutex_unlock(&vq->mutex);
 	}
 	vhost_dev_flush(&l->dev);
-	l->running = false;
+	WRITE_ONCE(l->running, false);	/* leulo-get reads it */
 	if (l->cred) {
 		put_cred(l->cred);
 		l->cred = NULL;
@@ -142,7 +143,7 @@ static int leulo_start(struct leulo_dev *l)
 		if (err)
 			goto fail;
 	}
-	l->running = true;
+	WRITE_ONCE(l->running, true);
 	/* Requests queued before the start are answered now. */
 	for (i = 0; i < VHOST_LEULO_VQ_MAX; i++)
 		vhost_poll_queue(&l->vqs[i].poll);
@@ -329,6 +330,7 @@ static int leulo_release(struct inode *inode, struct file *f)
 {
 	struct leulo_dev *l = f->private_data;
 
+	leulo_unregister(l);
 	mutex_lock(&l->dev.mutex);
 	leulo_stop(l);
 	mutex_unlock(&l->dev.mutex);

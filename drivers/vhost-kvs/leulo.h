@@ -29,7 +29,8 @@
  * event to write (l->ev_pending, ls->pending).
  *
  * Lock order: l->dev.mutex -> vq->mutex -> l->lock -> socket lock ->
- * (wait queue lock ->) l->ev_lock.
+ * (wait queue lock ->) l->ev_lock. leulo_nl.c's list of devices:
+ * leulo_devs_lock -> l->lock, never under l->dev.mutex.
  */
 #ifndef _VHOST_LEULO_H
 #define _VHOST_LEULO_H
@@ -64,6 +65,12 @@ struct leulo_dev {
 	spinlock_t ev_lock;		/* see LOCKING */
 	struct list_head ev_pending;	/* leulo_sock.pending; ev_lock */
 	struct vhost_work ev_work;
+
+	/* The admin's view (leulo-get); see leulo_nl.c */
+	struct list_head node;		/* leulo_devs_lock */
+	u32 id;
+	struct pid *owner;		/* the VMM that opened it */
+	u64 net_cookie;			/* of the namespace it opened it in */
 };
 
 struct leulo_sock {
@@ -95,5 +102,9 @@ int leulo_sock_ioctl(struct leulo_sock *ls, int cmd, u32 *val);
 
 /* leulo.c */
 extern unsigned int leulo_max_sockets, leulo_max_backlog, leulo_max_buf;
+
+/* leulo_nl.c */
+void leulo_register(struct leulo_dev *l);
+void leulo_unregister(struct leulo_dev *l);
 
 #endif

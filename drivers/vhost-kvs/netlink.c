@@ -477,6 +477,8 @@ static int kvs_nl_port_fill(struct sk_buff *msg, struct kvs_switch *sw,
 	     (nla_put_string(msg, VHOST_KVS_A_PORT_IFNAME, port->dev->name) ||
 	      nla_put_u32(msg, VHOST_KVS_A_PORT_IFINDEX,
 			  port->dev->ifindex))) ||
+	    (all && port->tcp_steer &&
+	     nla_put(msg, VHOST_KVS_A_PORT_TCP_FOR, ETH_ALEN, port->mac)) ||
 	    kvs_nl_put_stats(msg, port) || (all && kvs_pol_fill(msg, port))) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
@@ -588,7 +590,8 @@ static int kvs_nl_uplink_new(struct sk_buff *skb, struct genl_info *info,
 	if (GENL_REQ_ATTR_CHECK(info, VHOST_KVS_A_PORT_IFNAME))
 		return -EINVAL;
 	if (info->attrs[VHOST_KVS_A_PORT_MAC] ||
-	    info->attrs[VHOST_KVS_A_PORT_NETNS_FD]) {
+	    info->attrs[VHOST_KVS_A_PORT_NETNS_FD] ||
+	    info->attrs[VHOST_KVS_A_PORT_TCP_FOR]) {
 		NL_SET_ERR_MSG(info->extack,
 			       "an uplink keeps its device's MAC and namespace");
 		return -EINVAL;
@@ -613,6 +616,9 @@ static void kvs_nl_host_refused(struct genl_info *info, int err)
 	else if (err == -EADDRINUSE)
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[VHOST_KVS_A_PORT_MAC],
 				    "another port of the switch has that MAC");
+	else if (err == -EBUSY)
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[VHOST_KVS_A_PORT_TCP_FOR],
+				    "another host port takes that MAC's TCP");
 	else if (err == -EINVAL)
 		NL_SET_ERR_MSG(info->extack,
 			       "not a usable interface name or unicast MAC");
@@ -624,17 +630,24 @@ static int kvs_nl_host_new(struct sk_buff *skb, struct genl_info *info,
 {
 	struct nlattr *name = info->attrs[VHOST_KVS_A_PORT_IFNAME];
 	struct nlattr *mac = info->attrs[VHOST_KVS_A_PORT_MAC];
+	struct nlattr *tcp_for = info->attrs[VHOST_KVS_A_PORT_TCP_FOR];
 	struct kvs_port *port;
 	struct sk_buff *msg;
 	struct net *net;
 
+	if (mac && tcp_for) {
+		NL_SET_ERR_MSG_ATTR(info->extack, mac,
+				    "a host port made with tcp-for has that MAC");
+		return -EINVAL;
+	}
 	net = kvs_nl_port_net(skb, info, sw->net);
 	if (IS_ERR(net))
 		return PTR_ERR(net);
 	/* Before the port: no port is made that its answer cannot name. */
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	mac = mac ?: tcp_for;
 	port = msg ? kvs_host_port_new(sw, net, name ? nla_data(name) : NULL,
-				       mac ? nla_data(mac) : NULL) :
+				       mac ? nla_data(mac) : NULL, !!tcp_for) :
 		     ERR_PTR(-ENOMEM);
 	put_net(net);
 	if (IS_ERR(port))
@@ -918,3 +931,12 @@ void kvs_netlink_exit(void)
 {
 	genl_unregister_family(&vhost_kvs_nl_family);
 }
+
+#if !IS_ENABLED(CONFIG_VHOST_KVS_LEULO)
+/* Without Leulo (CONFIG_VHOST_KVS_LEULO), leulo-get has nothing to list. */
+int vhost_kvs_nl_leulo_get_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	return 0;
+}
+#endif

@@ -113,12 +113,13 @@ static const struct nla_policy vhost_kvs_stats_get_dump_nl_policy[VHOST_KVS_A_PO
 };
 
 /* VHOST_KVS_CMD_PORT_NEW - do */
-static const struct nla_policy vhost_kvs_port_new_nl_policy[VHOST_KVS_A_PORT_NETNS_FD + 1] = {
+static const struct nla_policy vhost_kvs_port_new_nl_policy[VHOST_KVS_A_PORT_TCP_FOR + 1] = {
 	[VHOST_KVS_A_PORT_SWITCH] = { .type = NLA_NUL_STRING, .len = 15, },
 	[VHOST_KVS_A_PORT_TYPE] = NLA_POLICY_MAX(NLA_U32, 2),
 	[VHOST_KVS_A_PORT_IFNAME] = { .type = NLA_NUL_STRING, .len = 15, },
 	[VHOST_KVS_A_PORT_MAC] = NLA_POLICY_EXACT_LEN(6),
 	[VHOST_KVS_A_PORT_NETNS_FD] = { .type = NLA_U32, },
+	[VHOST_KVS_A_PORT_TCP_FOR] = NLA_POLICY_EXACT_LEN(6),
 };
 
 /* VHOST_KVS_CMD_PORT_DEL - do */
@@ -242,7 +243,7 @@ static const struct genl_split_ops vhost_kvs_nl_ops[] = {
 		.doit		= vhost_kvs_nl_port_new_doit,
 		.post_doit	= vhost_kvs_nl_post_doit_rtnl,
 		.policy		= vhost_kvs_port_new_nl_policy,
-		.maxattr	= VHOST_KVS_A_PORT_NETNS_FD,
+		.maxattr	= VHOST_KVS_A_PORT_TCP_FOR,
 		.flags		= GENL_CMD_CAP_DO,
 	},
 	{
@@ -253,6 +254,11 @@ static const struct genl_split_ops vhost_kvs_nl_ops[] = {
 		.policy		= vhost_kvs_port_del_nl_policy,
 		.maxattr	= VHOST_KVS_A_PORT_ID,
 		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= VHOST_KVS_CMD_LEULO_GET,
+		.dumpit	= vhost_kvs_nl_leulo_get_dumpit,
+		.flags	= GENL_CMD_CAP_DUMP,
 	},
 };
 

@@ -41,6 +41,8 @@ int vhost_kvs_nl_stats_get_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb);
 int vhost_kvs_nl_port_new_doit(struct sk_buff *skb, struct genl_info *info);
 int vhost_kvs_nl_port_del_doit(struct sk_buff *skb, struct genl_info *info);
+int vhost_kvs_nl_leulo_get_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb);
 
 enum {
 	VHOST_KVS_NLGRP_EVENTS,

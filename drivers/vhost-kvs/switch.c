@@ -16,13 +16,15 @@
 #include <linux/stringhash.h>
 #include <linux/sysctl.h>
 #include <linux/xarray.h>
+#include <kunit/visibility.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include "kvs.h"
 
 /* Serialises all switch and membership changes; see LOCKING in kvs.h. */
-DEFINE_MUTEX(kvs_lock);
+struct mutex kvs_lock = __MUTEX_INITIALIZER(kvs_lock);
+EXPORT_SYMBOL_IF_KUNIT(kvs_lock);
 
 static unsigned int kvs_net_id __read_mostly;
 
@@ -186,14 +188,17 @@ free:
 	return err;
 }
 
-/* Is @mac the own address of a port of @sw? */
+/*
+ * Is @mac the own address of a port of @sw? A host port made with
+ * tcp-for shares the MAC of the VM it steers for, so it takes nobody's.
+ */
 bool kvs_switch_mac_taken(struct kvs_switch *sw, const u8 *mac)
 {
 	struct kvs_port *port;
 
 	lockdep_assert_held(&kvs_lock);
 	list_for_each_entry(port, &sw->ports, sw_node)
-		if (ether_addr_equal(port->mac, mac))
+		if (!port->tcp_steer && ether_addr_equal(port->mac, mac))
 			return true;
 	return false;
 }
@@ -206,15 +211,18 @@ bool kvs_switch_mac_taken(struct kvs_switch *sw, const u8 *mac)
  * The port gets its id and default policy; the caller then lets its
  * sources send into it.
  * Return: 0, or -EADDRINUSE when another port has its MAC (allowed only
- * for a migration the admin started).
+ * for a migration the admin started, and for a host port made with
+ * tcp-for).
  */
 int kvs_port_link(struct kvs_switch *sw, struct kvs_port *port)
 {
 	lockdep_assert_held(&kvs_lock);
-	if (!port->migrate && kvs_switch_mac_taken(sw, port->mac))
+	if (!port->migrate && !port->tcp_steer &&
+	    kvs_switch_mac_taken(sw, port->mac))
 		return -EADDRINUSE;
 	port->sw = sw;
 	kvs_pol_reset(port);
+	kvs_split_link(sw, port);
 	port->id = ++sw->last_id;
 	sw->nports++;
 	list_add_tail_rcu(&port->sw_node, &sw->ports);
@@ -238,6 +246,7 @@ void kvs_port_unlink(struct kvs_port *port)
 	lockdep_assert_held(&kvs_lock);
 	kvs_nl_port_event(sw, port, VHOST_KVS_CMD_PORT_DEL_NTF);
 	list_del_rcu(&port->sw_node);
+	kvs_split_unlink(port);
 	kvs_gen_bump(&sw->gen);
 	port->ops->unlink(port);
 	kvs_fdb_close_dst(&sw->fdb, &port->fdb_dst);

@@ -1,16 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0
-# Real guests on Leulo: a nested guest with no NIC at all, only a Leulo
-# device (-device vhost-leulo-pci of the patched QEMU), whose unmodified
-# programs' TCP sockets are host sockets in namespace leulo1 of this
-# test host. Run by tests/guests-leulo.sh.
+# Real guests on Leulo: a nested guest with a NIC on vhost-kvs switch lsw
+# and a Leulo device (-device vhost-leulo-pci of the patched QEMU), whose
+# unmodified programs' TCP sockets are host sockets in namespace leulo1
+# of this test host. The switch splits the guest's traffic: TCP for its
+# MAC to the host port made with tcp-for in leulo1, the rest to its NIC,
+# ARP to both. Run by tests/guests-leulo.sh.
 #
-#   lg1 (no NIC) ==Leulo==> netns leulo1: 10.77.0.2 --veth-- 10.77.0.1 (L1)
+#   lg1 eth0 10.77.0.2 ----------+
+#   lg1 ==Leulo==> netns leulo1: |lv1 10.77.0.2 (tcp-for lg1's MAC)
+#                          switch lsw --- lv0 10.77.0.1 (L1's stack)
 #
-# Bad configurations first, then busybox wget and httpd both ways with
-# SHA-256 compared, a connection made while the guest is paused, iperf3
-# both ways, a refused connection, the guest's
-# sysctl turning Leulo off, live migration refused, and QEMU killed
-# with connections open (nothing left in the namespace).
+# Bad configurations first, then ping and UDP answered by the guest's
+# own stack, busybox wget and httpd both ways with SHA-256 compared, a
+# connection made while the guest is paused, iperf3 both ways, a
+# refused connection, the guest's sysctl turning Leulo off (its own TCP
+# then leaves by its NIC), live migration refused, and QEMU killed with
+# connections open (nothing left in the namespace).
 . /kvs/lib.sh
 IP=/usr/sbin/ip
 NS=leulo1
@@ -22,7 +27,7 @@ console_tail() {
 	guest_reports | sed 's/^/#   /'
 	tail -n 15 /tmp/lg1.log /tmp/lg1.err 2>/dev/null | sed 's/^/#   /'
 }
-trap 'console_tail; guests_stop; $IP netns del $NS 2>/dev/null; kill $(jobs -p) 2>/dev/null' EXIT
+trap 'console_tail; guests_stop; kvsctl switch del lsw 2>/dev/null; $IP netns del $NS 2>/dev/null; kill $(jobs -p) 2>/dev/null' EXIT
 trap 'exit 1' TERM
 # A guest kernel that reported a bug once up fails the test at once (the
 # emulated CPU's xstate warning at boot is the test bed's, not ours).
@@ -42,14 +47,29 @@ guest_kernel_ok() {
 in_guest() { guest_run lg1 "$@"; }
 # sockets of leulo1 (LISTEN ones too)
 ns_socks() { $IP netns exec $NS cat /proc/net/tcp /proc/net/tcp6 | grep -vc 'local_address'; }
+# snmp_of FIELD: that counter of /proc/net/snmp's Icmp/Udp/Tcp lines (the
+# first line names the columns), from standard input
+SNMP_AWK='$1 == P ":" { if (!c) { for (i = 2; i <= NF; i++) if ($i == F) c = i } else print $c }'
+snmp_ns() { $IP netns exec $NS awk -v P="$1" -v F="$2" "$SNMP_AWK" /proc/net/snmp; }
+snmp_guest() { in_guest 20 "awk -v P=$1 -v F=$2 '$SNMP_AWK' /proc/net/snmp"; }
+MAC=52:54:00:00:01:07
 
 $IP link set lo up
 $IP netns del $NS 2>/dev/null
-check "namespace $NS: veth to the test host, 10.77.0.2" sh -c "
+kvsctl switch del lsw 2>/dev/null
+check "switch lsw: host port lv0 10.77.0.1 for the test host" sh -c "
+	kvsctl switch add lsw && kvsctl port add lsw host lv0 >/dev/null &&
+	$IP addr add 10.77.0.1/24 dev lv0 && $IP link set lv0 up"
+# (No duplicate address detection against the guest, which has the
+# same addresses, and no link-local address: the guest has its MAC's.)
+check "namespace $NS: host port lv1 10.77.0.2 with tcp-for $MAC" sh -c "
 	$IP netns add $NS && $IP -n $NS link set lo up &&
-	$IP link add lv0 type veth peer name lv1 netns $NS &&
-	$IP addr add 10.77.0.1/24 dev lv0 && $IP link set lv0 up &&
+	kvsctl port add lsw host lv1 tcp-for $MAC netns $NSF >/dev/null &&
+	$IP netns exec $NS sysctl -qw net.ipv6.conf.lv1.accept_dad=0 &&
+	$IP -n $NS link set lv1 addrgenmode none &&
 	$IP -n $NS addr add 10.77.0.2/24 dev lv1 && $IP -n $NS link set lv1 up"
+check "kvsctl port show: lv1 takes $MAC's TCP" \
+	sh -c "kvsctl port show lsw | grep ' dev lv1 ' | grep -q ' tcp-for $MAC'"
 
 # shellcheck disable=SC2086
 {
@@ -67,15 +87,28 @@ sum_f=$(sha256sum </tmp/www/f | cut -d' ' -f1)
 busybox httpd -p 10.77.0.1:8080 -h /tmp/www
 iperf3 -s -B 10.77.0.1 -D -1 >/dev/null 2>&1
 
-L2_QEMU=qemu-kvs L2_APPEND=loglevel=7 guest_start lg1 "" $(qmp_args lg1) \
-	-nic none -device vhost-leulo-pci,netns=$NSF || {
-	echo "not ok - guest lg1 with a Leulo device boots"
+L2_QEMU=qemu-kvs L2_APPEND=loglevel=7 guest_start lg1 10.77.0.2/24 \
+	$(nic_kvs 7 lsw) $(qmp_args lg1) -device vhost-leulo-pci,netns=$NSF || {
+	echo "not ok - guest lg1 with a NIC and a Leulo device boots"
 	exit 1
 }
-out=$(in_guest 20 ls /sys/class/net)
-check "the guest has no network device but lo ($out)" [ "$out" = lo ]
 out=$(in_guest 20 cat /proc/sys/net/leulo/enabled)
 check "the guest's Leulo is on (net.leulo.enabled = $out)" [ "$out" = 1 ]
+
+# What is not TCP goes to the guest's own stack, not to leulo1.
+echoes0=$(snmp_guest Icmp InEchos)
+ns_udp0=$(($(snmp_ns Udp InDatagrams) + $(snmp_ns Udp NoPorts)))
+ns_echoes0=$(snmp_ns Icmp InEchos)
+check "ping from the test host to 10.77.0.2" ping -c 2 -W 5 10.77.0.2
+echoes=$(snmp_guest Icmp InEchos)
+check "...answered by the guest's own stack (its InEchos $echoes0 -> $echoes)" \
+	[ "$echoes" -ge $((echoes0 + 2)) ]
+# A datagram to a port nobody has open: the guest's stack counts it.
+noports0=$(snmp_guest Udp NoPorts)
+python3 -c "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'steer', ('10.77.0.2', 9999))"
+noports_grew() { [ "$(snmp_guest Udp NoPorts)" -gt "$noports0" ]; }
+check "UDP from the test host reaches the guest's own stack (its NoPorts grew)" \
+	retry 10 noports_grew
 
 got=$(in_guest 120 "wget -q -O - http://10.77.0.1:8080/f | sha256sum" | cut -d' ' -f1)
 echo "# guest got $got, want $sum_f"
@@ -94,6 +127,12 @@ echo "# test host got $got, guest has $sum_g"
 check "test host wget from the guest's httpd, 1 MiB, SHA-256 equal" \
 	sh -c '[ -n "$1" ] && [ "$1" = "$2" ]' _ "$got" "$sum_g"
 guest_kernel_ok
+# (Checked after that transfer: what the switch gave lv1 earlier, lv1
+# received before it.)
+check "leulo1's stack saw none of the ping and UDP sent to the guest" \
+	sh -c '[ "$1" = "$2" ] && [ "$3" = "$4" ]' _ "$(snmp_ns Icmp InEchos)" \
+	"$ns_echoes0" "$(($(snmp_ns Udp InDatagrams) + $(snmp_ns Udp NoPorts)))" \
+	"$ns_udp0"
 
 # The paper's point: with the guest paused (QMP stop), the host's TCP
 # still answers for it. A connection to its listener is established in
@@ -120,10 +159,15 @@ echo "$out" | sed 's/^/# /'
 check "a refused connection says so in the guest" \
 	sh -c 'echo "$1" | grep -q "Connection refused" && echo "$1" | grep -q "rc=1"' _ "$out"
 
-out=$(in_guest 30 "echo 0 >/proc/sys/net/leulo/enabled && timeout 10 wget -q -O /dev/null http://10.77.0.1:8080/f 2>&1; echo rc=\$?; echo 1 >/proc/sys/net/leulo/enabled")
+# With Leulo off, a socket is the guest's own: its connection attempt
+# leaves by its NIC, and the answer, TCP for the guest's MAC, goes to
+# leulo1 (the switch steers all of it there), so it never completes.
+opens0=$(snmp_guest Tcp ActiveOpens)
+out=$(in_guest 30 "echo 0 >/proc/sys/net/leulo/enabled && timeout 5 wget -q -O /dev/null http://10.77.0.1:8080/f 2>&1; echo rc=\$?; echo 1 >/proc/sys/net/leulo/enabled")
 echo "$out" | sed 's/^/# /'
-check "with net.leulo.enabled = 0 the guest's own TCP is used (no route: unreachable)" \
-	sh -c 'echo "$1" | grep -q "Network is unreachable" && echo "$1" | grep -q "rc=1"' _ "$out"
+opens=$(snmp_guest Tcp ActiveOpens)
+check "with net.leulo.enabled = 0 the guest's own TCP is used (ActiveOpens $opens0 -> $opens), not completed" \
+	sh -c '[ "$1" -gt "$2" ] && ! echo "$3" | grep -q "rc=0"' _ "$opens" "$opens0" "$out"
 got=$(in_guest 60 "wget -q -O - http://10.77.0.1:8080/f | sha256sum" | cut -d' ' -f1)
 check "and with 1 again, Leulo carries it again" [ "$got" = "$sum_f" ]
 

@@ -77,7 +77,7 @@ static void usage(void)
 		"       kvsctl [-j] switch del NAME\n"
 		"       kvsctl [-j] switch show [NAME]\n"
 		"       kvsctl [-j] port show SWITCH [ID]\n"
-		"       kvsctl [-j] port add SWITCH host [NAME] [mac MAC] [netns PATH]\n"
+		"       kvsctl [-j] port add SWITCH host [NAME] [mac MAC | tcp-for MAC] [netns PATH]\n"
 		"       kvsctl [-j] port add SWITCH uplink DEV\n"
 		"       kvsctl port del SWITCH/ID|SWITCH ID             (host port or uplink)\n"
 		"       kvsctl port set SWITCH/ID|SWITCH ID [isolated on|off] [learning on|off]\n"
@@ -89,7 +89,8 @@ static void usage(void)
 		"       kvsctl fdb del SWITCH MAC [vlan VID]\n"
 		"       kvsctl fdb flush SWITCH [port ID]              (learned ones)\n"
 		"       kvsctl [-j] stats [SWITCH[/ID]]                (traffic and drops per port)\n"
-		"       kvsctl [-j] monitor                            (events, until killed)\n");
+		"       kvsctl [-j] monitor                            (events, until killed)\n"
+		"       kvsctl [-j] leulo show                         (Leulo devices: limits, counters)\n");
 	exit(2);
 }
 
@@ -445,6 +446,10 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 			    : " dev %s ifindex %u",
 		       attr_name(tb, VHOST_KVS_A_PORT_IFNAME),
 		       attr_u32(tb, VHOST_KVS_A_PORT_IFINDEX));
+	if (tb[VHOST_KVS_A_PORT_TCP_FOR]) {
+		mac_str(tb[VHOST_KVS_A_PORT_TCP_FOR], mac);
+		printf(json ? ",\"tcp_for\":\"%s\"" : " tcp-for %s", mac);
+	}
 	print_policy(nlh, tb);
 	if (tb[VHOST_KVS_A_PORT_STATS])
 		print_stats(tb[VHOST_KVS_A_PORT_STATS]);
@@ -689,7 +694,7 @@ static int uplink_add(int argc, char **argv)
 	return talk(nlh, port_new_cb, "port add") ? 1 : 0;
 }
 
-/* port add SWITCH host [NAME] [mac MAC] [netns PATH] */
+/* port add SWITCH host [NAME] [mac MAC | tcp-for MAC] [netns PATH] */
 static int port_add(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -703,13 +708,16 @@ static int port_add(int argc, char **argv)
 	nlh = msg_start(buf, family, VHOST_KVS_CMD_PORT_NEW, 0);
 	mnl_attr_put_strz(nlh, VHOST_KVS_A_PORT_SWITCH, argv[1]);
 	mnl_attr_put_u32(nlh, VHOST_KVS_A_PORT_TYPE, VHOST_KVS_PORT_TYPE_HOST);
-	if (i < argc && strcmp(argv[i], "mac") && strcmp(argv[i], "netns"))
+	if (i < argc && strcmp(argv[i], "mac") && strcmp(argv[i], "netns") &&
+	    strcmp(argv[i], "tcp-for"))
 		mnl_attr_put_strz(nlh, VHOST_KVS_A_PORT_IFNAME, argv[i++]);
 	for (; i < argc; i += 2) {
 		if (i + 1 >= argc)
 			usage();
 		if (!strcmp(argv[i], "mac")) {
 			put_mac_attr(nlh, VHOST_KVS_A_PORT_MAC, argv[i + 1]);
+		} else if (!strcmp(argv[i], "tcp-for")) {
+			put_mac_attr(nlh, VHOST_KVS_A_PORT_TCP_FOR, argv[i + 1]);
 		} else if (!strcmp(argv[i], "netns") && fd < 0) {
 			fd = open(argv[i + 1], O_RDONLY | O_CLOEXEC);
 			if (fd < 0) {
@@ -992,6 +1000,66 @@ static int cmd_monitor(int argc)
 	}
 }
 
+/* One Leulo device: its VMM, limits and counters (leulo show). */
+static int leulo_cb(const struct nlmsghdr *nlh, void *data)
+{
+	static const struct {
+		int type;
+		const char *name;
+	} f[] = {
+		{ VHOST_KVS_A_LEULO_SOCKETS, "sockets" },
+		{ VHOST_KVS_A_LEULO_SOCKETS_PEAK, "sockets-peak" },
+		{ VHOST_KVS_A_LEULO_MAX_SOCKETS, "max-sockets" },
+		{ VHOST_KVS_A_LEULO_MAX_BACKLOG, "max-backlog" },
+		{ VHOST_KVS_A_LEULO_MAX_BUF, "max-buf" },
+		{ VHOST_KVS_A_LEULO_REFUSED_LIMIT, "refused-limit" },
+		{ VHOST_KVS_A_LEULO_REQUESTS, "requests" },
+		{ VHOST_KVS_A_LEULO_ERRORS, "errors" },
+		{ VHOST_KVS_A_LEULO_BAD_REQUESTS, "bad-requests" },
+		{ VHOST_KVS_A_LEULO_EVENTS, "events" },
+		{ VHOST_KVS_A_LEULO_EVENTS_DEFERRED, "events-deferred" },
+		{ VHOST_KVS_A_LEULO_BYTES_SENT, "bytes-sent" },
+		{ VHOST_KVS_A_LEULO_BYTES_RECEIVED, "bytes-received" },
+	};
+	struct nlattr *tb[ATTR_MAX + 1] = { 0 };
+	unsigned int i;
+	char key[32];
+
+	(void)data;
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect, tb);
+	printf(json ? "%s{\"id\":%u,\"pid\":%u,\"running\":%s"
+		    : "%sleulo %u pid %u%s",
+	       json && !first ? "," : "",
+	       attr_u32(tb, VHOST_KVS_A_LEULO_ID),
+	       attr_u32(tb, VHOST_KVS_A_LEULO_PID),
+	       tb[VHOST_KVS_A_LEULO_RUNNING] ? (json ? "true" : " running") :
+					       (json ? "false" : " stopped"));
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (!tb[f[i].type])
+			continue;
+		snprintf(key, sizeof(key), "%s", f[i].name);
+		if (json)
+			for (char *c = key; *c; c++)
+				*c = *c == '-' ? '_' : *c;
+		printf(json ? ",\"%s\":%llu" : " %s %llu", key,
+		       (unsigned long long)attr_uint(tb[f[i].type]));
+	}
+	printf(json ? "}" : "\n");
+	first = 0;
+	return MNL_CB_OK;
+}
+
+/* leulo show: the Leulo devices opened from this namespace. */
+static int cmd_leulo(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	if (argc != 1 || strcmp(argv[0], "show"))
+		usage();
+	return show(msg_start(buf, family, VHOST_KVS_CMD_LEULO_GET, NLM_F_DUMP),
+		    leulo_cb, "leulo show");
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
@@ -1013,6 +1081,8 @@ int main(int argc, char **argv)
 		return cmd_monitor(argc - i - 1);
 	if (!strcmp(argv[i], "stats"))
 		return cmd_stats(argc - i - 1, argv + i + 1);
+	if (!strcmp(argv[i], "leulo"))
+		return cmd_leulo(argc - i - 1, argv + i + 1);
 	usage();
 	return 2;
 }

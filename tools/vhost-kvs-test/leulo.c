@@ -1731,6 +1731,41 @@ static void case_j_malformed(struct leulo *l)
 	is(sock_close(l, id, 0), -EBADF, "malformed: CLOSE it again");
 }
 
+
+/*
+ * What "kvsctl -j leulo show" (on $PATH) says of this process's device:
+ * the limits and counters the device itself gives (@lim, @st), in the
+ * object that names this process.
+ */
+static void kvsctl_shows(const struct vhost_leulo_limits *lim,
+			 const struct vhost_leulo_stats *st)
+{
+	char out[8192], want[96], *me, *end;
+	size_t n;
+	FILE *p;
+
+	p = popen("kvsctl -j leulo show 2>&1", "r");
+	n = p ? fread(out, 1, sizeof(out) - 1, p) : 0;
+	out[n] = 0;
+	if (p)
+		pclose(p);
+	snprintf(want, sizeof(want), "\"pid\":%d,\"running\":true,", (int)getpid());
+	me = strstr(out, want);
+	end = me ? strchr(me, '}') : NULL;
+	if (!check(end != NULL, "limits: kvsctl leulo show lists this device, running"))
+		diag("kvsctl printed: %s", out);
+	if (!end)
+		return;
+	*end = 0;
+	snprintf(want, sizeof(want), "\"sockets\":%llu,",
+		 (unsigned long long)st->sockets);
+	check(strstr(me, want) != NULL, "limits: ...with its %s", want);
+	snprintf(want, sizeof(want), "\"max_sockets\":%u,", lim->max_sockets);
+	check(strstr(me, want) != NULL, "limits: ...with its %s", want);
+	snprintf(want, sizeof(want), "\"refused_limit\":%llu,",
+		 (unsigned long long)st->refused_limit);
+	check(strstr(me, want) != NULL, "limits: ...with its %s", want);
+}
 static void case_k_limits(struct leulo *l)
 {
 	struct vhost_leulo_limits lim, set, now;
@@ -1757,6 +1792,7 @@ static void case_k_limits(struct leulo *l)
 	get_stats(l, &s1);
 	check(s1.refused_limit == s0.refused_limit + 1, "limits: refused_limit + 1 (%llu)",
 	      (unsigned long long)s1.refused_limit);
+	kvsctl_shows(&now, &s1);
 	set = (struct vhost_leulo_limits){ .reserved = 1 };
 	is(leulo_ioctl(l, VHOST_LEULO_SET_LIMITS, &set), -EINVAL, "limits: SET_LIMITS reserved 1");
 	if (a != NOID)

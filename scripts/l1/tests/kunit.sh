@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# The KUnit suites of drivers/vhost-kvs/tests/ (header checks, FDB, segmentation), built into
+# The KUnit suites of drivers/vhost-kvs/tests/ (header checks, FDB,
+# segmentation, buffers, TCP steering), built into
 # the debug kernel (scripts/kconfig/debug.config) and run by KUnit while
 # it boots, under KASAN, lockdep and UBSAN. Their results, read back from
 # debugfs, become one TAP line per test case. (make kunit runs the same
@@ -7,7 +8,7 @@
 . /kvs/lib.sh
 
 d=/sys/kernel/debug/kunit
-suites="vhost_kvs_hdr vhost_kvs_fdb vhost_kvs_seg"
+suites="vhost_kvs_hdr vhost_kvs_fdb vhost_kvs_seg vhost_kvs_buf vhost_kvs_split"
 for s in $suites; do
 	r=$d/$s/results
 	if [ ! -r "$r" ]; then

@@ -57,6 +57,19 @@ check "the holders exit" retry 20 exited $pid1 $pid2
 gone() { kvsctl switch show sw0 | grep -q "ports 0"; }
 check "...and their ports leave" retry 20 gone
 
+# A Leulo VM's host port: tcp-for, printed back in text and JSON.
+check "port add host with tcp-for" shows "^port sw1/[0-9]* dev kvsl0 ifindex" \
+	port add sw1 host kvsl0 tcp-for 52:54:00:aa:00:09
+check "port show prints its tcp-for" shows " dev kvsl0 .* tcp-for 52:54:00:aa:00:09" \
+	port show sw1
+check "...and JSON its tcp_for" shows '"ifname":"kvsl0".*"tcp_for":"52:54:00:aa:00:09"' \
+	-j port show sw1
+check "a second one for that MAC is refused" \
+	fails kvsctl port add sw1 host kvsl1 tcp-for 52:54:00:aa:00:09
+check "...EBUSY with the kernel's reason" said "Device or resource busy (another host port takes that MAC's TCP)"
+check "tcp-for with mac: refused" \
+	fails kvsctl port add sw1 host kvsl1 tcp-for 52:54:00:aa:00:08 mac 52:54:00:aa:00:08
+
 # The kernel's reasons for a tenant, passed on.
 check "a user namespace without its own netns may not add switches" \
 	fails unshare -U -r kvsctl switch add usw

@@ -6,7 +6,7 @@ A veth pair stands for the wire: one end (the uplink) in this namespace,
 a port of the switch; the other in namespace "far" with 10.98.0.2. The
 switch also has a host port in namespace "near" with 10.98.0.1, so
 traffic goes near -> host port -> switch -> uplink -> far and back:
-ping, 8 MiB over TCP with its SHA-256 compared (offloads on and off),
+ping, 8 MiB (1 on a slow machine) over TCP with its SHA-256 compared (offloads on and off),
 frames longer than the uplink's MTU counted, and the device taken out
 of the switch under traffic by deleting it or moving it to another
 namespace; VXLAN between two namespaces behind two uplinks. Every
