@@ -83,7 +83,8 @@ struct leulo_sock {
 };
 
 /* leulo_sock.c */
-int leulo_sock_add(struct leulo_dev *l, struct socket *sock, u32 *id);
+int leulo_sock_add(struct leulo_dev *l, struct socket *sock, u32 *id,
+		   bool announce);
 struct leulo_sock *leulo_sock_find(struct leulo_dev *l, u32 id);
 void leulo_sock_close(struct leulo_dev *l, struct leulo_sock *ls);
 void leulo_sock_close_all(struct leulo_dev *l);

@@ -75,12 +75,13 @@ static bool leulo_room(struct leulo_dev *l)
 }
 
 /* A new socket into the table, its id into the answer; else released. */
-static int leulo_call_add(struct leulo_call *c, struct socket *sock)
+static int leulo_call_add(struct leulo_call *c, struct socket *sock,
+			  bool accepted)
 {
 	u32 id;
 	int err;
 
-	err = leulo_sock_add(c->l, sock, &id);
+	err = leulo_sock_add(c->l, sock, &id, accepted);
 	if (err) {
 		sock_release(sock);
 		return err;
@@ -120,7 +121,7 @@ static int leulo_op_socket(struct leulo_call *c)
 	err = __sock_create(l->net, family, SOCK_STREAM, IPPROTO_TCP, &sock, 0);
 	if (err)
 		return err;
-	err = leulo_call_add(c, sock);
+	err = leulo_call_add(c, sock, false);
 	if (!err)	/* the answer is about the new socket */
 		c->ls = leulo_sock_find(l, le32_to_cpu(c->rs->id));
 	return err;
@@ -162,7 +163,7 @@ static int leulo_op_accept(struct leulo_call *c)
 		return -ECONNABORTED;
 	}
 	leulo_addr_out(c->rs, &ss, err);
-	return leulo_call_add(c, sock);
+	return leulo_call_add(c, sock, true);
 }
 
 static int leulo_op_connect(struct leulo_call *c)

@@ -44,7 +44,15 @@ static int leulo_sock_wake(struct wait_queue_entry *wait, unsigned int mode,
 	return 0;
 }
 
-int leulo_sock_add(struct leulo_dev *l, struct socket *sock, u32 *id)
+/*
+ * @announce: queue an event for the new socket at once. An accepted
+ * connection may already have data or a FIN waiting; a socket from
+ * SOCKET has nothing to tell, and its answer carries its state, so an
+ * event would only report the closed state (EPOLLHUP) of a socket the
+ * guest is about to connect.
+ */
+int leulo_sock_add(struct leulo_dev *l, struct socket *sock, u32 *id,
+		   bool announce)
 {
 	struct leulo_sock *ls;
 	int err;
@@ -68,9 +76,10 @@ int leulo_sock_add(struct leulo_dev *l, struct socket *sock, u32 *id)
 	l->stats.sockets = l->nsocks;
 	l->stats.sockets_peak = max(l->stats.sockets_peak, l->stats.sockets);
 	*id = ls->id;
-	/* A connection accepted may already have data or a FIN waiting. */
-	leulo_ev_mark(l, ls, false);
-	vhost_vq_work_queue(&l->vqs[VHOST_LEULO_VQ_EVT], &l->ev_work);
+	if (announce) {
+		leulo_ev_mark(l, ls, false);
+		vhost_vq_work_queue(&l->vqs[VHOST_LEULO_VQ_EVT], &l->ev_work);
+	}
 	return 0;
 }
 
