@@ -51,6 +51,37 @@ check "port get by id ($id)" shows "mac 52:54:00:aa:00:01" port show sw0 "$id"
 check "stats SWITCH/ID: its traffic and drops" shows "^port sw0/$id tx-frames [0-9]* .* drops [0-9]*" stats "sw0/$id"
 check "port get of a missing id: ENOENT" fails kvsctl port show sw0 9999
 check "port dump of a missing switch fails" fails kvsctl port show nope
+# Policy, as kvsctl sets and prints it (what the datapath does with it is
+# the port_policy.py kselftest's).
+check "port set with several settings at once" kvsctl port set sw0 "$id" \
+	isolated on spoofchk on allow 02:00:00:00:00:07,02:00:00:00:00:08 max-learned 16
+check "port show has them" shows \
+	" isolated on learning on flood on mcast-flood on spoofchk on max-learned 16 allow 02:00:00:00:00:07,02:00:00:00:00:08 " \
+	port show sw0 "$id"
+check "JSON port show has them" shows \
+	'"isolated":true,"learning":true,"flood":true,"mcast_flood":true,"spoofchk":true,"max_learned":16,"allowed_macs":\["02:00:00:00:00:07","02:00:00:00:00:08"\],"pvid":0,"trunk":\[\],"coalesce_frames":64,"coalesce_usecs":0' \
+	-j port show sw0 "$id"
+check "vlan 10 trunk 20,30: pvid 10 and the trunk" kvsctl port set "sw0/$id" vlan 10 trunk 20,30
+check "...shown" shows " pvid 10 trunk 20,30 " port show sw0 "$id"
+check "vlan none: VLAN-unaware again" kvsctl port set "sw0/$id" vlan none
+check "...shown" shows " pvid 0 coalesce" port show sw0 "$id"
+check "allow none clears the list" kvsctl port set "sw0/$id" allow none
+check "...shown" shows_not " allow " port show sw0 "$id"
+check "a user namespace may not change port policy" \
+	fails unshare -U -r kvsctl port set "sw0/$id" isolated off
+check "...EPERM with the kernel's reason" said "Operation not permitted (CAP_NET_ADMIN"
+check "...but may read it" sh -c "unshare -U -r kvsctl port show sw0 $id | grep -q ' isolated on '"
+check "port set of a missing port: the kernel's reason" fails kvsctl port set sw0/999 isolated on
+check "...no such port" said "no such port"
+check "coalesce-frames 2000: the kernel's range" fails kvsctl port set "sw0/$id" coalesce-frames 2000
+check "...out of range" said "out of range"
+check "17 allowed MACs: the kernel's reason" fails kvsctl port set "sw0/$id" allow \
+	"$(for i in $(seq 10 26); do printf '02:00:00:00:01:%s,' "$i"; done)"
+check "...at most 16" said "at most 16"
+check "isolated 2: kvsctl's on or off" fails kvsctl port set "sw0/$id" isolated 2
+check "...said" said "on or off"
+check "port set without a setting: usage" fails kvsctl port set "sw0/$id"
+check "port set of an unknown setting: usage" fails kvsctl port set "sw0/$id" vlan-bogus 1
 kill $pid1 $pid2
 exited() { ! kill -0 "$1" 2>/dev/null && ! kill -0 "$2" 2>/dev/null; }
 check "the holders exit" retry 20 exited $pid1 $pid2
