@@ -9,13 +9,16 @@
 #   lg1 eth0 10.77.0.2 ----------+
 #   lg1 ==Leulo==> netns leulo1: |lv1 10.77.0.2 (tcp-for lg1's MAC)
 #                          switch lsw --- lv0 10.77.0.1 (L1's stack)
+#   lg2 eth0 10.77.0.3 ----------+   (no Leulo)
 #
 # Bad configurations first, then ping and UDP answered by the guest's
 # own stack, busybox wget and httpd both ways with SHA-256 compared, a
 # connection made while the guest is paused, iperf3 both ways, a
-# refused connection, the guest's sysctl turning Leulo off (its own TCP
-# then leaves by its NIC), live migration refused, and QEMU killed with
-# connections open (nothing left in the namespace).
+# refused, a reset, a timed-out and a half-closed connection, wget both
+# ways with a second guest on the switch (lg2, without Leulo), the
+# guest's sysctl turning Leulo off (its own TCP then leaves by its NIC),
+# live migration refused, and QEMU killed with connections open (nothing
+# left in the namespace).
 . /kvs/lib.sh
 IP=/usr/sbin/ip
 NS=leulo1
@@ -158,6 +161,81 @@ out=$(in_guest 30 "timeout 10 wget -q -O /dev/null http://10.77.0.1:9/ 2>&1; ech
 echo "$out" | sed 's/^/# /'
 check "a refused connection says so in the guest" \
 	sh -c 'echo "$1" | grep -q "Connection refused" && echo "$1" | grep -q "rc=1"' _ "$out"
+
+# A reset and a timeout, as the host's TCP in leulo1 meets them: a
+# server that answers with RST (SO_LINGER 0), and a listener whose full
+# accept queue drops the guest's SYNs (leulo1 gives up after one retry).
+python3 -c '
+import socket, struct
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.77.0.1", 8081))
+s.listen()
+c, _ = s.accept()
+c.recv(1024)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()' &
+rst=$!
+check "a server that resets listens on 10.77.0.1:8081" \
+	retry 20 sh -c "grep -q ':1F91 00000000:0000 0A' /proc/net/tcp"
+out=$(in_guest 30 "timeout 10 wget -q -O /dev/null http://10.77.0.1:8081/ 2>&1; echo rc=\$?")
+echo "$out" | sed 's/^/# /'
+check "a reset connection says so in the guest" \
+	sh -c 'echo "$1" | grep -qi "reset" && echo "$1" | grep -q "rc=1"' _ "$out"
+kill $rst 2>/dev/null
+$IP netns exec $NS sysctl -qw net.ipv4.tcp_syn_retries=1
+python3 -c '
+import socket, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.77.0.1", 8082))
+s.listen(0)
+f = socket.create_connection(("10.77.0.1", 8082))
+print("full", flush=True)
+time.sleep(120)' >/tmp/lg-full &
+full=$!
+check "a listener on 10.77.0.1:8082 with its accept queue full" \
+	retry 20 grep -q full /tmp/lg-full
+out=$(in_guest 30 "timeout 20 wget -q -O /dev/null http://10.77.0.1:8082/ 2>&1; echo rc=\$?")
+echo "$out" | sed 's/^/# /'
+check "a connection whose SYNs go unanswered times out in the guest" \
+	sh -c 'echo "$1" | grep -qi "timed out" && echo "$1" | grep -q "rc=1"' _ "$out"
+kill $full 2>/dev/null
+$IP netns exec $NS sysctl -qw net.ipv4.tcp_syn_retries=6
+# Half-close: the test host sends its request and shuts its sending side
+# down; the guest's httpd reads the request, sees the end of the stream,
+# and still sends its whole answer.
+got=$(timeout 60 python3 -c '
+import hashlib, socket
+s = socket.create_connection(("10.77.0.2", 80))
+s.sendall(b"GET /g HTTP/1.0\r\n\r\n")
+s.shutdown(socket.SHUT_WR)
+d = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    d += b
+print(hashlib.sha256(d.split(b"\r\n\r\n", 1)[1]).hexdigest())')
+check "half-close: the guest answers a request whose sender shut down writing (SHA-256 equal)" \
+	sh -c '[ -n "$1" ] && [ "$1" = "$2" ]' _ "$got" "$sum_g"
+guest_kernel_ok
+
+# Beside a guest without Leulo on the same switch: lg2's own TCP to lg1
+# goes to leulo1 (the switch steers TCP for lg1's MAC there), and lg1's
+# connections leave leulo1 by lv1 for lg2's NIC.
+L2_QEMU=qemu-kvs guest_start lg2 10.77.0.3/24 $(nic_kvs 8 lsw) || {
+	echo "not ok - guest lg2 (no Leulo) boots on lsw"
+	exit 1
+}
+got=$(guest_run lg2 120 "wget -q -O - http://10.77.0.2/g | sha256sum" | cut -d' ' -f1)
+check "a guest without Leulo fetches from the Leulo guest's httpd (SHA-256 equal)" \
+	sh -c '[ -n "$1" ] && [ "$1" = "$2" ]' _ "$got" "$sum_g"
+sum_h=$(guest_run lg2 60 "mkdir -p /tmp/www && head -c 1048576 /dev/urandom >/tmp/www/h && httpd -p 80 -h /tmp/www && sha256sum </tmp/www/h" | cut -d' ' -f1)
+got=$(in_guest 120 "wget -q -O - http://10.77.0.3/h | sha256sum" | cut -d' ' -f1)
+check "the Leulo guest fetches from the other guest's httpd (SHA-256 equal)" \
+	sh -c '[ -n "$1" ] && [ "$1" = "$2" ]' _ "$got" "$sum_h"
+guest_kernel_ok
 
 # With Leulo off, a socket is the guest's own: its connection attempt
 # leaves by its NIC, and the answer, TCP for the guest's MAC, goes to
