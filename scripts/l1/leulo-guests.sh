@@ -14,7 +14,8 @@
 # Bad configurations first, then ping and UDP answered by the guest's
 # own stack, busybox wget and httpd both ways with SHA-256 compared, a
 # connection made while the guest is paused, iperf3 both ways, a
-# refused, a reset, a timed-out and a half-closed connection, wget both
+# refused, a reset, a timed-out and a half-closed connection, 1,000
+# connections open at once, wget both
 # ways with a second guest on the switch (lg2, without Leulo), the
 # guest's sysctl turning Leulo off (its own TCP then leaves by its NIC),
 # live migration refused, and QEMU killed with connections open (nothing
@@ -219,6 +220,21 @@ while True:
 print(hashlib.sha256(d.split(b"\r\n\r\n", 1)[1]).hexdigest())')
 check "half-close: the guest answers a request whose sender shut down writing (SHA-256 equal)" \
 	sh -c '[ -n "$1" ] && [ "$1" = "$2" ]' _ "$got" "$sum_g"
+guest_kernel_ok
+
+# 1,000 connections at once: the guest holds them all (Leulo sockets,
+# host sockets in leulo1), then makes one transaction on each.
+kvs-rr -s -p 5302 -D
+check "kvs-rr serves on the test host's :5302" \
+	retry 20 sh -c "grep -q ':14B6 00000000:0000 0A' /proc/net/tcp"
+out=$(in_guest 180 "kvs-rr -c 10.77.0.1 -p 5302 -n 1000 2>&1")
+echo "$out" | sed 's/^/# /'
+check "1,000 concurrent connections from the guest, each echoed" \
+	sh -c 'echo "$1" | grep -q "^conns open=1000 echoed=1000$"' _ "$out"
+peak=$(kvsctl -j leulo show | sed -n 's/.*"sockets_peak":\([0-9]*\).*/\1/p' | head -n 1)
+check "...as Leulo sockets (the device's sockets_peak, $peak, >= 1000)" \
+	[ "${peak:-0}" -ge 1000 ]
+pkill -f "kvs-rr -s -p 5302"
 guest_kernel_ok
 
 # Beside a guest without Leulo on the same switch: lg2's own TCP to lg1

@@ -4,6 +4,7 @@
  *
  *   kvs-rr -s [-p PORT] [-D]            serve (-D: in the background)
  *   kvs-rr -c HOST [-p PORT] [-t SECS] [-l BYTES]
+ *   kvs-rr -c HOST [-p PORT] [-l BYTES] -n CONNS
  *
  * The client sends a request of BYTES (default 1) on one connection,
  * waits for the whole response of the same size, and repeats for SECS
@@ -13,6 +14,14 @@
  *
  * and exits non-zero when no transaction completed. One transaction in
  * flight at a time: the figure is latency, not throughput.
+ *
+ * With -n, it opens CONNS connections, all of them before any
+ * transaction, then makes one transaction on each (each request filled
+ * with a byte of its own, its echo compared) and closes them, printing
+ *
+ *   conns open=N echoed=E
+ *
+ * and exiting non-zero unless every connection opened and echoed.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -93,7 +103,7 @@ static int serve(int port, int daemon_mode)
 		die("socket");
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	sa.sin_port = htons(port);
-	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 8))
+	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 128))
 		die("bind/listen");
 	if (daemon_mode && daemon(0, 0))
 		die("daemon");
@@ -121,7 +131,57 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int client(const char *host, int port, double secs, size_t len)
+/* Room for @n more files than stdio's: raise the limit if need be. */
+static void files_for(int n)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		die("getrlimit");
+	if (rl.rlim_cur >= (rlim_t)n + 16)
+		return;
+	rl.rlim_cur = n + 16;
+	if (rl.rlim_max < rl.rlim_cur)
+		rl.rlim_max = rl.rlim_cur;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		die("setrlimit");
+}
+
+static int client_many(const struct sockaddr_in *sa, int n, size_t len)
+{
+	static char buf[RR_MAX_BYTES], back[RR_MAX_BYTES];
+	int *fds = calloc(n, sizeof(*fds)), opened = 0, echoed = 0, i;
+
+	if (!fds)
+		die("calloc");
+	files_for(n);
+	for (i = 0; i < n; i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+		if (fds[i] < 0 ||
+		    connect(fds[i], (const struct sockaddr *)sa, sizeof(*sa))) {
+			fprintf(stderr, "kvs-rr: connection %d: %s\n", i,
+				strerror(errno));
+			if (fds[i] >= 0)
+				close(fds[i]);
+			break;
+		}
+		opened++;
+	}
+	for (i = 0; i < opened; i++) {
+		memset(buf, 'a' + i % 26, len);
+		if (xfer(fds[i], buf, len, 1) && xfer(fds[i], back, len, 0) &&
+		    !memcmp(buf, back, len))
+			echoed++;
+	}
+	for (i = 0; i < opened; i++)
+		close(fds[i]);
+	free(fds);
+	printf("conns open=%d echoed=%d\n", opened, echoed);
+	return opened == n && echoed == n ? 0 : 1;
+}
+
+static int client(const char *host, int port, double secs, size_t len,
+		  int conns)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	static char buf[RR_MAX_BYTES];
@@ -134,6 +194,8 @@ static int client(const char *host, int port, double secs, size_t len)
 		return 2;
 	}
 	sa.sin_port = htons(port);
+	if (conns)
+		return client_many(&sa, conns, len);
 	lat = malloc(RR_MAX_SAMPLES * sizeof(*lat));
 	if (!lat)
 		die("malloc");
@@ -170,30 +232,34 @@ static int client(const char *host, int port, double secs, size_t len)
 static void usage(void)
 {
 	fprintf(stderr, "usage: kvs-rr -s [-p PORT] [-D]\n"
-			"       kvs-rr -c HOST [-p PORT] [-t SECS] [-l BYTES]\n");
+			"       kvs-rr -c HOST [-p PORT] [-t SECS] [-l BYTES]\n"
+			"       kvs-rr -c HOST [-p PORT] [-l BYTES] -n CONNS\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	int opt, port = 5301, server = 0, daemon_mode = 0;
+	int opt, port = 5301, server = 0, daemon_mode = 0, conns = 0;
 	const char *host = NULL;
 	double secs = 5;
 	long len = 1;
 
-	while ((opt = getopt(argc, argv, "sc:p:t:l:D")) != -1) {
+	while ((opt = getopt(argc, argv, "sc:p:t:l:n:D")) != -1) {
 		switch (opt) {
 		case 's': server = 1; break;
 		case 'c': host = optarg; break;
 		case 'p': port = atoi(optarg); break;
 		case 't': secs = atof(optarg); break;
 		case 'l': len = atol(optarg); break;
+		case 'n': conns = atoi(optarg); break;
 		case 'D': daemon_mode = 1; break;
 		default: usage();
 		}
 	}
 	if (server == !!host || port <= 0 || port > 65535 || secs <= 0 ||
-	    len < 1 || len > RR_MAX_BYTES)
+	    len < 1 || len > RR_MAX_BYTES || conns < 0 || conns > 65536 ||
+	    (server && conns))
 		usage();
-	return server ? serve(port, daemon_mode) : client(host, port, secs, len);
+	return server ? serve(port, daemon_mode) :
+			client(host, port, secs, len, conns);
 }
