@@ -158,10 +158,16 @@ echo "$out" | grep -E 'sender|receiver' | sed 's/^/# /'
 check "iperf3 test host -> guest (-R)" sh -c 'echo "$1" | grep -q receiver' _ "$out"
 guest_kernel_ok
 
-out=$(in_guest 30 "timeout 10 wget -q -O /dev/null http://10.77.0.1:9/ 2>&1; echo rc=\$?")
-echo "$out" | sed 's/^/# /'
-check "a refused connection says so in the guest" \
-	sh -c 'echo "$1" | grep -q "Connection refused" && echo "$1" | grep -q "rc=1"' _ "$out"
+# wget_fails DESC PORT PATTERN: the guest's wget from the test host's
+# PORT fails (exit 1), saying PATTERN
+wget_fails() {
+	local out
+	out=$(in_guest 30 "timeout 20 wget -q -O /dev/null http://10.77.0.1:$2/ 2>&1; echo rc=\$?")
+	echo "$out" | sed 's/^/# /'
+	check "$1" sh -c 'echo "$1" | grep -qi "$2" && echo "$1" | grep -q "rc=1"' \
+		_ "$out" "$3"
+}
+wget_fails "a refused connection says so in the guest" 9 "Connection refused"
 
 # A reset and a timeout, as the host's TCP in leulo1 meets them: a
 # server that answers with RST (SO_LINGER 0), and a listener whose full
@@ -179,10 +185,7 @@ c.close()' &
 rst=$!
 check "a server that resets listens on 10.77.0.1:8081" \
 	retry 20 sh -c "grep -q ':1F91 00000000:0000 0A' /proc/net/tcp"
-out=$(in_guest 30 "timeout 10 wget -q -O /dev/null http://10.77.0.1:8081/ 2>&1; echo rc=\$?")
-echo "$out" | sed 's/^/# /'
-check "a reset connection says so in the guest" \
-	sh -c 'echo "$1" | grep -qi "reset" && echo "$1" | grep -q "rc=1"' _ "$out"
+wget_fails "a reset connection says so in the guest" 8081 "reset by peer"
 kill $rst 2>/dev/null
 $IP netns exec $NS sysctl -qw net.ipv4.tcp_syn_retries=1
 python3 -c '
@@ -197,10 +200,8 @@ time.sleep(120)' >/tmp/lg-full &
 full=$!
 check "a listener on 10.77.0.1:8082 with its accept queue full" \
 	retry 20 grep -q full /tmp/lg-full
-out=$(in_guest 30 "timeout 20 wget -q -O /dev/null http://10.77.0.1:8082/ 2>&1; echo rc=\$?")
-echo "$out" | sed 's/^/# /'
-check "a connection whose SYNs go unanswered times out in the guest" \
-	sh -c 'echo "$1" | grep -qi "timed out" && echo "$1" | grep -q "rc=1"' _ "$out"
+wget_fails "a connection whose SYNs go unanswered times out in the guest" \
+	8082 "timed out"
 kill $full 2>/dev/null
 $IP netns exec $NS sysctl -qw net.ipv4.tcp_syn_retries=6
 # Half-close: the test host sends its request and shuts its sending side
