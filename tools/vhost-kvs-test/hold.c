@@ -16,7 +16,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,36 +39,6 @@ static const char *dev = "/dev/vhost-kvs";
 static int xioctl(int fd, unsigned long req, void *arg)
 {
 	return ioctl(fd, req, arg) ? -errno : 0;
-}
-
-static int attach(int fd, const char *sw, const uint8_t *mac)
-{
-	struct vhost_kvs_attach a = { 0 };
-
-	snprintf(a.switch_name, sizeof(a.switch_name), "%s", sw);
-	memcpy(a.mac, mac, 6);
-	return xioctl(fd, VHOST_KVS_ATTACH, &a);
-}
-
-/*
- * With KVS_ATTACH_NETNS=/run/netns/NAME, attach in that network namespace
- * and come back: the port then outlives the namespace, which holds no
- * reference to it (a test deletes the namespace under its ports).
- */
-static int attach_in(const char *netns, int fd, const char *sw,
-		     const uint8_t *mac)
-{
-	int home = open("/proc/self/ns/net", O_RDONLY), there, r;
-
-	there = open(netns, O_RDONLY);
-	if (home < 0 || there < 0 || setns(there, CLONE_NEWNET))
-		return -errno;
-	r = attach(fd, sw, mac);
-	if (setns(home, CLONE_NEWNET))
-		r = -errno;
-	close(there);
-	close(home);
-	return r;
 }
 
 static volatile sig_atomic_t probe;
@@ -130,7 +99,8 @@ static int hold(const char *sw, const char *mac_s)
 			dev, mac_s);
 		return 2;
 	}
-	r = netns ? attach_in(netns, g.fd, sw, mac) : attach(g.fd, sw, mac);
+	/* In another namespace, the port outlives it (a test deletes it). */
+	r = guest_attach(g.fd, sw, mac, netns);
 	if (r) {
 		fprintf(stderr, "kvs-hold: attach to %s: %s\n", sw, strerror(-r));
 		return 1;
@@ -146,7 +116,7 @@ static int hold(const char *sw, const char *mac_s)
 		/* Attached, EISCONN; else ENOENT (no such switch here): a
 		 * question that changes nothing either way.
 		 */
-		r = attach(g.fd, sw, mac);
+		r = guest_attach(g.fd, sw, mac, NULL);
 		printf("probe: %s tx %s\n", r == -EISCONN ? "attached" :
 		       r == -ENOENT ? "detached" : strerror(-r), hold_tx(&g));
 		fflush(stdout);

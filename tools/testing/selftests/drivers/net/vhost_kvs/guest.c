@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The guest side of a vhost device, for tests and benchmarks. */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <linux/vhost.h>
+#include <linux/vhost_kvs.h>
 #include <linux/virtio_net.h>
 
 #include "guest.h"
@@ -20,6 +23,37 @@
  * use the rest, so a test can place buffers wherever it needs.
  */
 #define VQ_AREA(i)	((uint64_t)(i) << 20)
+
+static int attach_here(int fd, const char *sw, const uint8_t *mac)
+{
+	struct vhost_kvs_attach a = { 0 };
+
+	snprintf(a.switch_name, sizeof(a.switch_name), "%s", sw);
+	memcpy(a.mac, mac, sizeof(a.mac));
+	return ioctl(fd, VHOST_KVS_ATTACH, &a) ? -errno : 0;
+}
+
+int guest_attach(int fd, const char *sw, const uint8_t *mac,
+		 const char *netns)
+{
+	int home, there, r;
+
+	if (!netns)
+		return attach_here(fd, sw, mac);
+	home = open("/proc/self/ns/net", O_RDONLY);
+	there = open(netns, O_RDONLY);
+	r = -errno;
+	if (home >= 0 && there >= 0 && !setns(there, CLONE_NEWNET)) {
+		r = attach_here(fd, sw, mac);
+		if (setns(home, CLONE_NEWNET))
+			r = -errno;
+	}
+	if (there >= 0)
+		close(there);
+	if (home >= 0)
+		close(home);
+	return r;
+}
 
 int guest_init(struct guest *g, const char *dev)
 {

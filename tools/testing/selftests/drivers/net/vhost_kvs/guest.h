@@ -38,6 +38,13 @@ static inline void *gpa(struct guest *g, uint64_t addr)
 	return g->mem + addr;
 }
 
+/*
+ * VHOST_KVS_ATTACH of @fd to switch @sw as @mac, in the network
+ * namespace at path @netns (NULL: the caller's), back in the caller's
+ * after: the port then outlives that namespace. 0 or -errno.
+ */
+int guest_attach(int fd, const char *sw, const uint8_t *mac,
+		 const char *netns);
 int guest_init(struct guest *g, const char *dev);
 int guest_init_size(struct guest *g, const char *dev, uint64_t mem_size);
 void guest_fini(struct guest *g);

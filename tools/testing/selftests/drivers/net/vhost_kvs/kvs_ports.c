@@ -32,10 +32,7 @@
  * process stays in its own, so they outlive that namespace. Prints
  * "ready" once attached, or "error ..." and exits 1.
  */
-#define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,35 +61,12 @@ static unsigned int nports, nfiles;
 /* The last frame each port received, from its Ethernet header on. */
 static uint8_t last[MAX_FILES][18];
 
-static int attach(int fd, const char *sw, unsigned int p)
+/* Port @p's MAC: 52:54:00:aa:00:(p + 1). */
+static int attach(int fd, const char *sw, unsigned int p, const char *netns)
 {
-	static const uint8_t mac[6] = { 0x52, 0x54, 0, 0xaa, 0, 0 };
-	struct vhost_kvs_attach a = { 0 };
+	uint8_t mac[6] = { 0x52, 0x54, 0, 0xaa, 0, p + 1 };
 
-	snprintf(a.switch_name, sizeof(a.switch_name), "%s", sw);
-	memcpy(a.mac, mac, sizeof(mac));
-	a.mac[5] = p + 1;
-	return ioctl(fd, VHOST_KVS_ATTACH, &a) ? -errno : 0;
-}
-
-/* Attach in namespace @netns, and come back to our own. */
-static int attach_in(const char *netns, int fd, const char *sw,
-		     unsigned int p)
-{
-	int home = open("/proc/self/ns/net", O_RDONLY);
-	int there = open(netns, O_RDONLY);
-	int r = -errno;
-
-	if (home >= 0 && there >= 0 && !setns(there, CLONE_NEWNET)) {
-		r = attach(fd, sw, p);
-		if (setns(home, CLONE_NEWNET))
-			r = -errno;
-	}
-	if (there >= 0)
-		close(there);
-	if (home >= 0)
-		close(home);
-	return r;
+	return guest_attach(fd, sw, mac, netns);
 }
 
 static int port_open(unsigned int p, const char *sw, const char *netns)
@@ -104,7 +78,7 @@ static int port_open(unsigned int p, const char *sw, const char *netns)
 
 	if (guest_init(g, DEV))
 		return -errno;
-	r = netns ? attach_in(netns, g->fd, sw, p) : attach(g->fd, sw, p);
+	r = attach(g->fd, sw, p, netns);
 	if (r)
 		return r;
 	if (ioctl(g->fd, VHOST_SET_OWNER) ||
@@ -268,7 +242,7 @@ static int command(char *line)
 	else if (!strcmp(w[0], "coalesce") && n == 2)
 		cmd_coalesce(p);
 	else if (!strcmp(w[0], "attach") && n == 3 && p < nports)
-		printf("%d\n", attach(file[p].fd, w[2], p));
+		printf("%d\n", attach(file[p].fd, w[2], p, NULL));
 	else
 		return -1;
 	return 0;
