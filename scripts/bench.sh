@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make bench [KVS_BENCH_PARTS=frames,sweep,memory,guests,host,uplink]
+# make bench [KVS_BENCH_PARTS=frames,sweep,memory,guests,host,uplink,http]
 #            [KVS_BENCH_PERF=1]:
 # one L1 boot, the kvs-traffic load on vhost-net + tap + bridge
 # and on vhost-kvs side by side (scripts/l1/tests/bench.sh), medians of
@@ -18,6 +18,10 @@ doc=$TOP/Documentation/benchmarks.rst
 # gnuplot for the plot of cost against frame size; perf for profiles
 extra=()
 command -v gnuplot >/dev/null || extra+=(gnuplot-nox)
+# the http benchmark: wrk, and the libraries of Debian's lighttpd
+for p in wrk libpcre2-8-0 libnettle8 libxxhash0; do
+	dpkg -s "$p" >/dev/null 2>&1 || extra+=("$p")
+done
 [ "${KVS_BENCH_PERF:-0}" = 1 ] && ! command -v perf >/dev/null && extra+=(linux-perf)
 if [ ${#extra[@]} -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
@@ -26,8 +30,10 @@ if [ ${#extra[@]} -gt 0 ]; then
 fi
 svg=$TOP/Documentation/benchmarks-cost.svg
 # The third peer, Open vSwitch, goes into the test host's initramfs.
-KVS_OVS_ROOT=$("$TOP/scripts/ovs-fetch.sh")
-export KVS_OVS_ROOT
+KVS_OVS_ROOT=$("$TOP/scripts/deb-fetch.sh" ovs)
+# The http benchmark's server and client, in the test host and its guests.
+KVS_HTTP_ROOT=$("$TOP/scripts/deb-fetch.sh" lighttpd)
+export KVS_OVS_ROOT KVS_HTTP_ROOT
 if [ -n "${KVS_BENCH_FROM:-}" ]; then
 	mkdir -p "$out"
 	[ "$(readlink -f "$KVS_BENCH_FROM")" = "$(readlink -f "$out/results.log")" ] ||
@@ -39,9 +45,16 @@ else
 		>"$out.log" 2>&1 || { cat "$out.log"; die "bench run failed"; }
 fi
 
+# The http part (the Leulo paper's experiment) has a document of its own,
+# written by a full run and by KVS_BENCH_PARTS=http alone.
+if [ "${KVS_BENCH_PARTS:-http}" = http ] && [ "${KVS_BENCH_PERF:-0}" != 1 ]; then
+	"$TOP/scripts/bench-http-doc.sh" "$out/results.log" \
+		"$TOP/Documentation/benchmarks-http.rst"
+fi
+
 # Some parts only, or profiled: shown, not written to the document.
 if [ -n "${KVS_BENCH_PARTS:-}" ] || [ "${KVS_BENCH_PERF:-0}" = 1 ]; then
-	grep '^bench \|^guest \|^ratio \|^# ' "$out/results.log"
+	grep '^bench \|^guest \|^http \|^ratio \|^# ' "$out/results.log"
 	echo "a partial or profiled run: $doc not written"
 	exit 0
 fi
@@ -211,7 +224,7 @@ Open vSwitch
 
 The seed's own baseline as a third peer: the same load on vhost-net with
 each tap a port of an Open vSwitch bridge (Debian's openvswitch-switch,
-unpacked by scripts/ovs-fetch.sh into the test host; kernel datapath,
+unpacked by scripts/deb-fetch.sh into the test host; kernel datapath,
 NORMAL action: a learning switch), in the same rounds (net, kvs, ovs,
 ...). Ratios are vhost-kvs / Open vSwitch. Its split is in the table
 above (rows "ovs"). No 64 KiB rows: the first frame of a flow goes up to

@@ -10,7 +10,7 @@ PKGS=(
 	python3 python3-yaml python3-jsonschema perl cpio gzip xz-utils rsync kmod file
 	libmnl-dev sparse dkms
 	busybox-static iproute2 iperf3 qemu-system-x86 seabios ethtool
-	# Open vSwitch's libraries (make bench unpacks OVS itself: ovs-fetch.sh)
+	# Open vSwitch's libraries (make bench unpacks OVS itself: deb-fetch.sh ovs)
 	libbpf1 libcap-ng0 libnuma1 libssl3 libunbound8 libxdp1
 )
 

@@ -43,7 +43,7 @@ add_ovs() {
 	for b in usr/sbin/ovsdb-server usr/lib/openvswitch-switch/ovs-vswitchd \
 		 usr/bin/ovs-vsctl usr/bin/ovsdb-tool usr/bin/ovs-appctl \
 		 usr/bin/ovs-dpctl; do
-		[ -x "$1/$b" ] || die "no $1/$b (scripts/ovs-fetch.sh)"
+		[ -x "$1/$b" ] || die "no $1/$b (scripts/deb-fetch.sh ovs)"
 		install -D -m 0755 "$1/$b" "$stage/usr/sbin/$(basename "$b")"
 		add_libs "$1/$b"
 		missing=$(ldd "$1/$b" | grep 'not found' || true)
@@ -81,6 +81,17 @@ ln -s busybox "$stage/bin/sh"
 add_bin /usr/sbin/ip /usr/bin/iperf3 /usr/sbin/ethtool
 mkdir -p "$stage/usr/bin"
 make -s -C "$TOP/tools/kvs-rr" O="$stage/usr/bin" # TCP request/response
+# make bench's http part: lighttpd (unpacked by scripts/deb-fetch.sh) and
+# wrk, in the nested guests and in the test host (its native case)
+if [ -n "${KVS_HTTP_ROOT:-}" ]; then
+	lt=$KVS_HTTP_ROOT/usr/sbin/lighttpd
+	[ -x "$lt" ] || die "no $lt (scripts/deb-fetch.sh lighttpd)"
+	install -D -m 0755 "$lt" "$stage/usr/sbin/lighttpd"
+	add_libs "$lt"
+	mkdir -p "$stage/usr/lib/lighttpd"
+	install -D -m 0644 "$TOP/scripts/l2/lighttpd.conf" "$stage/etc/lighttpd/bench.conf"
+	add_bin /usr/bin/wrk
+fi
 echo "root:x:0:0:root:/:/bin/sh" >"$stage/etc/passwd"
 echo "root:x:0:" >"$stage/etc/group"
 printf '127.0.0.1 localhost\n' >"$stage/etc/hosts"
@@ -95,7 +106,7 @@ l1)
 	add_bin /usr/bin/qemu-system-x86_64
 	# make bench KVS_BENCH_PERF=1: profiles (perf is large, so only then)
 	[ "${KVS_BENCH_PERF:-0}" = 1 ] && add_bin /usr/bin/perf
-	# make bench: Open vSwitch unpacked by scripts/ovs-fetch.sh
+	# make bench: Open vSwitch unpacked by scripts/deb-fetch.sh
 	[ -n "${KVS_OVS_ROOT:-}" ] && add_ovs "$KVS_OVS_ROOT"
 	# QEMU built from Debian's source with qemu/*.patch (-netdev vhost-kvs).
 	kq=$BUILD/qemu/qemu-system-x86_64

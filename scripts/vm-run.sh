@@ -8,7 +8,8 @@
 #   KVS_L1_SILENCE: seconds without a line from L1 (whose init writes a
 #       heartbeat every 15 s) after which L1 counts as frozen (default 240)
 #   KVS_BENCH_REPS, KVS_BENCH_GUEST_REPS, KVS_BENCH_HOST_REPS,
-#       KVS_BENCH_PARTS, KVS_BENCH_PERF,
+#       KVS_BENCH_PARTS, KVS_BENCH_PERF, KVS_BENCH_HTTP_REPS,
+#       KVS_BENCH_HTTP_SECS, KVS_BENCH_HTTP_CPU_MAX,
 #       KVS_DEMO_SECS, KVS_FUZZ_SECS, KVS_FUZZ_SEEDS, KVS_SVMRACE_SECS: passed on to the L1 scripts that read them
 #       (bench.sh, demo.sh, fuzz.sh, svmrace.sh; a list arrives comma-separated)
 #
@@ -79,7 +80,8 @@ fi
 # Knobs of the L1 scripts reach them as init's environment: the kernel
 # hands NAME=VALUE words of its command line it does not know to init.
 # A list's spaces become commas: the command line splits words at spaces.
-for v in KVS_BENCH_REPS KVS_BENCH_GUEST_REPS KVS_BENCH_HOST_REPS KVS_BENCH_PARTS KVS_BENCH_PERF KVS_DEMO_SECS KVS_FUZZ_SECS KVS_FUZZ_SEEDS KVS_SVMRACE_SECS; do
+for v in KVS_BENCH_REPS KVS_BENCH_GUEST_REPS KVS_BENCH_HOST_REPS KVS_BENCH_PARTS KVS_BENCH_PERF \
+	 KVS_BENCH_HTTP_REPS KVS_BENCH_HTTP_SECS KVS_BENCH_HTTP_CPU_MAX KVS_DEMO_SECS KVS_FUZZ_SECS KVS_FUZZ_SEEDS KVS_SVMRACE_SECS; do
 	[ -n "${!v:-}" ] && envargs+=" $v=$(echo "${!v}" | tr ' ' ',')"
 done
 

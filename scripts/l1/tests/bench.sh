@@ -11,11 +11,12 @@
 REPS=${KVS_BENCH_REPS:-5}
 # Which parts run (comma-separated): frames (kvs-traffic), sweep (cost
 # against frame size, and one plain copy's), memory (kernel memory per
-# port, kvs-traffic), guests (two
-# real guests), host (a guest and L1's stack), uplink (a guest and another
-# namespace). KVS_BENCH_PERF=1: a cpu-clock profile of the first round of
-# each host and uplink case, per backend (perf in the initramfs).
-PARTS=,${KVS_BENCH_PARTS:-frames,sweep,memory,guests,host,uplink},
+# port, kvs-traffic), guests (two real guests), host (a guest and L1's
+# stack), uplink (a guest and another namespace), http (an http server
+# with its CPU contended, on four stacks, Leulo's among them:
+# http-bench.sh). KVS_BENCH_PERF=1: a cpu-clock profile of the first
+# round of each host and uplink case, per backend (perf in the initramfs).
+PARTS=,${KVS_BENCH_PARTS:-frames,sweep,memory,guests,host,uplink,http},
 part() { case $PARTS in *,"$1",*) return 0 ;; esac; return 1; }
 
 # median of the numbers on stdin
@@ -42,7 +43,7 @@ one() {
 }
 
 # Open vSwitch, the third peer, when the initramfs has it (make bench
-# unpacks Debian's: scripts/ovs-fetch.sh): vhost-net + taps on the OVS
+# unpacks Debian's: scripts/deb-fetch.sh ovs): vhost-net + taps on the OVS
 # bridge kvs-ovs0, kernel datapath, NORMAL (learning switch) mode.
 ovs_up() {
 	command -v ovs-vswitchd >/dev/null || return 1
@@ -440,6 +441,12 @@ for kind in host uplink; do
 	host_metric "$kind" udp64_fps 3 frames/s higher
 	host_metric "$kind" udp64_cpu_ns_per_frame 4 ns/frame lower
 done
+
+# --- The Leulo paper's experiment: http with the server's CPU contended.
+if part http; then
+	. /kvs/http-bench.sh
+	http_bench || echo "# http: no cgroup v2 cpu controller in this kernel"
+fi
 
 kvsctl switch del sw0
 cat /tmp/ratios
