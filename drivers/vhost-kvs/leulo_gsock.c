@@ -400,23 +400,32 @@ static int leulo_bind_allowed(struct sock *sk, const struct sockaddr *addr,
 	return 0;
 }
 
-static int leulo_bind(struct socket *sock, struct sockaddr *addr, int len)
+/* Request @op with address @addr of @len bytes, once. */
+static int leulo_addr_call(struct leulo_sk *ls, u32 op,
+			   const struct sockaddr *addr, int len)
 {
-	struct leulo_sk *ls = leulo_sk(sock->sk);
-	struct leulo_req *r;
+	struct leulo_req *r = leulo_req_new(ls, op, 0);
 	int err;
 
-	err = leulo_bind_allowed(sock->sk, addr, len);
-	if (err)
-		return err;
-	r = leulo_req_new(ls, VHOST_LEULO_OP_BIND, 0);
 	if (!r)
 		return -ENOMEM;
 	err = leulo_addr_to_req(r, addr, len);
 	if (!err)
 		err = leulo_sk_call(ls, r, 0);
 	leulo_req_put(r);
-	return leulo_gone(err, -EINVAL);
+	return err;
+}
+
+static int leulo_bind(struct socket *sock, struct sockaddr *addr, int len)
+{
+	int err;
+
+	err = leulo_bind_allowed(sock->sk, addr, len);
+	if (err)
+		return err;
+	return leulo_gone(leulo_addr_call(leulo_sk(sock->sk),
+					  VHOST_LEULO_OP_BIND, addr, len),
+			  -EINVAL);
 }
 
 static int leulo_listen(struct socket *sock, int backlog)
@@ -453,6 +462,23 @@ static int leulo_connect_done(struct socket *sock, int err)
 }
 
 /*
+ * connect(AF_UNSPEC): the host's socket disconnects, as tcp_disconnect()
+ * (RST to a connected peer), and may connect again.
+ */
+static int leulo_disconnect(struct socket *sock, struct sockaddr *addr,
+			    int len)
+{
+	int err = leulo_addr_call(leulo_sk(sock->sk), VHOST_LEULO_OP_CONNECT,
+				  addr, len);
+
+	if (err)
+		return leulo_gone(err, -ENOTCONN);
+	sock->state = SS_UNCONNECTED;
+	sock->sk->sk_state = TCP_CLOSE;
+	return 0;
+}
+
+/*
  * The host's socket is non-blocking: its connect answers -EINPROGRESS,
  * then -EALREADY while the handshake runs, then 0 or the error, as
  * Linux's non-blocking connect does. Blocking is asking again after each
@@ -467,6 +493,8 @@ static int leulo_connect(struct socket *sock, struct sockaddr *addr, int len,
 	int err, first = 0;
 	u32 gen;
 
+	if (len >= (int)sizeof(addr->sa_family) && addr->sa_family == AF_UNSPEC)
+		return leulo_disconnect(sock, addr, len);
 	r = leulo_req_alloc(0);
 	if (!r)
 		return -ENOMEM;
@@ -839,14 +867,25 @@ static int leulo_recv_once(struct leulo_sk *ls, struct leulo_req *r,
 	return min_t(size_t, got, room);
 }
 
+/*
+ * Can the host answer a RECV other than -EAGAIN? Only if the mask of the
+ * last event or answer has data, an end or an error: else the guest
+ * answers -EAGAIN itself, without a round trip. Any change on the host
+ * after that mask is an event, which bumps the generation the caller
+ * read before calling this, so its wait does not miss it.
+ */
+static bool leulo_may_recv(struct leulo_sk *ls)
+{
+	return READ_ONCE(ls->mask) &
+	       (LEULO_POLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR);
+}
+
 static int leulo_recv_flags(int flags)
 {
 	if (flags & MSG_OOB)
 		return -EINVAL;		/* no urgent data, ever */
 	if (flags & MSG_ERRQUEUE)
 		return -EAGAIN;		/* nothing queued, ever */
-	if (flags & MSG_TRUNC)
-		return -EOPNOTSUPP;
 	return 0;
 }
 
@@ -870,7 +909,10 @@ static int leulo_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		return -ENOBUFS;
 	for (;;) {
 		gen = leulo_gen(ls);
-		n = leulo_recv_once(ls, r, min(len - copied, r->size), flags);
+		n = -EAGAIN;
+		if (leulo_may_recv(ls))
+			n = leulo_recv_once(ls, r, min(len - copied, r->size),
+					    flags);
 		if (n == -EAGAIN) {
 			n = copied >= target ? 0 : leulo_wait(ls, gen, &timeo);
 			if (n || copied >= target)
@@ -879,7 +921,9 @@ static int leulo_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		}
 		if (n <= 0)
 			break;			/* an error, or end of stream */
-		if (copy_to_iter(r->buf, n, &msg->msg_iter) != n) {
+		/* MSG_TRUNC: taken (or peeked at) and thrown away, as TCP. */
+		if (!(flags & MSG_TRUNC) &&
+		    copy_to_iter(r->buf, n, &msg->msg_iter) != n) {
 			n = -EFAULT;
 			break;
 		}

@@ -33,12 +33,13 @@ static u32 arg0(const struct leulo_call *c)
 }
 
 /*
- * The request's address, for its socket's family. sa_family is
- * little-endian on the ring, as every other field; port and address are
- * in network order, as in struct sockaddr_in.
+ * The request's address, for its socket's family (or AF_UNSPEC, when
+ * @unspec: connect()'s disconnect). sa_family is little-endian on the
+ * ring, as every other field; port and address are in network order, as
+ * in struct sockaddr_in.
  */
 static int leulo_addr_in(const struct leulo_call *c,
-			 struct sockaddr_storage *ss)
+			 struct sockaddr_storage *ss, bool unspec)
 {
 	u32 len = le32_to_cpu(c->rq->addr_len);
 	__le16 family;
@@ -49,7 +50,8 @@ static int leulo_addr_in(const struct leulo_call *c,
 	memcpy(ss, c->rq->addr, len);
 	memcpy(&family, c->rq->addr, sizeof(family));
 	ss->ss_family = le16_to_cpu(family);
-	if (ss->ss_family != c->ls->sock->sk->sk_family)
+	if (ss->ss_family != c->ls->sock->sk->sk_family &&
+	    !(unspec && ss->ss_family == AF_UNSPEC))
 		return -EAFNOSUPPORT;
 	return len;
 }
@@ -130,7 +132,7 @@ static int leulo_op_socket(struct leulo_call *c)
 static int leulo_op_bind(struct leulo_call *c)
 {
 	struct sockaddr_storage ss;
-	int len = leulo_addr_in(c, &ss);
+	int len = leulo_addr_in(c, &ss, false);
 
 	if (len < 0)
 		return len;
@@ -169,7 +171,7 @@ static int leulo_op_accept(struct leulo_call *c)
 static int leulo_op_connect(struct leulo_call *c)
 {
 	struct sockaddr_storage ss;
-	int len = leulo_addr_in(c, &ss);
+	int len = leulo_addr_in(c, &ss, true);
 
 	if (len < 0)
 		return len;

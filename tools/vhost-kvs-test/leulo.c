@@ -1542,6 +1542,44 @@ static void case_g_halfclose(struct leulo *l)
 	is(sock_close(l, id, 0), 0, "half-close: CLOSE");
 }
 
+/* connect(AF_UNSPEC) disconnects (RST to the peer); connecting again works. */
+static void case_h_unspec(struct leulo *l)
+{
+	struct sockaddr_storage la, sa;
+	struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+	uint32_t id;
+	int lfd, pfd, st;
+
+	lfd = peer_listen(AF_INET, "127.0.0.1", 0, 4, &la);
+	if (!check(lfd >= 0, "unspec: a peer listener") ||
+	    !is(sock_socket(l, AF_INET, &id), 0, "unspec: SOCKET"))
+		goto out;
+	st = connect_wait(l, id, &la, sizeof(struct sockaddr_in), WAIT_MS);
+	pfd = peer_accept(lfd, WAIT_MS);
+	if (!check(!st && pfd >= 0, "unspec: connected to the peer")) {
+		diag("%s", sname(st));
+		goto close;
+	}
+	is(sock_connect(l, id, &unspec, sizeof(unspec)), 0,
+	   "unspec: CONNECT AF_UNSPEC (disconnect)");
+	st = peer_end(pfd, WAIT_MS);
+	if (!check(st == -ECONNRESET, "unspec: the peer's read fails with ECONNRESET"))
+		diag("got %s", sname(st));
+	close(pfd);
+	is(sock_getname(l, id, 1, &sa), -ENOTCONN, "unspec: GETNAME 1 after it");
+	st = connect_wait(l, id, &la, sizeof(struct sockaddr_in), WAIT_MS);
+	pfd = peer_accept(lfd, WAIT_MS);
+	if (!check(!st && pfd >= 0, "unspec: CONNECT again: the peer accepts it"))
+		diag("%s", sname(st));
+	if (pfd >= 0)
+		close(pfd);
+close:
+	is(sock_close(l, id, 0), 0, "unspec: CLOSE");
+out:
+	if (lfd >= 0)
+		close(lfd);
+}
+
 static void case_h_reset(struct leulo *l)
 {
 	struct linger lg = { 1, 0 };
@@ -1572,6 +1610,7 @@ static void case_h_reset(struct leulo *l)
 	if (!check(st == -ECONNRESET, "reset: the peer's read fails with ECONNRESET"))
 		diag("got %s", sname(st));
 	close(pfd);
+	case_h_unspec(l);
 }
 
 /*
