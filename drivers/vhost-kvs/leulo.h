@@ -100,6 +100,7 @@ int leulo_setsockopt(struct leulo_dev *l, struct leulo_sock *ls,
 		     const struct vhost_leulo_req *rq);
 int leulo_getsockopt(struct leulo_sock *ls, int level, int name, u32 *val);
 int leulo_sock_ioctl(struct leulo_sock *ls, int cmd, u32 *val);
+size_t leulo_tcp_info(struct leulo_sock *ls, struct iov_iter *to);
 
 /* leulo.c */
 extern unsigned int leulo_max_sockets, leulo_max_backlog, leulo_max_buf;

@@ -741,6 +741,35 @@ static int leulo_setsockopt(struct socket *sock, int level, int name,
 				optlen);
 }
 
+/*
+ * TCP_INFO: the host's struct tcp_info, which comes back where a RECV's
+ * data does; @len bytes of it at most, as TCP answers.
+ */
+static int leulo_getopt_info(struct leulo_sk *ls, char __user *optval,
+			     int __user *optlen, int len)
+{
+	struct leulo_req *r;
+	u32 got;
+	int err;
+
+	r = leulo_req_new(ls, VHOST_LEULO_OP_GETSOCKOPT,
+			  sizeof(struct tcp_info));
+	if (!r)
+		return -ENOMEM;
+	leulo_req_args(r, IPPROTO_TCP, TCP_INFO);
+	r->len = min(r->size, sizeof(struct tcp_info));
+	err = leulo_sk_call(ls, r, LEULO_REQ_RECV);
+	if (!err) {
+		got = min3(le32_to_cpu(r->rs.val), r->used - (u32)sizeof(r->rs),
+			   (u32)r->len);
+		len = min_t(u32, len, got);
+		if (put_user(len, optlen) || copy_to_user(optval, r->buf, len))
+			err = -EFAULT;
+	}
+	leulo_req_put(r);
+	return leulo_gone(err, -ENOTCONN);
+}
+
 /* Levels other than SOL_SOCKET (which sk_getsockopt() answers). */
 static int leulo_getsockopt(struct socket *sock, int level, int name,
 			    char __user *optval, int __user *optlen)
@@ -753,6 +782,8 @@ static int leulo_getsockopt(struct socket *sock, int level, int name,
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
+	if (level == IPPROTO_TCP && name == TCP_INFO)
+		return leulo_getopt_info(ls, optval, optlen, len);
 	r = leulo_req_new(ls, VHOST_LEULO_OP_GETSOCKOPT, 0);
 	if (!r)
 		return -ENOMEM;

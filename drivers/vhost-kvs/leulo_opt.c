@@ -153,6 +153,18 @@ int leulo_getsockopt(struct leulo_sock *ls, int level, int name, u32 *val)
 	return -ENOPROTOOPT;
 }
 
+/*
+ * TCP_INFO: the host socket's struct tcp_info into @to, where a RECV
+ * puts its data (it is larger than an answer's fields). Return: bytes.
+ */
+size_t leulo_tcp_info(struct leulo_sock *ls, struct iov_iter *to)
+{
+	struct tcp_info info;
+
+	tcp_get_info(ls->sock->sk, &info);
+	return copy_to_iter(&info, sizeof(info), to);
+}
+
 /* SIOCINQ (FIONREAD) and SIOCOUTQ, answered by TCP itself. */
 int leulo_sock_ioctl(struct leulo_sock *ls, int cmd, u32 *val)
 {

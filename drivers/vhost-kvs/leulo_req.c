@@ -11,6 +11,7 @@
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/socket.h>
+#include <linux/tcp.h>
 #include <linux/uio.h>
 #include <net/sock.h>
 
@@ -264,6 +265,11 @@ static int leulo_op_getsockopt(struct leulo_call *c)
 	u32 val = 0;
 	int err;
 
+	if (arg0(c) == IPPROTO_TCP && le32_to_cpu(c->rq->arg1) == TCP_INFO) {
+		c->received = leulo_tcp_info(c->ls, c->to);
+		c->rs->val = cpu_to_le32(c->received);
+		return 0;
+	}
 	err = leulo_getsockopt(c->ls, arg0(c), le32_to_cpu(c->rq->arg1), &val);
 	c->rs->val = cpu_to_le32(val);
 	return err;

@@ -19,7 +19,8 @@
  * transaction, then makes one transaction on each (each request filled
  * with a byte of its own, its echo compared; every other connection
  * first peeks at its echo with MSG_PEEK | MSG_TRUNC into no buffer,
- * which must return a byte and take none) and closes them, printing
+ * which must return a byte and take none; the first one's TCP_INFO must
+ * say it is established) and closes them, printing
  *
  *   conns open=N echoed=E
  *
@@ -163,6 +164,21 @@ static int peek_trunc(int fd)
 	return n >= 1;
 }
 
+/* TCP_INFO answers, and says the connection is established. */
+static int info_ok(int fd)
+{
+	struct tcp_info ti;
+	socklen_t n = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &n) || n != sizeof(ti) ||
+	    ti.tcpi_state != TCP_ESTABLISHED) {
+		fprintf(stderr, "kvs-rr: TCP_INFO: %s, %u bytes, state %u\n",
+			strerror(errno), n, ti.tcpi_state);
+		return 0;
+	}
+	return 1;
+}
+
 static int client_many(const struct sockaddr_in *sa, int n, size_t len)
 {
 	static char buf[RR_MAX_BYTES], back[RR_MAX_BYTES];
@@ -185,7 +201,7 @@ static int client_many(const struct sockaddr_in *sa, int n, size_t len)
 	}
 	for (i = 0; i < opened; i++) {
 		memset(buf, 'a' + i % 26, len);
-		if (xfer(fds[i], buf, len, 1) &&
+		if ((i || info_ok(fds[i])) && xfer(fds[i], buf, len, 1) &&
 		    (i % 2 == 0 || peek_trunc(fds[i])) &&
 		    xfer(fds[i], back, len, 0) && !memcmp(buf, back, len))
 			echoed++;

@@ -535,6 +535,25 @@ static int sock_ioctl(struct leulo *l, uint32_t id, int cmd, uint32_t *val)
 	return st;
 }
 
+/* GETSOCKOPT TCP_INFO: the struct comes back where RECV's data does. */
+static int sock_tcp_info(struct leulo *l, uint32_t id, struct tcp_info *ti,
+			 uint32_t *len)
+{
+	struct vhost_leulo_req r = mkreq(VHOST_LEULO_OP_GETSOCKOPT, id,
+					 IPPROTO_TCP, TCP_INFO, NULL, 0);
+	struct vhost_leulo_resp rs;
+	int st;
+
+	memset(ti, 0, sizeof(*ti));
+	st = req(l, CTL, &r, NULL, 0, &rs, ti, sizeof(*ti));
+	*len = rs.val;
+	if (st == 0 && rs.val != l->ulen - sizeof(rs)) {
+		diag("TCP_INFO: val %u, used len %u", rs.val, l->ulen);
+		return REQ_FAIL;
+	}
+	return st;
+}
+
 /* SEND on the data queue: bytes taken in *val. */
 static int sock_send(struct leulo *l, uint32_t id, const void *buf,
 		     uint32_t len, uint32_t flags, uint32_t *val)
@@ -1404,6 +1423,20 @@ static void case_d_client(struct leulo *l)
 			     sent, got, x.sent, x.got);
 		check(fnv(out, N) == fnv(prcv, x.got) && fnv(pin, N) == fnv(in, got),
 		      "client: checksums match both ways");
+	}
+	{
+		struct tcp_info ti;
+		uint32_t tlen;
+
+		st = sock_tcp_info(l, id, &ti, &tlen);
+		/* As much as this program's struct holds, of the host's. */
+		if (!check(!st && tlen == sizeof(ti) &&
+			   ti.tcpi_state == TCP_ESTABLISHED &&
+			   ti.tcpi_snd_mss > 0 && ti.tcpi_rtt > 0,
+			   "client: GETSOCKOPT TCP_INFO: the host's, established, with an MSS and an RTT"))
+			diag("%s: len %u of %zu, state %u, mss %u, rtt %u",
+			     sname(st), tlen, sizeof(ti), ti.tcpi_state,
+			     ti.tcpi_snd_mss, ti.tcpi_rtt);
 	}
 out:
 	if (id != NOID)

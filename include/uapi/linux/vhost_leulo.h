@@ -76,7 +76,9 @@
  *	TCP_CORK, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT, IPV6_V6ONLY;
  *	any other is ENOPROTOOPT
  * @VHOST_LEULO_OP_GETSOCKOPT: arg0 = level, arg1 = name; the int value in
- *	@val, for the options above and SO_ERROR (which clears it)
+ *	@val, for the options above and SO_ERROR (which clears it); for
+ *	IPPROTO_TCP TCP_INFO, the host's struct tcp_info where a RECV's data
+ *	lands (as much as the room holds), its length in @val
  * @VHOST_LEULO_OP_POLL: the socket's EPOLL* mask in @val
  * @VHOST_LEULO_OP_IOCTL: arg0 = SIOCINQ (FIONREAD) or SIOCOUTQ; @val
  */
