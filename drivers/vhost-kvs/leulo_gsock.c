@@ -900,15 +900,18 @@ static int leulo_recv_once(struct leulo_sk *ls, struct leulo_req *r,
 
 /*
  * Can the host answer a RECV other than -EAGAIN? Only if the mask of the
- * last event or answer has data, an end or an error: else the guest
- * answers -EAGAIN itself, without a round trip. Any change on the host
- * after that mask is an event, which bumps the generation the caller
- * read before calling this, so its wait does not miss it.
+ * last event or answer has data, an end or an error, or the socket
+ * listens (TCP answers -ENOTCONN then, where a listener's mask is empty):
+ * else the guest answers -EAGAIN itself, without a round trip. Any
+ * change on the host after that mask is an event, which bumps the
+ * generation the caller read before calling this, so its wait does not
+ * miss it.
  */
 static bool leulo_may_recv(struct leulo_sk *ls)
 {
-	return READ_ONCE(ls->mask) &
-	       (LEULO_POLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR);
+	return (READ_ONCE(ls->mask) &
+		(LEULO_POLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) ||
+	       READ_ONCE(ls->sk.sk_state) == TCP_LISTEN;
 }
 
 static int leulo_recv_flags(int flags)

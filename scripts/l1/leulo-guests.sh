@@ -226,6 +226,10 @@ guest_kernel_ok
 # 1,000 connections at once: the guest holds them all (Leulo sockets,
 # host sockets in leulo1), then makes one transaction on each.
 kvs-rr -s -p 5302 -D
+# kvs-rr -s first reads its listener, which must fail with ENOTCONN at
+# once: a Leulo listener's mask is empty, and no data must not mean wait.
+check "a Leulo listener in the guest: recv() on it fails with ENOTCONN (kvs-rr -s)" \
+	in_guest 30 "timeout 10 kvs-rr -s -p 5303 -D"
 check "kvs-rr serves on the test host's :5302" \
 	retry 20 sh -c "grep -q ':14B6 00000000:0000 0A' /proc/net/tcp"
 out=$(in_guest 180 "kvs-rr -c 10.77.0.1 -p 5302 -n 1000 2>&1")

@@ -2,7 +2,9 @@
 /*
  * kvs-rr: TCP request/response latency between two guests.
  *
- *   kvs-rr -s [-p PORT] [-D]            serve (-D: in the background)
+ *   kvs-rr -s [-p PORT] [-D]            serve (-D: in the background;
+ *                                        first, a recv() on the listener
+ *                                        must fail with ENOTCONN)
  *   kvs-rr -c HOST [-p PORT] [-t SECS] [-l BYTES]
  *   kvs-rr -c HOST [-p PORT] [-l BYTES] -n CONNS
  *
@@ -108,6 +110,11 @@ static int serve(int port, int daemon_mode)
 	sa.sin_port = htons(port);
 	if (bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 128))
 		die("bind/listen");
+	/* As Linux's TCP: reading a listener fails at once (a paravirtual
+	 * socket that took the empty mask for "no data yet" would block).
+	 */
+	if (recv(lfd, &one, 1, 0) >= 0 || errno != ENOTCONN)
+		die("recv on the listener (want ENOTCONN at once)");
 	if (daemon_mode && daemon(0, 0))
 		die("daemon");
 	signal(SIGCHLD, SIG_IGN);	/* no zombies from finished clients */
