@@ -63,18 +63,24 @@ envargs=""
 if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	accel=(-accel kvm -cpu host)
 else
-	accel=(-accel tcg,thread=multi -cpu max)
-	# Under TCG, L1's TSC is the host's. L1 calibrating it itself against
-	# the emulated PIT now and then fails and the HPET fallback lands 0.1%
-	# low; the refinement a second later then moves tsc_khz past KVM's
-	# 250 ppm tolerance, and KVM, unable to scale, gives the nested guests
-	# a kvmclock rate off from their TSC ("user requested TSC rate below
-	# hardware speed"). In the boots where that happened, guests stalled.
-	# A host without APERF/MPERF reports its TSC rate as "cpu MHz".
+	# Under TCG, L1's TSC is its only trusted clocksource (see the
+	# -append below), so it is synthesized from the host's monotonic clock
+	# at a rate L1 is told (qemu/0011): the host's own cycle counter can
+	# jump when the host, itself a guest, is moved, and L1's clock would
+	# leap with it. L1 calibrating the rate itself against the emulated
+	# PIT now and then fails and the HPET fallback lands 0.1% low; the
+	# refinement a second later then moves tsc_khz past KVM's 250 ppm
+	# tolerance, and KVM, unable to scale, gives the nested guests a
+	# kvmclock rate off from their TSC ("user requested TSC rate below
+	# hardware speed"). The host's rate where it reports one ("cpu MHz" on
+	# a host without APERF/MPERF), 2 GHz otherwise.
+	khz=2000000
 	if grep -qw constant_tsc /proc/cpuinfo && ! grep -qw aperfmperf /proc/cpuinfo; then
-		khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
-		[ "${khz:-0}" -gt 0 ] && envargs+=" tsc_early_khz=$khz"
+		host_khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
+		[ "${host_khz:-0}" -gt 0 ] && khz=$host_khz
 	fi
+	accel=(-accel tcg,thread=multi -cpu "max,tsc-frequency=${khz}000")
+	envargs+=" tsc_early_khz=$khz"
 fi
 
 # Knobs of the L1 scripts reach them as init's environment: the kernel
