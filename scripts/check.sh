@@ -75,14 +75,14 @@ suite vm-run-verdicts "$TOP/scripts/tests/vm-run-verdicts.sh"
 # once_more_if_stalled in scripts/l1/lib.sh): room for that.
 export KVS_TEST_TIMEOUT=900
 suite l1-normal "$TOP/scripts/vm-run.sh" -k normal -t 2700 \
-	svmrace leulo kselftest kvsctl traffic-net traffic-kvs baseline guests-kvs guests-tap \
+	svmrace leulo kselftest kvsctl baseline guests-kvs guests-tap \
 	guests-leulo \
 	overlay
 # The KUnit suites run inside the debug kernel too (kunit test), under
 # its checkers.
 # The ring fuzzer (kvs-fuzz, fixed seeds) runs there too, under KASAN,
 # lockdep and kmemleak; make fuzz runs it longer.
-suite l1-debug "$TOP/scripts/vm-run.sh" -k debug kunit leulo kselftest traffic-kvs fuzz
+suite l1-debug "$TOP/scripts/vm-run.sh" -k debug kunit leulo kselftest fuzz
 
 log "make check took $((SECONDS - t_start)) s; logs in $logs"
 # Retries, which only failures shown to be the test bed's get (a second

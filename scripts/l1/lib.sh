@@ -37,22 +37,6 @@ check() {
 	fi
 }
 
-# traffic BACKEND DESC ARGS...: one kvs-traffic run as one TAP line; its
-# output is shown as comments and kept in $LAST.
-traffic() {
-	local backend=$1 desc=$2 rc
-	shift 2
-	LAST=$(kvs-traffic -b "$backend" "$@" 2>&1)
-	rc=$?
-	echo "$LAST" | sed 's/^/# /'
-	if [ $rc -eq 0 ]; then
-		echo "ok - $desc"
-	else
-		echo "not ok - $desc"
-		FAILS=$((FAILS + 1))
-	fi
-}
-
 # refused DESC PATTERN CMD...: CMD must exit non-zero at start-up, within
 # 60 s, with PATTERN in its error output.
 QEMU_NOGUEST="-accel tcg -display none -vga none -monitor none -serial none -L /usr/share/qemu -S"

@@ -38,8 +38,8 @@ sed -nE 's/^# (not )?ok [0-9]+ (.*)/\1ok - kselftest case \2/p
 	s/^(not )?ok [0-9]+ selftests: (.*)/\1ok - kselftest \2/p' /tmp/ksft.out |
 	sed -E 's/^ok (- .*# SKIP.*)/not ok \1/' >/tmp/ksft.tap
 cat /tmp/ksft.tap
-check "run_kselftest.sh ran its nine programs (port_attach, vhost_dev, switch_nl.py, ports_nl.py, host_port.py, uplink.py, dumps.py, tcp_steer.py, port_policy.py)" \
-	test "$(grep -cE '^(not )?ok - kselftest drivers/net/vhost_kvs' /tmp/ksft.tap)" = 9
+check "run_kselftest.sh ran its ten programs (port_attach, vhost_dev, switch_nl.py, ports_nl.py, host_port.py, uplink.py, dumps.py, tcp_steer.py, port_policy.py, traffic.py)" \
+	test "$(grep -cE '^(not )?ok - kselftest drivers/net/vhost_kvs' /tmp/ksft.tap)" = 10
 # (run_kselftest.sh exits 0 whatever its tests did: the lines count.)
 [ "$rc" = 0 ] || echo "# run_kselftest.sh exited $rc"
 FAILS=$((FAILS + $(grep -c '^not ok' /tmp/ksft.tap)))

@@ -2,7 +2,8 @@
 # kvsctl, the switches' command-line tool: what it prints (text and JSON,
 # names escaped), the kernel's reasons it passes on, and its usage errors.
 # What the kernel does with the requests (namespaces, permissions, limits,
-# ports coming and going) is the switch_nl.py and ports_nl.py kselftests'.
+# ports coming and going, traffic) is the kselftests' (switch_nl.py,
+# ports_nl.py, traffic.py).
 . /kvs/lib.sh
 
 fails() { ! "$@" 2>/tmp/err; }	# the command must fail
@@ -126,6 +127,103 @@ check "one switch in a namespace limited to one" inlim kvsctl switch add l1
 check "a second is refused" fails inlim kvsctl switch add l2
 check "...ENOSPC naming the sysctl" said "No space left on device (this network namespace has all the switches it may have (sysctl net.vhost_kvs.max_switches))"
 /usr/sbin/ip netns del kvs-lim
+
+# The MAC table and the counters as kvsctl prints them, with ports of
+# kvs-traffic holding learned MACs and drops (what the datapath does is
+# the traffic.py kselftest's).
+held_start() { # ARGS...: kvs-traffic -H, waited for until it holds
+	rm -f /tmp/held.out
+	kvs-traffic -b kvs -H "$@" >/tmp/held.out 2>&1 &
+	HELD=$!
+	retry 60 grep -q '^holding' /tmp/held.out
+}
+held_stop() {
+	kill "$HELD" 2>/dev/null
+	wait "$HELD" 2>/dev/null
+	sed 's/^/# /' /tmp/held.out
+}
+fdb_count() { kvsctl switch show "$1" | sed -n 's/.* fdb \([0-9]*\).*/\1/p'; }
+port_of() { # SWITCH MAC: the id of the port with that MAC
+	kvsctl port show "$1" | sed -n "s|^port $1/\([0-9]*\) mac $2 .*|\1|p"
+}
+check "switch kvsage with ageing 4 s" kvsctl switch add kvsage ageing 4
+kvsctl monitor >/tmp/mon.out 2>/tmp/mon.err &
+mon=$!
+kvsctl -j monitor >/tmp/monj.out 2>/tmp/monj.err &
+monj=$!
+check "kvsctl monitor joins the events group" \
+	retry 20 grep -q 'monitoring' /tmp/mon.err /tmp/monj.err
+held_start -S kvsage -p 2 -s 60 -n 100
+check "kvs-traffic holds two ports that learned" test "$(fdb_count kvsage)" = 2
+kvsctl fdb show kvsage | sed 's/^/# /'
+check "fdb show lists both MACs on their ports" sh -c \
+	"kvsctl fdb show kvsage | grep -q '^fdb kvsage 02:6b:76:73:00:00 vid 0 port [0-9]* idle' &&
+	 kvsctl fdb show kvsage | grep -q '^fdb kvsage 02:6b:76:73:00:01 vid 0 port [0-9]* idle'"
+check "fdb show -j is a JSON array of both" sh -c \
+	"[ \$(kvsctl -j fdb show kvsage | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') = 2 ]"
+check "fdb show of a missing switch fails (ENOENT)" sh -c \
+	"! kvsctl fdb show nope 2>/tmp/err && grep -q 'No such file' /tmp/err"
+p2=$(port_of kvsage 02:6b:76:73:00:01)
+check "fdb add: a static entry for 52:54:00:00:00:99 on port $p2" \
+	kvsctl fdb add kvsage 52:54:00:00:00:99 port "$p2"
+check "... listed as static" sh -c \
+	"kvsctl fdb show kvsage | grep -q '^fdb kvsage 52:54:00:00:00:99 vid 0 port $p2 static'"
+check "fdb add of a multicast MAC is refused with a reason" sh -c \
+	"! kvsctl fdb add kvsage 01:00:5e:00:00:01 port $p2 2>/tmp/err && grep -q 'unicast' /tmp/err"
+check "fdb add to a missing port is refused" sh -c \
+	"! kvsctl fdb add kvsage 52:54:00:00:00:98 port 999 2>/tmp/err && grep -q 'no such port' /tmp/err"
+check "fdb add with a malformed MAC is a usage error (exit 2)" sh -c \
+	"kvsctl fdb add kvsage 52:54:zz port $p2 2>/dev/null; [ \$? = 2 ]"
+check "the learned MACs age out, the static one stays" \
+	retry 12 sh -c '[ "$(kvsctl switch show kvsage | sed -n "s/.* fdb \([0-9]*\).*/\1/p")" = 1 ]'
+check "fdb del removes it" kvsctl fdb del kvsage 52:54:00:00:00:99
+check "fdb del of a missing entry: ENOENT with a reason" sh -c \
+	"! kvsctl fdb del kvsage 52:54:00:00:00:99 2>/tmp/err && grep -q 'no entry' /tmp/err"
+held_stop
+check "monitor: both ports joined (port-add)" retry 10 sh -c \
+	"grep -q '^port-add port kvsage/[0-9]* mac 02:6b:76:73:00:00 queues 1 ' /tmp/mon.out &&
+	 grep -q '^port-add port kvsage/[0-9]* mac 02:6b:76:73:00:01 queues 1 ' /tmp/mon.out"
+check "monitor: both MACs learned and aged (fdb-learn, fdb-age)" sh -c \
+	"grep -q '^fdb-learn kvsage 02:6b:76:73:00:00 vid 0 port [0-9]' /tmp/mon.out &&
+	 grep -q '^fdb-age kvsage 02:6b:76:73:00:01 ' /tmp/mon.out"
+check "monitor: a port left, with its counters (port-del)" retry 10 grep -q \
+	'^port-del port kvsage/[0-9]* mac 02:6b:76:73:00:01 queues 1 .* tx-frames [1-9]' /tmp/mon.out
+check "monitor -j: one JSON object per event" sh -c \
+	"grep -q '^{\"event\":\"fdb-age\",\"switch\":\"kvsage\",\"mac\":\"02:6b:76:73:00:01\",\"vid\":0,\"port\":[0-9]*}\$' /tmp/monj.out &&
+	 grep -q '^{\"event\":\"port-del\",\"port\":{\"switch\":\"kvsage\"' /tmp/monj.out"
+sed 's/^/# /' /tmp/mon.out
+kill "$mon" "$monj"
+check "switch kvsage deleted once its ports left" retry 10 kvsctl switch del kvsage
+# A receiver that posts no buffers: drops by reason in kvsctl stats.
+check "switch kvsst (default ageing)" kvsctl switch add kvsst
+held_start -S kvsst -x -p 2 -s 60 -n 5000 -t 20
+p0=$(port_of kvsst 02:6b:76:73:00:00)
+p1=$(port_of kvsst 02:6b:76:73:00:01)
+# A receiver holds at most 256 of one sender's frames.
+full=$((5000 - 256))
+kvsctl stats kvsst | sed 's/^/# /'
+check "stats SWITCH: the sender's drops are all tx-drop-dest-full" sh -c \
+	"kvsctl stats kvsst | grep -q '^port kvsst/$p0 tx-frames 5000 .* drops $full tx-drop-dest-full $full\$'"
+check "stats (every switch) shows the receiver's rx-drop-full" sh -c \
+	"kvsctl stats | grep -q '^port kvsst/$p1 .* rx-drop-full $full\$'"
+check "stats SWITCH/ID: that port alone" sh -c \
+	"kvsctl stats kvsst/$p1 | grep -q '^port kvsst/$p1 .* rx-drop-full $full\$' &&
+	 [ \$(kvsctl stats kvsst/$p1 | wc -l) = 1 ]"
+check "stats of a missing port: fails and says why" \
+	sh -c "! kvsctl stats kvsst/999 >/tmp/st.err 2>&1 && grep -q 'No such file' /tmp/st.err"
+check "-j stats: drops by reason as JSON" sh -c \
+	"kvsctl -j stats kvsst | grep -q '\"id\":$p0,.*\"drops\":$full,\"by_reason\":{\"tx-drop-dest-full\":$full}'"
+held_stop
+held_start -S kvsst -p 2 -s 60 -n 100
+p0=$(port_of kvsst 02:6b:76:73:00:00)
+check "fdb flush SWITCH port ID leaves the other port's entry" sh -c \
+	"[ \$(kvsctl switch show kvsst | sed -n 's/.* fdb \([0-9]*\).*/\1/p') = 2 ] &&
+	 kvsctl fdb flush kvsst port $p0 &&
+	 [ \$(kvsctl switch show kvsst | sed -n 's/.* fdb \([0-9]*\).*/\1/p') = 1 ]"
+check "fdb flush SWITCH empties it" sh -c \
+	"kvsctl fdb flush kvsst && [ \$(kvsctl switch show kvsst | sed -n 's/.* fdb \([0-9]*\).*/\1/p') = 0 ]"
+held_stop
+check "switch kvsst deleted once its ports left" retry 10 kvsctl switch del kvsst
 
 check "usage: switch with no verb" fails kvsctl switch
 check "usage: an unknown object" fails kvsctl bogus show

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvs-traffic: play N guests in one process and push frames between them
- * through a vhost backend, checking every byte of every frame.
+ * kvs_traffic: play N guests in one process and push frames between them
+ * through a vhost backend, checking every byte of every frame. traffic.py
+ * runs it; the test VMs and make bench carry a static build of it,
+ * kvs-traffic (tools/vhost-kvs-test).
  *
  *   kvs-traffic [-b kvs|net|ovs] [-S SWITCH] [-p PORTS] [-s BYTES] [-n FRAMES]
  *               [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M] [-e]

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvs-pairtest: two ports on one switch, A sending to B, for what needs a
+ * kvs_pairtest: two ports on one switch, A sending to B, for what needs a
  * receiver: its bad RX rings, dirty logging of what vhost-kvs writes into
  * its memory, interrupt coalescing, the port ioctls' refusals, a guest
  * that posts too few RX buffers, and RESET_OWNER against the ioctls.
  *
- * Usage: kvs-pairtest SWITCH [DEVICE]   (the switch must exist)
+ * Usage: kvs_pairtest SWITCH [DEVICE]   (the switch must exist)
  * Prints TAP; exits non-zero when a check fails.
  */
 #include <errno.h>
@@ -559,5 +559,5 @@ int main(int argc, char **argv)
 	test_pool_bound(argv[1], &a, f);
 	test_dirty_log(argv[1], &a);
 	guest_fini(&a);
-	return tap_done("kvs-pairtest");
+	return tap_done("kvs_pairtest");
 }
