@@ -97,13 +97,14 @@ static int port_open(struct guest *g, const char *sw, uint8_t last,
 static int send_frame(struct guest *a, uint32_t len)
 {
 	uint8_t *f = gpa(a, TXBUF);
+	static const uint8_t src[6] = { 0x52, 0x54, 0, 0x99, 0, 1 };
 	uint32_t blen = HL + len, id, ulen;
 	uint16_t flags = 0;
 	uint64_t at = TXBUF;
 
 	memset(f, 0, HL);
 	memset(f + HL, 0xff, 6);
-	memcpy(f + HL + 6, (uint8_t[6]){ 0x52, 0x54, 0, 0x99, 0, 1 }, 6);
+	memcpy(f + HL + 6, src, 6);
 	for (uint32_t i = 12; i < len; i++)
 		f[HL + i] = (uint8_t)i;
 	guest_post(a, TX, 1, &at, &blen, &flags);
@@ -298,7 +299,8 @@ static void test_busy_poll(struct guest *a, struct guest *b)
 		ok = send_frame(a, 60 + i) && used_within(b, WAIT_MS);
 	}
 	check(ok, "busy polling on A's TX and B's RX: 20 frames delivered");
-	tx.num = rx.num = 0;
+	tx.num = 0;
+	rx.num = 0;
 	expect(xioctl(a->fd, VHOST_SET_VRING_BUSYLOOP_TIMEOUT, &tx), 0);
 	expect(xioctl(b->fd, VHOST_SET_VRING_BUSYLOOP_TIMEOUT, &rx), 0);
 }

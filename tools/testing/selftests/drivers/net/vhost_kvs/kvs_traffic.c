@@ -284,9 +284,10 @@ static void port_setup(unsigned int i)
 				   (1ULL << VIRTIO_NET_F_MRG_RXBUF)) |
 		     (no_event_idx ? 0 : 1ULL << VIRTIO_RING_F_EVENT_IDX);
 	const char *dev = use_net ? "/dev/vhost-net" : "/dev/vhost-kvs";
+	const uint8_t mac[6] = { 0x02, 0x6b, 0x76, 0x73, 0, i };
 	struct guest *g = &p->g;
 
-	memcpy(p->mac, (uint8_t[6]){ 0x02, 0x6b, 0x76, 0x73, 0, i }, 6);
+	memcpy(p->mac, mac, 6);
 	if (guest_init_size(g, dev, MEM_SIZE))
 		die(dev);
 	if (use_net)
@@ -413,6 +414,8 @@ static uint32_t pseudo_sum(const uint8_t *l3, uint32_t l4len)
 static void gso_ip(uint8_t *l3, unsigned int me, unsigned int dst,
 		   uint32_t l3len)
 {
+	uint16_t c;
+
 	if (gso6) {
 		l3[0] = 0x60;
 		l3[4] = (l3len - 40) >> 8;
@@ -434,8 +437,9 @@ static void gso_ip(uint8_t *l3, unsigned int me, unsigned int dst,
 	l3[15] = me + 1;
 	l3[16] = 10;
 	l3[19] = dst + 1;
-	l3[10] = l3[11] = 0;
-	uint16_t c = ~csum_fold16(csum_add(0, l3, 20));
+	l3[10] = 0;
+	l3[11] = 0;
+	c = ~csum_fold16(csum_add(0, l3, 20));
 	l3[10] = c >> 8;
 	l3[11] = c & 0xff;
 }
@@ -872,9 +876,12 @@ static void run(void)
 		/* Everything sent and nothing moving for 2 s: frames lost. */
 		if (now_s() - idle_since > 2)
 			break;
-		for (unsigned int i = 0; i < nports; i++)
-			if (!port_live(i))
-				pfd[2 * i].fd = pfd[2 * i + 1].fd = -1;
+		for (unsigned int i = 0; i < nports; i++) {
+			if (!port_live(i)) {
+				pfd[2 * i].fd = -1;
+				pfd[2 * i + 1].fd = -1;
+			}
+		}
 		if (poll(pfd, 2 * nports, 10) > 0)
 			for (unsigned int i = 0; i < 2 * nports; i++)
 				if (pfd[i].fd >= 0 && pfd[i].revents)
@@ -882,11 +889,12 @@ static void run(void)
 	}
 }
 
-static void usage(void)
+static void bad_usage(void)
 {
-	fprintf(stderr, "usage: kvs-traffic [-b kvs|net|ovs] [-S SWITCH] [-p N] [-s BYTES] [-n FRAMES]\n"
-		"                   [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M] [-e] [-x] [-u] [-H] [-I]\n"
-		"                   [-X detach|close] [-g tcp4|tcp6 [-G MSS] [-O]] [-R N] [-B US]\n");
+	fputs("usage: kvs-traffic [-b kvs|net|ovs] [-S SWITCH] [-p N] [-s BYTES] [-n FRAMES]\n"
+	      "                   [-m oneway|mesh] [-t SECS] [-w WINDOW] [-q] [-M] [-e]\n"
+	      "                   [-x] [-u] [-H] [-I] [-X detach|close]\n"
+	      "                   [-g tcp4|tcp6 [-G MSS] [-O]] [-R N] [-B US]\n", stderr);
 	exit(2);
 }
 
@@ -899,44 +907,81 @@ static void parse(int argc, char **argv)
 		case 'b':
 			if (strcmp(optarg, "net") && strcmp(optarg, "kvs") &&
 			    strcmp(optarg, "ovs"))
-				usage();
+				bad_usage();
 			use_ovs = !strcmp(optarg, "ovs");
 			use_net = use_ovs || !strcmp(optarg, "net");
 			break;
-		case 'S': switch_name = optarg; break;
-		case 'p': nports = atoi(optarg); break;
-		case 's': frame_len = atoi(optarg); break;
-		case 'n': nframes = strtoull(optarg, NULL, 0); break;
-		case 'm': mesh = !strcmp(optarg, "mesh"); break;
-		case 't': limit_s = atoi(optarg); break;
-		case 'q': quick = 1; break;
-		case 'w': window = atoi(optarg); break;
-		case 'M': no_mrg = 1; hdr_len = sizeof(struct virtio_net_hdr); break;
-		case 'e': no_event_idx = 1; break;
-		case 'x': blackhole = 1; break;
-		case 'u': no_warm_up = 1; break;
+		case 'S':
+			switch_name = optarg;
+			break;
+		case 'p':
+			nports = atoi(optarg);
+			break;
+		case 's':
+			frame_len = atoi(optarg);
+			break;
+		case 'n':
+			nframes = strtoull(optarg, NULL, 0);
+			break;
+		case 'm':
+			mesh = !strcmp(optarg, "mesh");
+			break;
+		case 't':
+			limit_s = atoi(optarg);
+			break;
+		case 'q':
+			quick = 1;
+			break;
+		case 'w':
+			window = atoi(optarg);
+			break;
+		case 'M':
+			no_mrg = 1;
+			hdr_len = sizeof(struct virtio_net_hdr);
+			break;
+		case 'e':
+			no_event_idx = 1;
+			break;
+		case 'x':
+			blackhole = 1;
+			break;
+		case 'u':
+			no_warm_up = 1;
+			break;
 		case 'g':
 			if (strcmp(optarg, "tcp4") && strcmp(optarg, "tcp6"))
-				usage();
+				bad_usage();
 			gso = 1;
 			gso6 = !strcmp(optarg, "tcp6");
 			break;
-		case 'G': mss = atoi(optarg); break;
-		case 'O': offloads = 1; break;
-		case 'R': rotate = atoi(optarg); break;
-		case 'B': busyloop_us = atoi(optarg); break;
-		case 'H': hold = 1; break;
-		case 'I': idle_wait = 1; break;
+		case 'G':
+			mss = atoi(optarg);
+			break;
+		case 'O':
+			offloads = 1;
+			break;
+		case 'R':
+			rotate = atoi(optarg);
+			break;
+		case 'B':
+			busyloop_us = atoi(optarg);
+			break;
+		case 'H':
+			hold = 1;
+			break;
+		case 'I':
+			idle_wait = 1;
+			break;
 		case 'X':
 			if (!strcmp(optarg, "detach"))
 				stop_mode = STOP_DETACH;
 			else if (!strcmp(optarg, "close"))
 				stop_mode = STOP_CLOSE;
 			else
-				usage();
+				bad_usage();
 			break;
 		default:
-			usage();
+			bad_usage();
 		}
 	}
 }
@@ -1010,8 +1055,9 @@ static void cpu_split(const struct guest_cpu *a, const struct guest_cpu *b,
 		       txr ? (double)sent / txr : 0, rxr ? (double)got / rxr : 0);
 }
 
-static void on_usr1(int sig __attribute__((unused)))
+static void on_usr1(int sig)
 {
+	(void)sig;
 }
 
 /* -I: say the ports are set up, and wait for SIGUSR1. */
@@ -1048,8 +1094,9 @@ int main(int argc, char **argv)
 	    rotate > 65536 ||
 	    (gso && (frame_len < gso_hdrs() + 1 || nframes > 65536 || mss < 64 ||
 		     mss > 9000))) {
-		fprintf(stderr, "kvs-traffic: need 2..%d ports, %zu..%u B frames, -x/-X only with kvs\n",
+		fprintf(stderr, "kvs-traffic: need 2..%d ports, %zu..%u B frames,",
 			MAX_PORTS, sizeof(struct tframe), max_len);
+		fputs(" -x/-X only with kvs\n", stderr);
 		return 2;
 	}
 	for (unsigned int i = 0; i < nports; i++)
@@ -1079,13 +1126,15 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < nports; i++) {
 		struct port *p = &ports[i];
 
-		printf("port=%u if=%s sent=%llu tx_done=%llu rx_ok=%llu rx_bad=%llu rx_dup=%llu rx_flooded=%llu rx_segs=%llu rx_hello=%llu rx_foreign=%llu\n",
-		       i, p->ifname, (unsigned long long)p->sent,
-		       (unsigned long long)p->tx_done,
+		printf("port=%u if=%s sent=%llu tx_done=%llu ", i, p->ifname,
+		       (unsigned long long)p->sent,
+		       (unsigned long long)p->tx_done);
+		printf("rx_ok=%llu rx_bad=%llu rx_dup=%llu rx_flooded=%llu ",
 		       (unsigned long long)p->rx_ok,
 		       (unsigned long long)p->rx_bad,
 		       (unsigned long long)p->rx_dup,
-		       (unsigned long long)p->rx_flooded,
+		       (unsigned long long)p->rx_flooded);
+		printf("rx_segs=%llu rx_hello=%llu rx_foreign=%llu\n",
 		       (unsigned long long)p->rx_segs,
 		       (unsigned long long)p->rx_hello,
 		       (unsigned long long)p->rx_foreign);
@@ -1093,13 +1142,15 @@ int main(int argc, char **argv)
 		dup += p->rx_dup;
 		sent += p->sent;
 	}
-	printf("backend=%s ports=%u size=%u mode=%s sent=%llu expected=%llu received=%llu lost=%llu bad=%llu dup=%llu secs=%.3f fps=%.0f mbps=%.1f worker_cpu_s=%.3f cpu_ns_per_frame=%.0f\n",
+	printf("backend=%s ports=%u size=%u mode=%s ",
 	       use_ovs ? "ovs" : use_net ? "net" : "kvs", nports, frame_len,
-	       mesh ? "mesh" : "oneway",
+	       mesh ? "mesh" : "oneway");
+	printf("sent=%llu expected=%llu received=%llu lost=%llu bad=%llu dup=%llu ",
 	       (unsigned long long)sent, (unsigned long long)want,
 	       (unsigned long long)got, (unsigned long long)(want - got),
-	       (unsigned long long)bad, (unsigned long long)dup, secs,
-	       got / secs, got * frame_len * 8 / secs / 1e6, cpu,
+	       (unsigned long long)bad, (unsigned long long)dup);
+	printf("secs=%.3f fps=%.0f mbps=%.1f worker_cpu_s=%.3f cpu_ns_per_frame=%.0f\n",
+	       secs, got / secs, got * frame_len * 8 / secs / 1e6, cpu,
 	       got ? cpu * 1e9 / got : 0);
 	cpu_split(&c0, &c1, got, sent);
 	o = verdict(want, got, bad, dup);

@@ -14,8 +14,8 @@ int xioctl(int fd, unsigned long req, void *arg);
 int tap_done(const char *name);
 
 #define expect(call, want) do {						\
-	int _r = (call);						\
-	check(_r == (want), "%s = %d (want %d)", #call, _r, (want));	\
+	int _r = (call), _w = (want);					\
+	check(_r == _w, "%s = %d (want %d)", #call, _r, _w);		\
 } while (0)
 
 #endif
