@@ -123,7 +123,7 @@ static int leulo_start(struct leulo_dev *l)
 	 * A kthread worker (VHOST_SET_FORK_FROM_OWNER 0) would run with the
 	 * kernel's credentials: sockets are made only by a thread of the VMM.
 	 */
-	if (!l->dev.fork_owner)
+	if (!l->dev.fork_owner || !leulo_lsm_may_start())
 		return -EPERM;
 	/* The protocol is little-endian, which only VERSION_1 promises. */
 	if (!vhost_has_feature(&l->vqs[0], VIRTIO_F_VERSION_1))

@@ -6,7 +6,8 @@
  * vhost device with a control, an event and a data queue, and the host
  * sockets it holds for its guest (struct leulo_sock), in the network
  * namespace its VMM handed over. leulo.c is the file and its ioctls,
- * leulo_req.c answers requests, leulo_opt.c socket options, and
+ * leulo_req.c answers requests, leulo_opt.c socket options,
+ * leulo_lsm.c makes the socket calls with their security hooks, and
  * leulo_sock.c keeps the socket table and turns socket wake-ups into
  * events.
  *
@@ -101,6 +102,17 @@ int leulo_setsockopt(struct leulo_dev *l, struct leulo_sock *ls,
 int leulo_getsockopt(struct leulo_sock *ls, int level, int name, u32 *val);
 int leulo_sock_ioctl(struct leulo_sock *ls, int cmd, u32 *val);
 size_t leulo_tcp_info(struct leulo_sock *ls, struct iov_iter *to);
+
+/* leulo_lsm.c: socket calls with the hooks their system calls run. */
+bool leulo_lsm_may_start(void);
+int leulo_bind(struct socket *sock, struct sockaddr *addr, int len);
+int leulo_connect(struct socket *sock, struct sockaddr *addr, int len);
+int leulo_listen(struct socket *sock, int backlog);
+int leulo_accept(struct socket *sock, struct socket **newsock);
+int leulo_shutdown(struct socket *sock, int how);
+int leulo_getname(struct socket *sock, struct sockaddr *addr, bool peer);
+int leulo_lsm_setsockopt(struct socket *sock, int level, int name);
+int leulo_lsm_getsockopt(struct socket *sock, int level, int name);
 
 /* leulo.c */
 extern unsigned int leulo_max_sockets, leulo_max_backlog, leulo_max_buf;

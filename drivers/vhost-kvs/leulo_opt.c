@@ -56,13 +56,17 @@ int leulo_setsockopt(struct leulo_dev *l, struct leulo_sock *ls,
 	int level = le32_to_cpu(rq->arg0), name = le32_to_cpu(rq->arg1);
 	struct socket *sock = ls->sock;
 	__le32 raw;
-	int val;
+	int val, err;
 
 	lockdep_assert_held(&l->lock);
+	if (!(level == SOL_SOCKET && name == SO_LINGER) &&
+	    !leulo_opt_known(level, name))
+		return -ENOPROTOOPT;
+	err = leulo_lsm_setsockopt(sock, level, name);
+	if (err)
+		return err;
 	if (level == SOL_SOCKET && name == SO_LINGER)
 		return leulo_set_linger(sock, rq);
-	if (!leulo_opt_known(level, name))
-		return -ENOPROTOOPT;
 	if (le32_to_cpu(rq->addr_len) != sizeof(raw))
 		return -EINVAL;
 	memcpy(&raw, rq->addr, sizeof(raw));

@@ -137,14 +137,14 @@ static int leulo_op_bind(struct leulo_call *c)
 
 	if (len < 0)
 		return len;
-	return kernel_bind(c->ls->sock, (struct sockaddr *)&ss, len);
+	return leulo_bind(c->ls->sock, (struct sockaddr *)&ss, len);
 }
 
 static int leulo_op_listen(struct leulo_call *c)
 {
 	u32 backlog = min3(arg0(c), c->l->limits.max_backlog, (u32)INT_MAX);
 
-	return kernel_listen(c->ls->sock, backlog);
+	return leulo_listen(c->ls->sock, backlog);
 }
 
 static int leulo_op_accept(struct leulo_call *c)
@@ -156,7 +156,7 @@ static int leulo_op_accept(struct leulo_call *c)
 
 	if (!leulo_room(l))
 		return -EMFILE;
-	err = kernel_accept(c->ls->sock, &sock, O_NONBLOCK);
+	err = leulo_accept(c->ls->sock, &sock);
 	if (err)
 		return err;
 	/* Reset while queued: Linux's accept says ECONNABORTED. */
@@ -176,8 +176,7 @@ static int leulo_op_connect(struct leulo_call *c)
 
 	if (len < 0)
 		return len;
-	return kernel_connect(c->ls->sock, (struct sockaddr *)&ss, len,
-			      O_NONBLOCK);
+	return leulo_connect(c->ls->sock, (struct sockaddr *)&ss, len);
 }
 
 static int leulo_op_send(struct leulo_call *c)
@@ -224,7 +223,7 @@ static int leulo_op_shutdown(struct leulo_call *c)
 
 	if (how > SHUT_RDWR)
 		return -EINVAL;
-	return kernel_sock_shutdown(c->ls->sock, how);
+	return leulo_shutdown(c->ls->sock, how);
 }
 
 static int leulo_op_close(struct leulo_call *c)
@@ -245,10 +244,7 @@ static int leulo_op_getname(struct leulo_call *c)
 
 	if (arg0(c) > 1)
 		return -EINVAL;
-	if (arg0(c))
-		ret = kernel_getpeername(c->ls->sock, (struct sockaddr *)&ss);
-	else
-		ret = kernel_getsockname(c->ls->sock, (struct sockaddr *)&ss);
+	ret = leulo_getname(c->ls->sock, (struct sockaddr *)&ss, arg0(c));
 	if (ret < 0)
 		return ret;
 	leulo_addr_out(c->rs, &ss, ret);
@@ -265,6 +261,10 @@ static int leulo_op_getsockopt(struct leulo_call *c)
 	u32 val = 0;
 	int err;
 
+	err = leulo_lsm_getsockopt(c->ls->sock, arg0(c),
+				   le32_to_cpu(c->rq->arg1));
+	if (err)
+		return err;
 	if (arg0(c) == IPPROTO_TCP && le32_to_cpu(c->rq->arg1) == TCP_INFO) {
 		c->received = leulo_tcp_info(c->ls, c->to);
 		c->rs->val = cpu_to_le32(c->received);

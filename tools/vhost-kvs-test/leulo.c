@@ -3,7 +3,7 @@
  * kvs-leulo: drive /dev/vhost-leulo as a guest's driver would and check
  * every answer against what Linux's own socket calls do.
  *
- * Usage: kvs-leulo [-d DEVICE] -n NETNS_PATH [-l PORT]
+ * Usage: kvs-leulo [-d DEVICE] -n NETNS_PATH [-l PORT] [-L]
  *
  * -d DEVICE  default /dev/vhost-leulo
  * -n NETNS   the network namespace handed to the device (/run/netns/NAME);
@@ -11,6 +11,8 @@
  *            talk to, are made in it too
  * -l PORT    a port this program listens on in its own (initial)
  *            namespace, which the device must not reach (default 47999)
+ * -L         the kernel has Landlock's TCP rules: the case that checks
+ *            the device keeps to them fails instead of skipping
  *
  * The program runs in the initial network namespace. Peer sockets are
  * made in NETNS (setns there and back around socket(): a socket keeps
@@ -42,7 +44,9 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -2216,6 +2220,119 @@ static void case_o_kill(uint16_t port)
 	close(pl);
 }
 
+/*
+ * Landlock's TCP rules (ABI 4; Debian 12's headers predate them, so the
+ * few definitions are here).
+ */
+#define LL_BIND_TCP	(1ULL << 0)
+#define LL_CONNECT_TCP	(1ULL << 1)
+#define LL_RULE_NET_PORT 2
+#define LL_VERSION	(1U << 0)
+
+struct ll_ruleset_attr {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net;
+};
+
+struct ll_net_port_attr {
+	uint64_t allowed_access;
+	uint64_t port;
+} __attribute__((packed));
+
+static int need_landlock;
+
+/* Bind nothing, connect to @port only; 0 or -errno. */
+static int landlock_tcp_only(uint16_t port)
+{
+	struct ll_ruleset_attr ra = {
+		.handled_access_net = LL_BIND_TCP | LL_CONNECT_TCP,
+	};
+	struct ll_net_port_attr pa = {
+		.allowed_access = LL_CONNECT_TCP,
+		.port = port,
+	};
+	int fd, r = 0;
+
+	fd = syscall(__NR_landlock_create_ruleset, &ra, sizeof(ra), 0);
+	if (fd < 0)
+		return -errno;
+	if (syscall(__NR_landlock_add_rule, fd, LL_RULE_NET_PORT, &pa, 0) ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(__NR_landlock_restrict_self, fd, 0))
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+/*
+ * (q) The VMM's policy holds for its guest's sockets: a child that
+ * Landlock lets connect to one port and bind none starts a device; its
+ * guest may connect to that port only, and bind nowhere. The requests run
+ * under the credentials the device was started with, and each socket
+ * call passes the hook its system call would.
+ */
+static void case_q_landlock(void)
+{
+	struct sockaddr_storage oka, noa;
+	struct sockaddr_in a;
+	int ok, no, pp[2], got[5] = { 1, 1, 1, 1, 1 }, abi, n = 0;
+	pid_t pid;
+
+	abi = syscall(__NR_landlock_create_ruleset, NULL, 0, LL_VERSION);
+	if (abi < 4) {
+		if (need_landlock)
+			check(0, "landlock: the kernel has Landlock's TCP rules (ABI %d)", abi);
+		else
+			skip("landlock", "no Landlock TCP rules in this kernel");
+		return;
+	}
+	ok = peer_listen(AF_INET, "127.0.0.1", 0, 8, &oka);
+	no = peer_listen(AF_INET, "127.0.0.1", 0, 8, &noa);
+	if (!check(ok >= 0 && no >= 0 && !pipe2(pp, O_CLOEXEC),
+		   "landlock: two peer listeners"))
+		goto out;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		static struct leulo C;
+		uint32_t s1, s2, s3;
+
+		close(pp[0]);
+		alarm(60);	/* never outlives the test */
+		got[0] = landlock_tcp_only(sa_port(&oka));
+		got[1] = got[0] ?: leulo_open(&C, devpath, nspath);
+		if (!got[1] && !sock_socket(&C, AF_INET, &s1) &&
+		    !sock_socket(&C, AF_INET, &s2) && !sock_socket(&C, AF_INET, &s3)) {
+			sa_in4(&a, "127.0.0.1", 0);
+			got[2] = sock_bind(&C, s1, &a, sizeof(a));
+			got[3] = sock_connect(&C, s2, &noa, sizeof(struct sockaddr_in));
+			got[4] = connect_wait(&C, s3, &oka, sizeof(struct sockaddr_in),
+					      WAIT_MS);
+		}
+		(void)!write(pp[1], got, sizeof(got));
+		_exit(0);
+	}
+	close(pp[1]);
+	if (pid > 0 && peer_wait(pp[0], POLLIN, 4 * WAIT_MS) & POLLIN)
+		n = read(pp[0], got, sizeof(got));
+	close(pp[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	if (!check(n == sizeof(got), "landlock: the child reported"))
+		goto out;
+	diag("landlock: the allowed port is %u", sa_port(&oka));
+	is(got[0], 0, "landlock: the child restricted itself (connect to one port, bind none)");
+	is(got[1], 0, "landlock: ...and started a device");
+	is(got[2], -EACCES, "landlock: its guest's BIND: EACCES");
+	is(got[3], -EACCES, "landlock: CONNECT to another port: EACCES");
+	is(got[4], 0, "landlock: CONNECT to the allowed port: connected");
+out:
+	if (ok >= 0)
+		close(ok);
+	if (no >= 0)
+		close(no);
+}
+
 static void case_stats(struct leulo *l)
 {
 	struct vhost_leulo_stats s;
@@ -2243,7 +2360,7 @@ static void case_stats(struct leulo *l)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: kvs-leulo [-d DEVICE] -n NETNS_PATH [-l PORT]\n");
+	fprintf(stderr, "usage: kvs-leulo [-d DEVICE] -n NETNS_PATH [-l PORT] [-L]\n");
 	exit(2);
 }
 
@@ -2252,7 +2369,7 @@ int main(int argc, char **argv)
 	struct sockaddr_in a;
 	int lport = 47999, c, hostfd, one = 1;
 
-	while ((c = getopt(argc, argv, "d:n:l:")) != -1) {
+	while ((c = getopt(argc, argv, "d:n:l:L")) != -1) {
 		switch (c) {
 		case 'd':
 			devpath = optarg;
@@ -2262,6 +2379,9 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			lport = atoi(optarg);
+			break;
+		case 'L':
+			need_landlock = 1;
 			break;
 		default:
 			usage();
@@ -2313,6 +2433,7 @@ int main(int argc, char **argv)
 
 	case_n_teardown();
 	case_o_kill(lport - 1);
+	case_q_landlock();
 
 	printf("# %d skipped\n", nskip);
 	printf("%d passed, %d failed\n", npass, nfail);

@@ -32,7 +32,7 @@ if ! { $IP -n leulo0 link add lz0 type veth peer name lz1 &&
 	echo "# no unanswered address in leulo0: that teardown case skips"
 fi
 
-kvs-leulo -n "$nsf"
+kvs-leulo -L -n "$nsf"
 rc=$?
 $IP netns del leulo0
 exit $rc
