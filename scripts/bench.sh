@@ -157,7 +157,7 @@ edit by hand. Run it again to refresh.
 What is measured
 ================
 
-kvs-traffic (tools/vhost-kvs-test) plays the guests inside the test host
+kvs-traffic (the kselftests' kvs_traffic.c, built static) plays the guests inside the test host
 (L1, the project's kernel under QEMU): it owns guest memory, drives the
 virtqueues of N ports and checks sequence numbers (payload checks are
 off, -q) and negotiates EVENT_IDX, as Linux guests do. The same load runs on vhost-net with one tap per port on a
