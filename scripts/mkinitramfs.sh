@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# mkinitramfs.sh l1|l2 OUT.cpio.gz [BZIMAGE]
+# mkinitramfs.sh l1|l2 OUT.cpio.gz [BZIMAGE [L2_BZIMAGE]]
 #
 # l2: what a nested guest needs: busybox, iproute2, iperf3, ethtool, kvs-rr
 #     and the guest agent (scripts/l2/init).
 # l1: the test host: all of l2, plus QEMU for nested guests (Debian's and
 #     qemu-kvs, built with qemu/*.patch), the project's
-#     test programs and L1 test scripts, the kernel BZIMAGE and an l2
-#     initramfs to boot guests with.
+#     test programs and L1 test scripts, the kernel the nested guests
+#     boot (L2_BZIMAGE, by default BZIMAGE, L1's own) and an l2
+#     initramfs to boot them with.
 # Binaries come from the build machine with the shared libraries ldd names.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 role=$1 out=$2 bzimage=${3:-}
+l2image=${4:-$bzimage}
 stage=$(mktemp -d "$BUILD/initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 
@@ -137,9 +139,9 @@ l1)
 		if file -b "$f" | grep -q '^ELF'; then add_libs "$f"; fi
 	done
 	ln -sf /bin/busybox "$stage/usr/bin/env"	# for #!/usr/bin/env
-	install -m 0644 "$bzimage" "$stage/kvs/bzImage"
-	# To name where a lost nested guest (this kernel) is (guest_cpu).
-	install -m 0644 "$(dirname "$bzimage")/../../../System.map" "$stage/kvs/System.map"
+	install -m 0644 "$l2image" "$stage/kvs/bzImage"
+	# To name where a lost nested guest (that kernel) is (guest_cpu).
+	install -m 0644 "$(dirname "$l2image")/../../../System.map" "$stage/kvs/System.map"
 	"$0" l2 "$stage/kvs/l2.cpio.gz"
 	;;
 *) die "unknown role $role" ;;

@@ -7,6 +7,9 @@
 #       keep an oops on the console before L1 powers off)
 #   KVS_L1_SILENCE: seconds without a line from L1 (whose init writes a
 #       heartbeat every 15 s) after which L1 counts as frozen (default 240)
+#   KVS_L2_KERNEL=normal|debug: the nested guests' kernel (default: L1's);
+#       normal under a debug L1 checks the host side under the debug
+#       kernel's checkers with guests that boot in time
 #   KVS_BENCH_REPS, KVS_BENCH_GUEST_REPS, KVS_BENCH_HOST_REPS,
 #       KVS_BENCH_PARTS, KVS_BENCH_PERF, KVS_BENCH_HTTP_REPS,
 #       KVS_BENCH_HTTP_SECS, KVS_BENCH_HTTP_CPU_MAX,
@@ -49,7 +52,11 @@ outdir=${outdir:-$BUILD/vm-$flavor}
 mkdir -p "$outdir"
 initrd=$outdir/l1.cpio.gz
 "$TOP/scripts/qemu-build.sh" # nested guests' qemu-kvs; instant when built
-"$TOP/scripts/mkinitramfs.sh" l1 "$initrd" "$kimg"
+l2flavor=${KVS_L2_KERNEL:-$flavor}
+case $l2flavor in normal | debug) ;; *) die "KVS_L2_KERNEL: normal or debug" ;; esac
+l2img=$BUILD/kernel-$l2flavor/arch/x86/boot/bzImage
+[ -f "$l2img" ] || "$TOP/scripts/build-kernel.sh" "$l2flavor"
+"$TOP/scripts/mkinitramfs.sh" l1 "$initrd" "$kimg" "$l2img"
 
 # L1's QEMU: KVS_L1_QEMU=tree (the default), this tree's build (Debian's
 # 7.2 source with qemu/*.patch, built above), which carries the TCG fixes
