@@ -65,6 +65,13 @@ struct kvs_pool *kvs_pool_create(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_pool_create);
 
+static void kvs_buf_free(struct kvs_buf *buf)
+{
+	if (buf->zc)
+		kvs_zc_free(buf);
+	kvfree(buf);
+}
+
 /* Free a list of buffers; returns how many pool references they held. */
 static unsigned int kvs_buf_free_list(struct llist_node *n)
 {
@@ -72,7 +79,7 @@ static unsigned int kvs_buf_free_list(struct llist_node *n)
 	unsigned int freed = 0;
 
 	llist_for_each_entry_safe(buf, tmp, n, node) {
-		kvfree(buf);
+		kvs_buf_free(buf);
 		freed++;
 	}
 	return freed;
@@ -121,7 +128,7 @@ static void kvs_pool_refill(struct kvs_pool *pool)
 	llist_for_each_entry_safe(buf, tmp, n, node) {
 		c = buf->class;
 		if (pool->nfree[c] >= kvs_pool_cached[c]) {
-			kvfree(buf);
+			kvs_buf_free(buf);
 			refcount_dec(&pool->refs);	/* never the last */
 			continue;
 		}
@@ -164,6 +171,8 @@ static struct kvs_buf *__kvs_pool_get(struct kvs_pool *pool, size_t len,
 		kvs_pool_refill(pool);
 		buf = kvs_pool_pop(pool, c);
 	}
+	if (buf && buf->zc)
+		kvs_zc_free(buf);
 	if (!buf) {
 		/* kvmalloc() without GFP_KERNEL is kmalloc() */
 		buf = kvmalloc(kvs_buf_alloc_size[c], gfp | __GFP_NOWARN);
@@ -171,6 +180,7 @@ static struct kvs_buf *__kvs_pool_get(struct kvs_pool *pool, size_t len,
 			return NULL;
 		buf->pool = pool;
 		buf->class = c;
+		buf->zc = false;
 		refcount_inc(&pool->refs);
 	}
 	refcount_set(&buf->refs, 1);

@@ -416,6 +416,22 @@ static void kvs_fwd_enqueue(struct kvs_batch *b, struct kvs_switch *sw,
 	INDIRECT_CALL_1(dst->ops->deliver, kvs_fwd_vport, dst, b, sw, n);
 }
 
+/*
+ * Frame @i, pinned in its sender (zc.c), may go as it is: unicast to a
+ * vhost port that takes it whole, in the form it was sent in. Any other
+ * destination reads all of a frame, or more than one does.
+ */
+static bool kvs_fwd_zc_ok(struct kvs_batch *b, unsigned int i)
+{
+	struct kvs_port *dst = b->dst[i];
+
+	return dst != KVS_FWD_FLOOD && dst->ops == &kvs_vport_ops &&
+	       !((b->steered | b->to_mac) & BIT_ULL(i)) &&
+	       !kvs_fwd_other_form(b, dst, i) &&
+	       kvs_offload_ok(READ_ONCE(dst->queues[0]->rx_offloads),
+			      &b->bufs[i]->vhdr);
+}
+
 /* True when frame @i's destination already got the batch. */
 static bool kvs_fwd_done_before(struct kvs_batch *b, unsigned int i)
 {
@@ -503,6 +519,8 @@ void kvs_forward(struct kvs_batch *b, struct kvs_port *from, unsigned int n)
 			kvs_batch_count(b, drop);
 		else if (b->dst[i] == KVS_FWD_FLOOD)
 			flood = true;
+		if (b->bufs[i]->zc && !drop && !kvs_fwd_zc_ok(b, i))
+			kvs_zc_linearize(b, i);
 	}
 	if (sw)
 		kvs_fwd_deliver(b, from, sw, n, flood);

@@ -45,6 +45,7 @@
 #ifndef _VHOST_KVS_H
 #define _VHOST_KVS_H
 
+#include <linux/bvec.h>
 #include <linux/hrtimer.h>
 #include <linux/if_vlan.h>
 #include <linux/llist.h>
@@ -95,6 +96,8 @@ struct kvs_stats {
 	u64_stats_t frames;	/* TX: taken from the guest; RX: delivered */
 	u64_stats_t bytes;
 	u64_stats_t drops[KVS_DROP_MAX];
+	u64_stats_t pinned;		/* TX: left pinned (zc.c) ... */
+	u64_stats_t pinned_copied;	/* ... and copied after all */
 };
 
 /* Counters of one direction of a port, all its sources together */
@@ -102,6 +105,8 @@ struct kvs_stats_sum {
 	u64 frames;
 	u64 bytes;
 	u64 drops[KVS_DROP_MAX];
+	u64 pinned;
+	u64 pinned_copied;
 };
 
 /* Count a frame: passed on when @reason is KVS_DROP_NONE. Its writer's. */
@@ -115,6 +120,14 @@ static inline void kvs_stats_count(struct kvs_stats *s, enum kvs_drop reason,
 	} else {
 		u64_stats_inc(&s->drops[reason]);
 	}
+	u64_stats_update_end(&s->syncp);
+}
+
+/* Add one to counter @c of @s. Its writer's. */
+static inline void kvs_stats_inc(struct kvs_stats *s, u64_stats_t *c)
+{
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(c);
 	u64_stats_update_end(&s->syncp);
 }
 
@@ -151,6 +164,10 @@ struct kvs_buf {
 	refcount_t refs;		/* sender + each ring holding it */
 	u32 len;			/* of data[] */
 	u8 class;			/* enum kvs_buf_class */
+	/* The frame past its first KVS_ZC_INLINE bytes is still in its
+	 * sender's guest, pinned (zc.c)
+	 */
+	bool zc;
 	struct kvs_vhdr vhdr;
 	struct virtio_net_hdr_mrg_rxbuf rxhdr;
 	u8 data[];
@@ -161,6 +178,59 @@ static_assert(offsetof(struct kvs_buf, data) ==
 	      offsetof(struct kvs_buf, rxhdr) +
 	      sizeof(struct virtio_net_hdr_mrg_rxbuf));
 static_assert(IS_ALIGNED(offsetof(struct kvs_buf, data), 8));
+
+/*
+ * One copy for large frames (zc.c): a frame of at least zc_min bytes
+ * keeps its first KVS_ZC_INLINE bytes (every header a switch reads) in
+ * its buffer and the rest in its sender's guest memory, pinned, until
+ * its receiver has copied it or its sender has waited KVS_ZC_WAIT_NS.
+ */
+#define KVS_ZC_INLINE		512
+#define KVS_ZC_VECS		32	/* pages of one frame, at most */
+#define KVS_ZC_MAX		64	/* frames a queue pair has pinned */
+#define KVS_ZC_WAIT_NS		(1 * NSEC_PER_MSEC)
+
+/* Who may read the pinned part of a frame now; see zc.c */
+enum kvs_zc_state {
+	KVS_ZC_PINNED,		/* nobody: the first to claim it may */
+	KVS_ZC_CLAIMED,		/* its receiver or its sender is copying it */
+	KVS_ZC_DONE,		/* its receiver has it */
+	KVS_ZC_COPIED,		/* in zc->lin; the pages are its sender's again */
+	KVS_ZC_VOID,		/* its sender stopped before anyone copied it */
+};
+
+/* The pinned part of a frame; in its buffer, after the inline bytes */
+struct kvs_zc {
+	atomic_t state;			/* enum kvs_zc_state */
+	u16 head;			/* its TX chain, to complete */
+	u16 nvecs;
+	u64 since;			/* when it was pinned (ns) */
+	struct kvs_queue *owner;	/* its sender; see kvs_zc_done() */
+	void *lin;			/* KVS_ZC_COPIED: the rest */
+	struct bio_vec vec[KVS_ZC_VECS];
+};
+
+static inline struct kvs_zc *kvs_buf_zc(const struct kvs_buf *buf)
+{
+	return (struct kvs_zc *)(buf->data + KVS_ZC_INLINE);
+}
+
+/* Bytes of the frame that are in the buffer itself, to parse headers in */
+static inline size_t kvs_buf_hlen(const struct kvs_buf *buf)
+{
+	return buf->zc ? KVS_ZC_INLINE : buf->len;
+}
+
+static_assert(sizeof(struct kvs_buf) + KVS_ZC_INLINE + sizeof(struct kvs_zc) <=
+	      KVS_BUF_SMALL_SIZE);
+
+/* A queue pair's pinned frames, oldest first. TX vq mutex. */
+struct kvs_zc_out {
+	struct kvs_buf *buf[KVS_ZC_MAX];
+	unsigned int n;
+	bool used;			/* pinned some since it last stopped */
+	struct hrtimer timer;		/* reap the ones waited for too long */
+};
 
 /* Headers of one segment, Ethernet to TCP options included. */
 #define KVS_SEG_HDR_MAX		160
@@ -286,6 +356,7 @@ struct kvs_queue {
 	struct ptr_ring inbound;	/* kvs_buf *, consumed under RX mutex */
 	atomic_t held[KVS_HELD_SLOTS];	/* inbound frames, by sender */
 	struct kvs_batch tx;		/* TX mutex */
+	struct kvs_zc_out zc;		/* TX mutex */
 
 	/* Membership; see LOCKING. kvs_lock, RCU for the datapath */
 	struct kvs_port __rcu *port;	/* NULL: in no switch */
@@ -502,6 +573,20 @@ __sum16 kvs_csum_fill(const struct kvs_buf *buf);
 bool kvs_seg_parse(const struct kvs_buf *buf, struct kvs_seg *seg);
 size_t kvs_seg_build(const struct kvs_buf *buf, struct kvs_seg *seg,
 		     unsigned int i, size_t *poff);
+
+/* zc.c */
+bool kvs_zc_wanted(const struct kvs_queue *q, size_t len);
+struct kvs_buf *kvs_zc_get(struct kvs_queue *q, struct iov_iter *from,
+			   size_t hdr_len, size_t len);
+void kvs_zc_drop(struct kvs_buf *buf);
+void kvs_zc_hold(struct kvs_queue *q, struct kvs_buf *buf, u16 head);
+void kvs_zc_reap(struct kvs_queue *q, struct vhost_virtqueue *vq);
+void kvs_zc_init(struct kvs_queue *q);
+void kvs_zc_stop(struct kvs_queue *q, bool complete);
+void kvs_zc_linearize(struct kvs_batch *b, unsigned int i);
+bool kvs_zc_copy_to(const struct kvs_buf *buf, struct iov_iter *to,
+		    enum kvs_drop *reason);
+void kvs_zc_free(struct kvs_buf *buf);
 
 /* vport.c */
 extern const struct kvs_port_ops kvs_vport_ops;

@@ -406,7 +406,7 @@ static const u16 kvs_nl_frames_attr[VHOST_KVS_VQ_MAX][2] = {
  */
 void kvs_stats_sum_add(struct kvs_stats_sum *sum, const struct kvs_stats *s)
 {
-	u64 f, b, d[KVS_DROP_MAX];
+	u64 f, b, d[KVS_DROP_MAX], p, pc;
 	unsigned int start;
 	int r;
 
@@ -416,9 +416,13 @@ void kvs_stats_sum_add(struct kvs_stats_sum *sum, const struct kvs_stats *s)
 		b = u64_stats_read(&s->bytes);
 		for (r = 0; r < KVS_DROP_MAX; r++)
 			d[r] = u64_stats_read(&s->drops[r]);
+		p = u64_stats_read(&s->pinned);
+		pc = u64_stats_read(&s->pinned_copied);
 	} while (u64_stats_fetch_retry(&s->syncp, start));
 	sum->frames += f;
 	sum->bytes += b;
+	sum->pinned += p;
+	sum->pinned_copied += pc;
 	for (r = 0; r < KVS_DROP_MAX; r++)
 		sum->drops[r] += d[r];
 }
@@ -438,6 +442,11 @@ static int kvs_nl_put_dir_stats(struct sk_buff *msg, struct kvs_port *port,
 		if (kvs_nl_drop_attr[qi][r] &&
 		    nla_put_uint(msg, kvs_nl_drop_attr[qi][r], sum.drops[r]))
 			return -EMSGSIZE;
+	if (qi == VHOST_KVS_VQ_TX &&
+	    (nla_put_uint(msg, VHOST_KVS_A_PORT_STATS_TX_PINNED, sum.pinned) ||
+	     nla_put_uint(msg, VHOST_KVS_A_PORT_STATS_TX_PINNED_COPIED,
+			  sum.pinned_copied)))
+		return -EMSGSIZE;
 	return 0;
 }
 

@@ -73,6 +73,7 @@ static int kvs_open(struct inode *inode, struct file *f)
 	q->hdr_len[VHOST_KVS_VQ_RX] = kvs_vnet_hdr_len(0);
 	q->hdr_len[VHOST_KVS_VQ_TX] = kvs_vnet_hdr_len(0);
 	kvs_coalesce_init(q);
+	kvs_zc_init(q);
 	u64_stats_init(&q->stats[VHOST_KVS_VQ_RX].syncp);
 	u64_stats_init(&q->stats[VHOST_KVS_VQ_TX].syncp);
 	vhost_dev_init(&q->dev, vqs, VHOST_KVS_VQ_MAX, UIO_MAXIOV,
@@ -105,6 +106,7 @@ static void kvs_queue_stop(struct kvs_queue *q)
 static void kvs_queue_quiesce(struct kvs_queue *q)
 {
 	kvs_queue_stop(q);
+	kvs_zc_stop(q, false);
 	kvs_coalesce_stop(q);
 	vhost_dev_flush(&q->dev);
 	vhost_dev_stop(&q->dev);
@@ -245,6 +247,9 @@ static long kvs_vq_set_backend(struct kvs_queue *q,
 	}
 out:
 	mutex_unlock(&vq->mutex);
+	/* Stopped: no frame may read its guest's buffers any more. */
+	if (!err && !backend && vq == &q->vqs[VHOST_KVS_VQ_TX])
+		kvs_zc_stop(q, true);
 	return err;
 }
 

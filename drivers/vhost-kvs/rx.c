@@ -90,6 +90,8 @@ struct kvs_rx_frame {
 	struct kvec part[3];
 	unsigned int nparts;
 	size_t len;
+	/* A frame pinned in its sender (zc.c): its rest follows the parts */
+	const struct kvs_buf *zc;
 };
 
 /* Where a run of the RX worker stands. */
@@ -150,26 +152,35 @@ static bool kvs_rx_one_copy(struct kvs_queue *q, struct vhost_virtqueue *vq,
 }
 
 /* Write header and frame into the buffers kvs_rx_bufs() took. */
-static bool kvs_rx_copy(struct kvs_queue *q, struct vhost_virtqueue *vq,
-			const struct kvs_rx_frame *fr, int nbufs,
-			unsigned int niov, size_t total)
+static enum kvs_drop kvs_rx_copy(struct kvs_queue *q,
+				 struct vhost_virtqueue *vq,
+				 const struct kvs_rx_frame *fr, int nbufs,
+				 unsigned int niov, size_t total)
 {
 	size_t hdr_len = q->hdr_len[VHOST_KVS_VQ_RX];
+	size_t rest = fr->zc ? fr->len - KVS_ZC_INLINE : 0;
 	struct virtio_net_hdr_mrg_rxbuf h;
+	enum kvs_drop reason;
 	struct iov_iter to;
 	unsigned int i;
 
 	iov_iter_init(&to, ITER_DEST, vq->iov, niov, total);
-	if (kvs_rx_one_copy(q, vq, fr, nbufs))
-		return copy_to_iter(fr->head, total, &to) == total;
-	kvs_rx_vnet_hdr(vq, &fr->vhdr, nbufs, &h);
-	if (copy_to_iter(&h, hdr_len, &to) != hdr_len)
-		return false;
-	for (i = 0; i < fr->nparts; i++)
-		if (copy_to_iter(fr->part[i].iov_base, fr->part[i].iov_len,
-				 &to) != fr->part[i].iov_len)
-			return false;
-	return true;
+	if (kvs_rx_one_copy(q, vq, fr, nbufs)) {
+		if (copy_to_iter(fr->head, total - rest, &to) != total - rest)
+			return KVS_DROP_BAD_DESC;
+	} else {
+		kvs_rx_vnet_hdr(vq, &fr->vhdr, nbufs, &h);
+		if (copy_to_iter(&h, hdr_len, &to) != hdr_len)
+			return KVS_DROP_BAD_DESC;
+		for (i = 0; i < fr->nparts; i++)
+			if (copy_to_iter(fr->part[i].iov_base,
+					 fr->part[i].iov_len, &to) !=
+			    fr->part[i].iov_len)
+				return KVS_DROP_BAD_DESC;
+	}
+	if (rest && !kvs_zc_copy_to(fr->zc, &to, &reason))
+		return reason;
+	return KVS_DROP_NONE;
 }
 
 /* What happened to the frame at the head of the inbound ring. */
@@ -203,8 +214,8 @@ static enum kvs_rx_result kvs_rx_one(struct kvs_queue *q,
 {
 	size_t need = q->hdr_len[VHOST_KVS_VQ_RX] + fr->len;
 	bool mergeable = vhost_has_feature(vq, VIRTIO_NET_F_MRG_RXBUF);
+	enum kvs_drop reason;
 	unsigned int niov, nlog;
-	bool written;
 	int n;
 
 	n = kvs_rx_bufs(vq, vq->heads + run->nheads, UIO_MAXIOV - run->nheads,
@@ -219,7 +230,7 @@ static enum kvs_rx_result kvs_rx_one(struct kvs_queue *q,
 	}
 	if (!n)
 		return KVS_RX_WAIT;
-	written = kvs_rx_copy(q, vq, fr, n, niov, need);
+	reason = kvs_rx_copy(q, vq, fr, n, niov, need);
 	if (unlikely(nlog))
 		vhost_log_write(vq, vq->log, nlog, need, vq->iov, niov);
 	/* The VMM's memory behind the buffers could not be written (the
@@ -227,7 +238,7 @@ static enum kvs_rx_result kvs_rx_one(struct kvs_queue *q,
 	 * back to the guest empty, which its driver drops. Handed back for
 	 * the next frame, they would fail the same way for every frame.
 	 */
-	if (unlikely(!written))
+	if (unlikely(reason))
 		kvs_rx_empty(vq, vq->heads + run->nheads, n);
 	run->nheads += n;
 	run->frames++;
@@ -235,8 +246,7 @@ static enum kvs_rx_result kvs_rx_one(struct kvs_queue *q,
 		run->used |= kvs_rx_flush(vq, run);
 		kvs_rx_left_flush(q, run);
 	}
-	kvs_count(q, VHOST_KVS_VQ_RX,
-		  written ? KVS_DROP_NONE : KVS_DROP_BAD_DESC, fr->len);
+	kvs_count(q, VHOST_KVS_VQ_RX, reason, fr->len);
 	return KVS_RX_DONE;
 }
 
@@ -249,9 +259,10 @@ static enum kvs_rx_result kvs_rx_whole(struct kvs_queue *q,
 	struct kvs_rx_frame fr = {
 		.vhdr = buf->vhdr,
 		.head = &buf->rxhdr,
-		.part = { { (void *)buf->data, buf->len } },
+		.part = { { (void *)buf->data, kvs_buf_hlen(buf) } },
 		.nparts = 1,
 		.len = buf->len,
+		.zc = buf->zc ? buf : NULL,
 	};
 	size_t pos = buf->vhdr.csum_start + buf->vhdr.csum_offset;
 	__sum16 sum;
@@ -312,6 +323,14 @@ static enum kvs_rx_result kvs_rx_deliver(struct kvs_queue *q,
 					 const struct kvs_buf *buf,
 					 struct kvs_rx_run *run)
 {
+	/* Its sender found it whole for this guest (kvs_fwd_zc_ok()), which
+	 * has changed its offloads since.
+	 */
+	if (unlikely(buf->zc) &&
+	    !kvs_offload_ok(q->rx_offloads, &buf->vhdr)) {
+		kvs_count(q, VHOST_KVS_VQ_RX, KVS_DROP_BAD_GSO, 0);
+		return KVS_RX_DONE;
+	}
 	if (q->rx_seg_next ||
 	    (buf->vhdr.gso_type != VIRTIO_NET_HDR_GSO_NONE &&
 	     !kvs_offload_ok(q->rx_offloads, &buf->vhdr)))

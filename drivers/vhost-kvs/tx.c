@@ -112,12 +112,47 @@ struct kvs_buf *kvs_tx_take(struct kvs_queue *q, struct iov_iter *from,
 	return buf;
 }
 
-/* Take one frame of a chain; NULL when it is dropped (and counted). */
+/*
+ * A large frame copied once (zc.c): its header and start into a buffer,
+ * the rest left pinned in the guest. Return: false when it is copied
+ * as any other frame instead; else *bufp is the frame, or NULL when it
+ * is dropped (and counted).
+ */
+static bool kvs_tx_pin(struct kvs_queue *q, struct vhost_virtqueue *vq,
+		       unsigned int out, size_t len, struct kvs_buf **bufp)
+{
+	size_t hdr_len = q->hdr_len[VHOST_KVS_VQ_TX];
+	enum kvs_drop reason;
+	struct iov_iter from;
+	struct kvs_buf *buf;
+
+	if (len < hdr_len || hdr_len != kvs_tx_head(hdr_len) ||
+	    !kvs_zc_wanted(q, len - hdr_len) || !rcu_access_pointer(q->port))
+		return false;
+	iov_iter_init(&from, ITER_SOURCE, vq->iov, out, len);
+	buf = kvs_zc_get(q, &from, hdr_len, len - hdr_len);
+	if (!buf)
+		return false;
+	reason = kvs_tx_hdr(buf, hdr_len, vhost_is_little_endian(vq));
+	kvs_count(q, VHOST_KVS_VQ_TX, reason, buf->len);
+	if (reason) {
+		kvs_zc_drop(buf);
+		buf = NULL;
+	}
+	*bufp = buf;
+	return true;
+}
+
+/*
+ * Take one frame of chain @head; NULL when it is dropped (and counted).
+ * A frame left pinned (buf->zc) completes its chain later.
+ */
 static struct kvs_buf *kvs_tx_frame(struct kvs_queue *q,
-				    struct vhost_virtqueue *vq,
+				    struct vhost_virtqueue *vq, int head,
 				    unsigned int out, unsigned int in,
 				    size_t *len)
 {
+	struct kvs_buf *buf;
 	enum kvs_drop reason;
 	struct iov_iter from;
 
@@ -127,6 +162,11 @@ static struct kvs_buf *kvs_tx_frame(struct kvs_queue *q,
 		kvs_count(q, VHOST_KVS_VQ_TX, KVS_DROP_BAD_DESC, *len);
 		return NULL;
 	}
+	if (kvs_tx_pin(q, vq, out, *len, &buf)) {
+		if (buf)
+			kvs_zc_hold(q, buf, head);
+		return buf;
+	}
 	iov_iter_init(&from, ITER_SOURCE, vq->iov, out, *len);
 	return kvs_tx_take(q, &from, q->hdr_len[VHOST_KVS_VQ_TX],
 			   vhost_is_little_endian(vq), &reason);
@@ -135,19 +175,20 @@ static struct kvs_buf *kvs_tx_frame(struct kvs_queue *q,
 /*
  * Pull up to one batch of chains. Frames to forward go to q->tx.bufs;
  * every chain is completed at once, in one used-ring update: the frames
- * are copied, so the guest has its buffers back before they are delivered.
+ * are copied, so the guest has its buffers back before they are delivered;
+ * but for frames left pinned, which kvs_zc_reap() completes.
  * Sets *done when the ring is empty or cannot be walked further.
  */
 static unsigned int kvs_tx_pull(struct kvs_queue *q,
 				struct vhost_virtqueue *vq,
 				size_t *bytes, bool *done)
 {
-	unsigned int out, in, nheads = 0, nbufs = 0;
+	unsigned int out, in, taken = 0, nheads = 0, nbufs = 0;
 	struct kvs_buf *buf;
 	size_t len;
 	int head;
 
-	while (nheads < KVS_TX_BATCH) {
+	while (taken < KVS_TX_BATCH) {
 		head = vhost_get_vq_desc(vq, vq->iov, ARRAY_SIZE(vq->iov),
 					 &out, &in, NULL, NULL);
 		/* A loop or an address outside the memory table: the ring
@@ -165,10 +206,13 @@ static unsigned int kvs_tx_pull(struct kvs_queue *q,
 			}
 			continue;
 		}
-		vq->heads[nheads].id = cpu_to_vhost32(vq, head);
-		vq->heads[nheads].len = 0;
-		nheads++;
-		buf = kvs_tx_frame(q, vq, out, in, &len);
+		taken++;
+		buf = kvs_tx_frame(q, vq, head, out, in, &len);
+		if (!buf || !buf->zc) {
+			vq->heads[nheads].id = cpu_to_vhost32(vq, head);
+			vq->heads[nheads].len = 0;
+			nheads++;
+		}
 		if (buf)
 			q->tx.bufs[nbufs++] = buf;
 		*bytes += len;
@@ -206,6 +250,7 @@ static void kvs_handle_tx(struct kvs_queue *q, struct vhost_virtqueue *vq)
 
 	lockdep_assert_held(&vq->mutex);
 	vhost_disable_notify(&q->dev, vq);
+	kvs_zc_reap(q, vq);
 	do {
 		n = kvs_tx_pull(q, vq, &bytes, &done);
 		if (n)
@@ -213,6 +258,8 @@ static void kvs_handle_tx(struct kvs_queue *q, struct vhost_virtqueue *vq)
 		frames += KVS_TX_BATCH;
 		/* Requeues this work when over weight, so no port starves. */
 	} while (!done && !vhost_exceeds_weight(vq, frames, bytes));
+	/* Frames dropped on the way, or copied for where they went */
+	kvs_zc_reap(q, vq);
 }
 
 void kvs_handle_tx_kick(struct vhost_work *work)

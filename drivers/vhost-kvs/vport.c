@@ -407,7 +407,8 @@ u32 kvs_flow_hash(const struct net *net, const struct kvs_buf *buf)
 
 	memset(&keys, 0, sizeof(keys));
 	if (__skb_flow_dissect(net, NULL, &flow_keys_dissector, &keys,
-			       buf->data, eth->h_proto, ETH_HLEN, buf->len,
+			       buf->data, eth->h_proto, ETH_HLEN,
+			       kvs_buf_hlen(buf),
 			       FLOW_DISSECTOR_F_STOP_AT_FLOW_LABEL))
 		return flow_hash_from_keys(&keys);
 	return jhash(eth, 2 * ETH_ALEN, 0);

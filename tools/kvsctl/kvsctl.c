@@ -323,6 +323,8 @@ static const char *const stat_names[VHOST_KVS_A_PORT_STATS_MAX + 1] = {
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_NOMEM] = "rx-drop-nomem",
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_DOWN] = "rx-drop-down",
 	[VHOST_KVS_A_PORT_STATS_RX_DROP_TOO_BIG] = "rx-drop-too-big",
+	[VHOST_KVS_A_PORT_STATS_TX_PINNED] = "tx-pinned",
+	[VHOST_KVS_A_PORT_STATS_TX_PINNED_COPIED] = "tx-pinned-copied",
 };
 
 /* A "uint" attribute: 4 or 8 bytes, as the kernel chose. */

@@ -29,6 +29,8 @@
  * -x       the receiver (port 1) posts no RX buffers: every frame must
  *          still be completed on the sender's TX ring (a sender is never
  *          held by a full receiver), and nothing may arrive.
+ * -L       with -x: the receiver says hello first, so that its MAC is
+ *          learned and frames go to it alone rather than flooded.
  * -g tcp4|tcp6
  *          frames are TCP segments of up to 64 KiB (-s is the whole frame)
  *          sent as GSO with gso_size -G MSS (default 1448) and the
@@ -133,15 +135,24 @@ struct port {
 	uint32_t heard;			/* bitmap of ports whose hello arrived */
 	uint64_t next_seq[MAX_PORTS];	/* per destination */
 	uint8_t *seen[MAX_PORTS];	/* per source: seq -> received */
-	unsigned int inflight, next_slot, rr;
+	unsigned int inflight, rr;
+	/* TX slots not in flight: chains may complete out of order (a large
+	 * frame's once its receiver has copied it), so slots are reused as
+	 * they come back, not in turn.
+	 */
+	uint16_t tx_free[GUEST_QSIZE];
+	unsigned int ntx_free;
+	int tx_slots_ready;
 	uint8_t scratch[TXSLOT_LEN];
 };
 
 static struct port ports[MAX_PORTS];
+
 static unsigned int nports = 2, frame_len = 60, quick, window = 64;
 static uint64_t nframes = 10000;
 static int mesh, limit_s = 30, use_net, use_ovs, no_mrg, blackhole, stop_mode;
 static int no_warm_up, hold, idle_wait, gso, gso6, offloads, no_event_idx;
+static int learn_rx;
 static unsigned int rotate, busyloop_us;
 /* When the last frame arrived: a run that lost frames ends only after
  * an idle timeout, which must not count as time spent forwarding.
@@ -167,6 +178,19 @@ static int die(const char *what)
 {
 	fprintf(stderr, "kvs-traffic: %s: %s\n", what, strerror(errno));
 	exit(2);
+}
+
+static uint16_t tx_slot(struct port *p)
+{
+	if (!p->tx_slots_ready) {
+		for (unsigned int i = 0; i < GUEST_QSIZE; i++)
+			p->tx_free[i] = GUEST_QSIZE - 1 - i;
+		p->ntx_free = GUEST_QSIZE;
+		p->tx_slots_ready = 1;
+	}
+	if (!p->ntx_free)
+		die("no free TX slot");
+	return p->tx_free[--p->ntx_free];
 }
 
 static void if_up(int s, const char *name)
@@ -542,7 +566,7 @@ bad:
 static void send_hello(unsigned int me)
 {
 	struct port *p = &ports[me];
-	uint16_t slot = p->next_slot++ % GUEST_QSIZE;
+	uint16_t slot = tx_slot(p);
 	uint64_t at = TXBUF_AT + (uint64_t)slot * TXSLOT_LEN;
 	uint8_t *buf = gpa(&p->g, at);
 	struct tframe *f = (struct tframe *)(buf + HDR_LEN);
@@ -586,7 +610,7 @@ static int tx_fill(unsigned int me)
 
 	while (p->inflight < window && !e2e_full(me) &&
 	       (dst = next_dst(p, me)) < nports) {
-		uint16_t slot = p->next_slot++ % GUEST_QSIZE;
+		uint16_t slot = tx_slot(p);
 		uint64_t at = TXBUF_AT + (uint64_t)slot * TXSLOT_LEN;
 
 		if (gso)
@@ -612,6 +636,12 @@ static int tx_reap(struct port *p)
 	int n = 0;
 
 	while (guest_used_next(&p->g, TX, &id, &len)) {
+		if (id >= GUEST_QSIZE || p->ntx_free >= GUEST_QSIZE) {
+			fprintf(stderr, "kvs-traffic: TX completion of slot %u, %u free\n",
+				id, p->ntx_free);
+			exit(2);
+		}
+		p->tx_free[p->ntx_free++] = id;
 		p->inflight--;
 		p->tx_done++;
 		n++;
@@ -755,6 +785,21 @@ static int all_heard(void)
 		if ((ports[i].heard | 1u << i) != all)
 			return 0;
 	return 1;
+}
+
+/* Port @i says hello; wait (bounded) until its switch has taken it. */
+static int hello_taken(unsigned int i)
+{
+	double t0 = now_s();
+
+	send_hello(i);
+	while (now_s() - t0 < 5) {
+		tx_reap(&ports[i]);
+		if (!ports[i].inflight)
+			return 1;
+		usleep(1000);
+	}
+	return 0;
 }
 
 /* Every port says hello once; wait (bounded) until all have heard all. */
@@ -902,7 +947,7 @@ static void parse(int argc, char **argv)
 {
 	int o;
 
-	while ((o = getopt(argc, argv, "b:S:p:s:n:m:t:w:qMexX:uHIg:G:OR:B:")) != -1) {
+	while ((o = getopt(argc, argv, "b:S:p:s:n:m:t:w:qMexLX:uHIg:G:OR:B:")) != -1) {
 		switch (o) {
 		case 'b':
 			if (strcmp(optarg, "net") && strcmp(optarg, "kvs") &&
@@ -944,6 +989,9 @@ static void parse(int argc, char **argv)
 			break;
 		case 'x':
 			blackhole = 1;
+			break;
+		case 'L':
+			learn_rx = 1;
 			break;
 		case 'u':
 			no_warm_up = 1;
@@ -1104,6 +1152,10 @@ int main(int argc, char **argv)
 	if (idle_wait)
 		wait_idle();
 
+	if (blackhole && learn_rx && !hello_taken(1)) {
+		fprintf(stderr, "kvs-traffic: port 1's hello not taken in 5 s\n");
+		return 1;
+	}
 	if (!blackhole && !no_warm_up && !warm_up()) {
 		fprintf(stderr, "kvs-traffic: ports did not hear each other's hello in 5 s\n");
 		return 1;
