@@ -184,7 +184,9 @@ whole TX ring (256) kept full (-w 256); 64busy: 64 B
 with the vhost workers busy-polling 50 us before they sleep (-B 50,
 VHOST_SET_VRING_BUSYLOOP_TIMEOUT, which both backends honour); 64k: 65535 B
 frames, not GSO (the bridge and taps get a 65521 B MTU, the most a tap
-takes); gso64k: 65535 B TCP/IPv4 frames sent as GSO (gso_size 1448) to
+takes); 64k2copies: the same with vhost-kvs copying each frame twice,
+as it did before frames of 16 KiB and more were copied once (its module
+parameter zc_min set to 0); gso64k: 65535 B TCP/IPv4 frames sent as GSO (gso_size 1448) to
 receivers that negotiated offloads, so both pass them whole; mesh64,
 mesh1500: four ports, each sending to every other.
 

@@ -65,13 +65,6 @@ struct kvs_pool *kvs_pool_create(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_pool_create);
 
-static void kvs_buf_free(struct kvs_buf *buf)
-{
-	if (buf->zc)
-		kvs_zc_free(buf);
-	kvfree(buf);
-}
-
 /* Free a list of buffers; returns how many pool references they held. */
 static unsigned int kvs_buf_free_list(struct llist_node *n)
 {
@@ -79,7 +72,7 @@ static unsigned int kvs_buf_free_list(struct llist_node *n)
 	unsigned int freed = 0;
 
 	llist_for_each_entry_safe(buf, tmp, n, node) {
-		kvs_buf_free(buf);
+		kvfree(buf);
 		freed++;
 	}
 	return freed;
@@ -128,7 +121,7 @@ static void kvs_pool_refill(struct kvs_pool *pool)
 	llist_for_each_entry_safe(buf, tmp, n, node) {
 		c = buf->class;
 		if (pool->nfree[c] >= kvs_pool_cached[c]) {
-			kvs_buf_free(buf);
+			kvfree(buf);
 			refcount_dec(&pool->refs);	/* never the last */
 			continue;
 		}
@@ -171,8 +164,6 @@ static struct kvs_buf *__kvs_pool_get(struct kvs_pool *pool, size_t len,
 		kvs_pool_refill(pool);
 		buf = kvs_pool_pop(pool, c);
 	}
-	if (buf && buf->zc)
-		kvs_zc_free(buf);
 	if (!buf) {
 		/* kvmalloc() without GFP_KERNEL is kmalloc() */
 		buf = kvmalloc(kvs_buf_alloc_size[c], gfp | __GFP_NOWARN);
@@ -225,8 +216,11 @@ static void kvs_pool_give(struct kvs_pool *pool, struct llist_node *first,
 /* Drop one reference; the last one gives the buffer back to its pool. */
 void kvs_buf_put(struct kvs_buf *buf)
 {
-	if (refcount_dec_and_test(&buf->refs))
-		kvs_pool_give(buf->pool, &buf->node, &buf->node);
+	if (!refcount_dec_and_test(&buf->refs))
+		return;
+	if (unlikely(buf->zc))
+		kvs_zc_free(buf);
+	kvs_pool_give(buf->pool, &buf->node, &buf->node);
 }
 EXPORT_SYMBOL_IF_KUNIT(kvs_buf_put);
 
@@ -243,6 +237,9 @@ void kvs_buf_put_to(struct kvs_buf_list *l, struct kvs_buf *buf)
 {
 	if (!refcount_dec_and_test(&buf->refs))
 		return;
+	/* What a pinned frame's sender copied goes now, not on reuse */
+	if (unlikely(buf->zc))
+		kvs_zc_free(buf);
 	if (buf->pool != l->pool) {
 		kvs_buf_list_flush(l);
 		l->pool = buf->pool;

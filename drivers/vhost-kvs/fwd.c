@@ -60,8 +60,9 @@ EXPORT_SYMBOL_IF_KUNIT(kvs_fwd_lookup);
 
 /*
  * Frames @i and @j have the same source, destination and VLAN. (A frame
- * refused its VLAN has none recorded, and a steered frame's answer
- * depends on what it carries: their answers are nobody else's.)
+ * refused its VLAN has none recorded, a steered frame's answer depends
+ * on what it carries, and one without memory for its copy (zc.c) was
+ * only unlucky: their answers are nobody else's.)
  */
 static bool kvs_fwd_same(struct kvs_batch *b, unsigned int i, unsigned int j)
 {
@@ -69,7 +70,7 @@ static bool kvs_fwd_same(struct kvs_batch *b, unsigned int i, unsigned int j)
 	const struct ethhdr *jeth = (const void *)b->bufs[j]->data;
 
 	return b->vid[i] == b->vid[j] && b->drop[j] != KVS_DROP_VLAN &&
-	       !(b->steered & BIT_ULL(j)) &&
+	       b->drop[j] != KVS_DROP_NOMEM && !(b->steered & BIT_ULL(j)) &&
 	       ether_addr_equal(eth->h_dest, jeth->h_dest) &&
 	       ether_addr_equal(eth->h_source, jeth->h_source);
 }
@@ -302,6 +303,13 @@ static void kvs_fwd_prepare(struct kvs_batch *b, struct kvs_port *dst,
 	for (i = 0; i < n; i++) {
 		if (!kvs_fwd_wants(b, dst, i) || !kvs_fwd_other_form(b, dst, i))
 			continue;
+		/* Pinned, its rest not in the buffer: the port's VLANs changed
+		 * since kvs_fwd_zc_ok() let it go as it is.
+		 */
+		if (unlikely(b->bufs[i]->zc)) {
+			kvs_batch_count(b, KVS_DROP_VLAN);
+			continue;
+		}
 		if (!b->alt[i])
 			b->alt[i] = kvs_vlan_alt(b, b->bufs[i], b->vid[i]);
 		if (IS_ERR(b->alt[i]))
@@ -416,6 +424,13 @@ static void kvs_fwd_enqueue(struct kvs_batch *b, struct kvs_switch *sw,
 	INDIRECT_CALL_1(dst->ops->deliver, kvs_fwd_vport, dst, b, sw, n);
 }
 
+/* Queue pair @q takes @buf whole: its guest took the offloads it needs. */
+static bool kvs_fwd_zc_whole(const struct kvs_queue *q,
+			     const struct kvs_buf *buf)
+{
+	return kvs_offload_ok(READ_ONCE(q->rx_offloads), &buf->vhdr);
+}
+
 /*
  * Frame @i, pinned in its sender (zc.c), may go as it is: unicast to a
  * vhost port that takes it whole, in the form it was sent in. Any other
@@ -424,12 +439,21 @@ static void kvs_fwd_enqueue(struct kvs_batch *b, struct kvs_switch *sw,
 static bool kvs_fwd_zc_ok(struct kvs_batch *b, unsigned int i)
 {
 	struct kvs_port *dst = b->dst[i];
+	const struct kvs_qmap *map;
+	unsigned int k;
 
-	return dst != KVS_FWD_FLOOD && dst->ops == &kvs_vport_ops &&
-	       !((b->steered | b->to_mac) & BIT_ULL(i)) &&
-	       !kvs_fwd_other_form(b, dst, i) &&
-	       kvs_offload_ok(READ_ONCE(dst->queues[0]->rx_offloads),
-			      &b->bufs[i]->vhdr);
+	if (dst == KVS_FWD_FLOOD || dst->ops != &kvs_vport_ops ||
+	    ((b->steered | b->to_mac) & BIT_ULL(i)) ||
+	    kvs_fwd_other_form(b, dst, i))
+		return false;
+	/* Whichever of its queue pairs the flow's hash picks */
+	map = rcu_dereference(dst->qmap);
+	if (!map)
+		return kvs_fwd_zc_whole(dst->queues[0], b->bufs[i]);
+	for (k = 0; k < map->n; k++)
+		if (!kvs_fwd_zc_whole(map->q[k], b->bufs[i]))
+			return false;
+	return true;
 }
 
 /* True when frame @i's destination already got the batch. */

@@ -169,8 +169,11 @@ static int kvs_zc_claim(struct kvs_zc *zc)
 	for (;;) {
 		st = atomic_cmpxchg_acquire(&zc->state, KVS_ZC_PINNED,
 					    KVS_ZC_CLAIMED);
-		if (st != KVS_ZC_CLAIMED)
+		if (st == KVS_ZC_PINNED)
 			return st;
+		/* A final state; a failed cmpxchg orders nothing (zc->lin) */
+		if (st != KVS_ZC_CLAIMED)
+			return atomic_read_acquire(&zc->state);
 		usleep_range(5, 20);
 	}
 }
@@ -193,6 +196,10 @@ static bool kvs_zc_copy_pinned(const struct kvs_zc *zc, struct iov_iter *to)
 	unsigned int i;
 
 	iov_iter_save_state(to, &start);
+	/* Not preempted either: the claim lasts one copy's time, whatever
+	 * the receiver's CPU share.
+	 */
+	preempt_disable();
 	pagefault_disable();
 	for (i = 0; i < zc->nvecs; i++) {
 		v = &zc->vec[i];
@@ -201,6 +208,7 @@ static bool kvs_zc_copy_pinned(const struct kvs_zc *zc, struct iov_iter *to)
 			break;
 	}
 	pagefault_enable();
+	preempt_enable();
 	if (i == zc->nvecs)
 		return true;
 	iov_iter_restore(to, &start);
@@ -324,14 +332,21 @@ static bool kvs_zc_copy_out(struct kvs_stats *s, struct kvs_zc *zc,
 
 	if (!lin && !force)
 		return false;
-	st = kvs_zc_claim(zc);
+	/* Stopping, wait for a receiver copying it; else look again later. */
+	if (force)
+		st = kvs_zc_claim(zc);
+	else
+		st = atomic_cmpxchg_acquire(&zc->state, KVS_ZC_PINNED,
+					    KVS_ZC_CLAIMED);
 	if (st != KVS_ZC_PINNED) {
-		/* The receiver copied it meanwhile */
 		kvfree(lin);
-		return true;
+		/* KVS_ZC_DONE: the receiver has it */
+		return st != KVS_ZC_CLAIMED;
 	}
 	if (lin) {
+		preempt_disable();	/* as kvs_zc_copy_pinned() */
 		kvs_zc_read(zc, lin);
+		preempt_enable();
 		zc->lin = lin;
 		kvs_stats_inc(s, &s->pinned_copied);
 	}
@@ -412,7 +427,8 @@ void kvs_zc_reap(struct kvs_queue *q, struct vhost_virtqueue *vq)
 	n = kvs_zc_collect(q, vq, false);
 	if (n)
 		vhost_add_used_and_signal_n(&q->dev, vq, vq->heads, n);
-	if (q->zc.n && !hrtimer_active(&q->zc.timer))
+	/* (Not hrtimer_active(): true while the callback that woke us runs) */
+	if (q->zc.n && !hrtimer_is_queued(&q->zc.timer))
 		hrtimer_start(&q->zc.timer, ns_to_ktime(KVS_ZC_WAIT_NS),
 			      HRTIMER_MODE_REL);
 }
@@ -460,7 +476,7 @@ void kvs_zc_stop(struct kvs_queue *q, bool complete)
 		synchronize_rcu();
 }
 
-/* @buf goes back to the allocator, or is reused: what it held as a zc frame. */
+/* The last reference to @buf is gone: what it held as a pinned frame. */
 void kvs_zc_free(struct kvs_buf *buf)
 {
 	kvfree(kvs_buf_zc(buf)->lin);
