@@ -188,7 +188,7 @@ static_assert(IS_ALIGNED(offsetof(struct kvs_buf, data), 8));
 #define KVS_ZC_INLINE		512
 #define KVS_ZC_VECS		32	/* pages of one frame, at most */
 #define KVS_ZC_MAX		64	/* frames a queue pair has pinned */
-#define KVS_ZC_WAIT_NS		(1 * NSEC_PER_MSEC)
+#define KVS_ZC_WAIT_NS		(20 * NSEC_PER_MSEC)
 
 /* Who may read the pinned part of a frame now; see zc.c */
 enum kvs_zc_state {

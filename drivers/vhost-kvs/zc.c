@@ -23,7 +23,11 @@
  * settled: its receiver has it, or it was dropped on the way, or, after
  * KVS_ZC_WAIT_NS in a ring, the sender copied the rest into a buffer of
  * its own (KVS_ZC_COPIED), so that a slow receiver holds a sender's pages
- * that long at most. A TX queue that stops (backend removed, reset,
+ * that long at most. 20 ms: a receiver working through a ring full of
+ * large frames under load takes that long, so that a busy receiver paces
+ * its sender (whose chains wait for it) rather than have it copy every
+ * frame again and drop it at the full ring; one that does not drain holds
+ * KVS_ZC_MAX of the sender's chains that long, its later frames copied. A TX queue that stops (backend removed, reset,
  * close) settles all of its frames first: no page stays pinned past it,
  * and none is read after its guest may reuse it. A memory-table change
  * needs nothing: pinned pages stay valid, and hold what was sent.

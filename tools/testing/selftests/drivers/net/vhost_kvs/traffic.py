@@ -295,8 +295,8 @@ def set_zc_min(value):
 def pinned(kvs) -> None:
     """Frames of zc_min bytes and more go with all but their headers
     pinned in the sender's guest, copied once by the receiver: byte-exact,
-    counted; a receiver with no buffers holds a sender's pages for a
-    millisecond at most, then the sender copies them; flooded frames are
+    counted; a receiver with no buffers holds a sender's pages for
+    20 ms at most, then the sender copies them; flooded frames are
     copied for their receivers; with zc_min 0 nothing is pinned."""
     defer(set_zc_min, set_zc_min(16384))
     frames = n(400)
