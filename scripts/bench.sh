@@ -249,9 +249,10 @@ Cost against frame size
 Worker CPU per frame, two ports one way, at each frame size (three runs
 of each backend per size, interleaved, medians), next to what one plain
 copy of a frame of that size costs in the same boot (kvs-copy: memcpy()
-from a 64 MiB source walked in order), the physical limit: each backend
-copies a frame at least twice (from the sender's guest, into the
-receiver's). "net/copy" and "kvs/copy" are the worker CPU per frame in
+from a 64 MiB source walked in order), the physical limit: vhost-net
+copies a frame twice (from the sender's guest, into the receiver's), and
+so does vhost-kvs below 16 KiB; from 16 KiB (its zc_min) vhost-kvs copies
+once, from the sender's pinned pages into the receiver's guest. "net/copy" and "kvs/copy" are the worker CPU per frame in
 copies. Plotted in benchmarks-cost.svg.
 
 .. image:: benchmarks-cost.svg
@@ -335,8 +336,9 @@ on this test bed:
   however cheap vhost-kvs gets, and lower still because T is not zero.
   4x at 64 B needs a generator on its own CPUs and vhost-net's worker
   cost at 4x vhost-kvs's.
-- Both backends copy each frame twice (guest to kernel buffer, kernel
-  buffer to guest; the address-space rule forbids guest-to-guest copies)
+- Both backends copy each frame below 16 KiB twice (guest to kernel
+  buffer, kernel buffer to guest; the address-space rule forbids one
+  worker writing into another guest)
   and do the same virtqueue work per frame (descriptor fetch and
   translation, used-ring writes, batched). vhost-kvs removes the sk_buff,
   tap queue and bridge, which is what the ns/frame ratio measures: about
@@ -347,13 +349,12 @@ on this test bed:
 - At 64 KiB both backends spend most of their time copying: under TCG
   the kernel's user copy (rep movsb) takes over half of all samples in
   both (perf, cpu-clock), and each backend's cost per frame varies by
-  tens of percent between boots. Measured with schedstat (since
-  2026-12-01) vhost-kvs is between 0.9 and 1.3 times vhost-net's there,
-  not ahead: its large buffers (one 64 KiB allocation per frame in
-  flight beyond the 128 a port keeps) cost it some CPU that vhost-net's
-  page-fragment skbs do not, and both copy each frame twice, about 2.5
-  plain copies' worth of CPU per frame (the sweep above). One copy for
-  large frames (issue 16, part 3) is what would move this.
+  tens of percent between boots. Copying twice, vhost-kvs cost 0.9 to
+  1.3 times vhost-net's there (row 64k2copies: zc_min 0), about 2.5
+  plain copies' worth of CPU per frame. Copied once (zc.c), the
+  receiving worker's one copy from the sender's pinned pages is most of
+  it; the sending worker pins pages and is woken once per frame its
+  receiver has taken, to complete it.
 - Runs vary by tens of percent between boots under TCG; each figure is a
   median of several runs in one boot, and only ratios from one boot are
   compared.
@@ -375,9 +376,11 @@ on the sk_buff, the tap and the bridge. Halving vhost-kvs's cost again
 would take the descriptor fetch in batches (vhost's core reads one
 descriptor at a time) as well as fewer instructions per frame in the
 switch; under TCG every instruction and every byte copied is dear,
-which favours neither backend. At 64 KiB nearly all of the time is the
-two copies (72 % of all samples are ``rep_movs_alternative``), so only
-one copy (part 3 of the issue, not done) can move that row.
+which favours neither backend. At 64 KiB nearly all of the time was the
+two copies (72 % of all samples were ``rep_movs_alternative``); one copy
+(issue 16, part 3, since 2026-12-03) took 0.67 of vhost-net's CPU per
+frame where two took 1.07, in one boot, and 1.65 plain copies' worth
+(``KVS_BENCH_PARTS=frames,sweep make bench``).
 
 Issue 4 asks for 1.3x vhost-net's TCP throughput between real guests and
 a lower latency. On this test bed the real-guest figures measure the
