@@ -27,10 +27,11 @@
  * large frames under load takes that long, so that a busy receiver paces
  * its sender (whose chains wait for it) rather than have it copy every
  * frame again and drop it at the full ring; one that does not drain holds
- * KVS_ZC_MAX of the sender's chains that long, its later frames copied. A TX queue that stops (backend removed, reset,
- * close) settles all of its frames first: no page stays pinned past it,
- * and none is read after its guest may reuse it. A memory-table change
- * needs nothing: pinned pages stay valid, and hold what was sent.
+ * KVS_ZC_MAX of the sender's chains that long, its later frames copied.
+ * A TX queue that stops (backend removed, reset, close) settles all of
+ * its frames first: no page stays pinned past it, and none is read after
+ * its guest may reuse it. A memory-table change needs nothing: pinned
+ * pages stay valid, and hold what was sent.
  *
  * LOCKING: q->zc is its TX worker's (TX vq mutex). zc->state is the only
  * thing two workers share; a claim is taken with acquire and ended with
