@@ -373,6 +373,9 @@ static void kvs_handle_rx(struct kvs_queue *q, struct vhost_virtqueue *vq)
 	size_t bytes = 0;
 
 	lockdep_assert_held(&vq->mutex);
+	/* As for TX: a used entry must not be lost to an IOTLB miss. */
+	if (!vq_meta_prefetch(vq))
+		return;
 	vhost_disable_notify(&q->dev, vq);
 	for (;;) {
 		buf = __ptr_ring_peek(&q->inbound);

@@ -249,6 +249,11 @@ static void kvs_handle_tx(struct kvs_queue *q, struct vhost_virtqueue *vq)
 	size_t bytes = 0;
 
 	lockdep_assert_held(&vq->mutex);
+	/* With an IOTLB, the rings' translations first (used entries are
+	 * written below); on a miss the VMM's update kicks the queue again.
+	 */
+	if (!vq_meta_prefetch(vq))
+		return;
 	vhost_disable_notify(&q->dev, vq);
 	kvs_zc_reap(q, vq);
 	do {

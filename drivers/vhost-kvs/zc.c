@@ -15,8 +15,9 @@
  * Only a unicast frame for a vhost port that takes it as it was sent
  * stays pinned; fwd.c copies every other (kvs_zc_linearize()). So at most
  * one receiver reads the pages, after claiming them (KVS_ZC_PINNED ->
- * KVS_ZC_CLAIMED); it copies with page faults disabled, so a claim lasts
- * one copy's time and never waits for the receiver's VMM.
+ * KVS_ZC_CLAIMED); it copies with page faults and preemption disabled, so
+ * a claim lasts one copy's time and never waits for the receiver's VMM
+ * or its CPU share.
  *
  * The TX chain completes out of order (virtio allows it: vhost-kvs does
  * not offer VIRTIO_F_IN_ORDER) once the sender's worker sees the frame
@@ -163,24 +164,22 @@ void kvs_zc_hold(struct kvs_queue *q, struct kvs_buf *buf, u16 head)
 }
 
 /*
- * Claim the pinned part of @zc; while the other side holds it, wait: a
- * claim lasts one copy of at most KVS_FRAME_MAX bytes, without faults.
+ * Take the claim on the pinned part of @zc: from here to its end the
+ * claimer is not preempted (a copy of at most KVS_FRAME_MAX bytes, without
+ * faults), so the other side never waits longer than that, whatever
+ * either guest's CPU share. Context: preemption off.
  * Return: the state found; KVS_ZC_PINNED: the claim is the caller's.
  */
 static int kvs_zc_claim(struct kvs_zc *zc)
 {
 	int st;
 
-	for (;;) {
-		st = atomic_cmpxchg_acquire(&zc->state, KVS_ZC_PINNED,
-					    KVS_ZC_CLAIMED);
-		if (st == KVS_ZC_PINNED)
-			return st;
-		/* A final state; a failed cmpxchg orders nothing (zc->lin) */
-		if (st != KVS_ZC_CLAIMED)
-			return atomic_read_acquire(&zc->state);
-		usleep_range(5, 20);
-	}
+	lockdep_assert_preemption_disabled();
+	st = atomic_cmpxchg_acquire(&zc->state, KVS_ZC_PINNED, KVS_ZC_CLAIMED);
+	/* A failed cmpxchg orders nothing: read the state again (zc->lin) */
+	if (st != KVS_ZC_PINNED && st != KVS_ZC_CLAIMED)
+		st = atomic_read_acquire(&zc->state);
+	return st;
 }
 
 /* Wait until whoever claimed @zc has its answer. */
@@ -193,18 +192,14 @@ static int kvs_zc_wait(struct kvs_zc *zc)
 	return st;
 }
 
-/* The pinned part of @buf to @to, whole or not at all; faults disabled. */
+/* The pinned part of @zc to @to, whole or not at all; faults disabled. */
 static bool kvs_zc_copy_pinned(const struct kvs_zc *zc, struct iov_iter *to)
 {
-	struct iov_iter_state start;
+	/* (iov_iter_restore() is not exported: a copy of the iterator) */
+	struct iov_iter start = *to;
 	const struct bio_vec *v;
 	unsigned int i;
 
-	iov_iter_save_state(to, &start);
-	/* Not preempted either: the claim lasts one copy's time, whatever
-	 * the receiver's CPU share.
-	 */
-	preempt_disable();
 	pagefault_disable();
 	for (i = 0; i < zc->nvecs; i++) {
 		v = &zc->vec[i];
@@ -213,10 +208,9 @@ static bool kvs_zc_copy_pinned(const struct kvs_zc *zc, struct iov_iter *to)
 			break;
 	}
 	pagefault_enable();
-	preempt_enable();
 	if (i == zc->nvecs)
 		return true;
-	iov_iter_restore(to, &start);
+	*to = start;
 	return false;
 }
 
@@ -252,33 +246,45 @@ bool kvs_zc_copy_to(const struct kvs_buf *buf, struct iov_iter *to,
 {
 	struct kvs_zc *zc = kvs_buf_zc(buf);
 	size_t rest = buf->len - KVS_ZC_INLINE;
-	unsigned int tries;
+	unsigned int faults = 0;
+	bool copied = false;
+	int st;
 
-	for (tries = 0; tries < 3; tries++) {
-		switch (kvs_zc_claim(zc)) {
+	for (;;) {
+		preempt_disable();
+		st = kvs_zc_claim(zc);
+		if (st == KVS_ZC_PINNED) {
+			copied = kvs_zc_copy_pinned(zc, to);
+			if (copied)
+				kvs_zc_done(zc);
+			else
+				atomic_set_release(&zc->state, KVS_ZC_PINNED);
+		}
+		preempt_enable();
+		switch (st) {
 		case KVS_ZC_PINNED:
-			break;
+			if (copied)
+				return true;
+			/* Faulted: fault the buffers in, unclaimed. */
+			if (++faults == 3 || fault_in_iov_iter_writeable(to, rest))
+				goto bad;
+			continue;
+		case KVS_ZC_CLAIMED:	/* its sender is copying it */
+			usleep_range(5, 20);
+			continue;
 		case KVS_ZC_COPIED:
 			if (copy_to_iter(zc->lin, rest, to) == rest)
 				return true;
-			*reason = KVS_DROP_BAD_DESC;
-			return false;
+			goto bad;
 		case KVS_ZC_VOID:
 			*reason = KVS_DROP_NO_SWITCH;
 			return false;
 		default:	/* KVS_ZC_DONE: one receiver, one copy */
 			WARN_ON_ONCE(1);
-			*reason = KVS_DROP_BAD_DESC;
-			return false;
+			goto bad;
 		}
-		if (kvs_zc_copy_pinned(zc, to)) {
-			kvs_zc_done(zc);
-			return true;
-		}
-		atomic_set_release(&zc->state, KVS_ZC_PINNED);
-		if (fault_in_iov_iter_writeable(to, rest))
-			break;
 	}
+bad:
 	*reason = KVS_DROP_BAD_DESC;
 	return false;
 }
@@ -337,26 +343,30 @@ static bool kvs_zc_copy_out(struct kvs_stats *s, struct kvs_zc *zc,
 
 	if (!lin && !force)
 		return false;
-	/* Stopping, wait for a receiver copying it; else look again later. */
-	if (force)
+	for (;;) {
+		preempt_disable();
 		st = kvs_zc_claim(zc);
-	else
-		st = atomic_cmpxchg_acquire(&zc->state, KVS_ZC_PINNED,
-					    KVS_ZC_CLAIMED);
-	if (st != KVS_ZC_PINNED) {
-		kvfree(lin);
-		/* KVS_ZC_DONE: the receiver has it */
-		return st != KVS_ZC_CLAIMED;
-	}
-	if (lin) {
-		preempt_disable();	/* as kvs_zc_copy_pinned() */
-		kvs_zc_read(zc, lin);
+		if (st == KVS_ZC_PINNED) {
+			if (lin)
+				kvs_zc_read(zc, lin);
+			zc->lin = lin;
+			atomic_set_release(&zc->state,
+					   lin ? KVS_ZC_COPIED : KVS_ZC_VOID);
+		}
 		preempt_enable();
-		zc->lin = lin;
-		kvs_stats_inc(s, &s->pinned_copied);
+		/* Its receiver is copying it: stopping, wait; else later. */
+		if (st != KVS_ZC_CLAIMED || !force)
+			break;
+		usleep_range(5, 20);
 	}
-	atomic_set_release(&zc->state, lin ? KVS_ZC_COPIED : KVS_ZC_VOID);
-	return true;
+	if (st == KVS_ZC_PINNED) {
+		if (lin)
+			kvs_stats_inc(s, &s->pinned_copied);
+		return true;
+	}
+	kvfree(lin);
+	/* KVS_ZC_DONE: the receiver has it */
+	return st != KVS_ZC_CLAIMED;
 }
 
 /*
@@ -420,7 +430,8 @@ static unsigned int kvs_zc_collect(struct kvs_queue *q,
  * @q: the sender
  * @vq: its TX queue
  *
- * Frames still pinned are looked at again after KVS_ZC_WAIT_NS.
+ * Frames still pinned are looked at again once the oldest has waited
+ * KVS_ZC_WAIT_NS (q->zc.buf[] is oldest first).
  * Context: its TX worker (TX vq mutex), not inside a pull (vq->heads).
  */
 void kvs_zc_reap(struct kvs_queue *q, struct vhost_virtqueue *vq)
@@ -432,10 +443,14 @@ void kvs_zc_reap(struct kvs_queue *q, struct vhost_virtqueue *vq)
 	n = kvs_zc_collect(q, vq, false);
 	if (n)
 		vhost_add_used_and_signal_n(&q->dev, vq, vq->heads, n);
-	/* (Not hrtimer_active(): true while the callback that woke us runs) */
+	/* When the oldest has waited long enough. (Not hrtimer_active(),
+	 * true while the callback that woke us runs.)
+	 */
 	if (q->zc.n && !hrtimer_is_queued(&q->zc.timer))
-		hrtimer_start(&q->zc.timer, ns_to_ktime(KVS_ZC_WAIT_NS),
-			      HRTIMER_MODE_REL);
+		hrtimer_start(&q->zc.timer,
+			      ns_to_ktime(kvs_buf_zc(q->zc.buf[0])->since +
+					  KVS_ZC_WAIT_NS),
+			      HRTIMER_MODE_ABS);
 }
 
 static enum hrtimer_restart kvs_zc_timer(struct hrtimer *t)
@@ -448,7 +463,7 @@ static enum hrtimer_restart kvs_zc_timer(struct hrtimer *t)
 
 void kvs_zc_init(struct kvs_queue *q)
 {
-	hrtimer_init(&q->zc.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	hrtimer_init(&q->zc.timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
 	q->zc.timer.function = kvs_zc_timer;
 }
 

@@ -29,8 +29,8 @@
  * -x       the receiver (port 1) posts no RX buffers: every frame must
  *          still be completed on the sender's TX ring (a sender is never
  *          held by a full receiver), and nothing may arrive.
- * -L       with -x: the receiver says hello first, so that its MAC is
- *          learned and frames go to it alone rather than flooded.
+ * -L       with -x: the receiver says hello to port 0 first, so that its
+ *          MAC is learned and frames go to it alone rather than flooded.
  * -g tcp4|tcp6
  *          frames are TCP segments of up to 64 KiB (-s is the whole frame)
  *          sent as GSO with gso_size -G MSS (default 1448) and the
@@ -787,7 +787,11 @@ static int all_heard(void)
 	return 1;
 }
 
-/* Port @i says hello; wait (bounded) until its switch has taken it. */
+/*
+ * Port @i says hello; wait (bounded) until port 0 heard it: then the
+ * switch has learned @i's MAC (its TX completing says less: the chain
+ * completes before the frame is forwarded).
+ */
 static int hello_taken(unsigned int i)
 {
 	double t0 = now_s();
@@ -795,7 +799,8 @@ static int hello_taken(unsigned int i)
 	send_hello(i);
 	while (now_s() - t0 < 5) {
 		tx_reap(&ports[i]);
-		if (!ports[i].inflight)
+		rx_reap(0);
+		if (!ports[i].inflight && ports[0].heard & 1u << i)
 			return 1;
 		usleep(1000);
 	}

@@ -301,7 +301,7 @@ def pinned(kvs) -> None:
     defer(set_zc_min, set_zc_min(16384))
     frames = n(400)
     sw = new_switch(kvs, "zc")
-    h = Held(sw, "-p", 2, "-s", 65553, "-n", frames)
+    h = Held(sw, "-w", 64, "-p", 2, "-s", 65553, "-n", frames)
     ksft_true("verdict=pass" in h.text(), comment="every frame intact")
     sender = ids(kvs, sw)[0]
     pins = stat(kvs, sw, sender, "tx-pinned")
@@ -310,7 +310,9 @@ def pinned(kvs) -> None:
     h.stop()
 
     sw = new_switch(kvs, "zcfull")
-    h = Held(sw, "-x", "-L", "-p", 2, "-s", 20000, "-n", 300, "-t", 20)
+    # 64 in flight: never more than a port pins (KVS_ZC_MAX).
+    h = Held(sw, "-x", "-L", "-w", 64, "-p", 2, "-s", 20000, "-n", 300,
+             "-t", 20)
     ksft_true("verdict=pass" in h.text(),
               comment="every frame completed on the sender's ring")
     port = ids(kvs, sw)
