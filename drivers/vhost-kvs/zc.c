@@ -290,15 +290,12 @@ bad:
 }
 
 /* Copy the pinned part of @zc to @to (the caller keeps others out). */
-static void kvs_zc_read(const struct kvs_zc *zc, u8 *to)
+static void kvs_zc_read(const struct kvs_zc *zc, u8 *to, size_t rest)
 {
-	unsigned int i;
+	struct iov_iter from;
 
-	for (i = 0; i < zc->nvecs; i++) {
-		memcpy_from_page(to, zc->vec[i].bv_page, zc->vec[i].bv_offset,
-				 zc->vec[i].bv_len);
-		to += zc->vec[i].bv_len;
-	}
+	iov_iter_bvec(&from, ITER_SOURCE, zc->vec, zc->nvecs, rest);
+	WARN_ON_ONCE(copy_from_iter(to, rest, &from) != rest);
 }
 
 /**
@@ -323,7 +320,8 @@ void kvs_zc_linearize(struct kvs_batch *b, unsigned int i)
 	buf->vhdr = zbuf->vhdr;
 	buf->rxhdr = zbuf->rxhdr;
 	memcpy(buf->data, zbuf->data, KVS_ZC_INLINE);
-	kvs_zc_read(kvs_buf_zc(zbuf), buf->data + KVS_ZC_INLINE);
+	kvs_zc_read(kvs_buf_zc(zbuf), buf->data + KVS_ZC_INLINE,
+		    zbuf->len - KVS_ZC_INLINE);
 	b->bufs[i] = buf;
 	kvs_buf_put(zbuf);
 	kvs_stats_inc(b->stats, &b->stats->pinned_copied);
@@ -348,7 +346,7 @@ static bool kvs_zc_copy_out(struct kvs_stats *s, struct kvs_zc *zc,
 		st = kvs_zc_claim(zc);
 		if (st == KVS_ZC_PINNED) {
 			if (lin)
-				kvs_zc_read(zc, lin);
+				kvs_zc_read(zc, lin, rest);
 			zc->lin = lin;
 			atomic_set_release(&zc->state,
 					   lin ? KVS_ZC_COPIED : KVS_ZC_VOID);
@@ -437,20 +435,24 @@ static unsigned int kvs_zc_collect(struct kvs_queue *q,
 void kvs_zc_reap(struct kvs_queue *q, struct vhost_virtqueue *vq)
 {
 	unsigned int n;
+	u64 at;
 
 	if (!q->zc.n)
 		return;
 	n = kvs_zc_collect(q, vq, false);
 	if (n)
 		vhost_add_used_and_signal_n(&q->dev, vq, vq->heads, n);
-	/* When the oldest has waited long enough. (Not hrtimer_active(),
-	 * true while the callback that woke us runs.)
+	if (!q->zc.n || hrtimer_is_queued(&q->zc.timer))
+		return;
+	/* When the oldest has waited long enough; if it has and is still
+	 * here (no memory for its copy, or its receiver copying it), a
+	 * millisecond on: never a timer already due, which would keep the
+	 * worker running. (Not hrtimer_active(): true while the callback
+	 * that woke us runs.)
 	 */
-	if (q->zc.n && !hrtimer_is_queued(&q->zc.timer))
-		hrtimer_start(&q->zc.timer,
-			      ns_to_ktime(kvs_buf_zc(q->zc.buf[0])->since +
-					  KVS_ZC_WAIT_NS),
-			      HRTIMER_MODE_ABS);
+	at = kvs_buf_zc(q->zc.buf[0])->since + KVS_ZC_WAIT_NS;
+	at = max_t(u64, at, ktime_get_ns() + NSEC_PER_MSEC);
+	hrtimer_start(&q->zc.timer, ns_to_ktime(at), HRTIMER_MODE_ABS);
 }
 
 static enum hrtimer_restart kvs_zc_timer(struct hrtimer *t)
