@@ -36,6 +36,21 @@ static const struct proto_ops leulo_inet6_ops;
 /* Events */
 
 /*
+ * Wake @ls's waiters: none once released (sock_orphan() cleared sk_wq),
+ * when events still come for a close deferred by a posted SEND.
+ */
+void leulo_sk_wake(struct leulo_sk *ls, __poll_t mask)
+{
+	struct socket_wq *wq;
+
+	rcu_read_lock();
+	wq = rcu_dereference(ls->sk.sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, mask);
+	rcu_read_unlock();
+}
+
+/*
  * Take @mask as the socket's readiness if @seq is newer than what was
  * seen (see leulo_guest.h); the caller holds ls->lock. Whether it was.
  */
@@ -66,8 +81,9 @@ void leulo_sk_event(struct leulo_sk *ls, const struct vhost_leulo_event *ev)
 	}
 	/* Even an old event wakes the callers: they ask again. */
 	ls->gen++;
+	leulo_tx_room(ls);
 	spin_unlock_irqrestore(&ls->lock, flags);
-	wake_up_interruptible_poll(sk_sleep(sk), mask);
+	leulo_sk_wake(ls, mask);
 }
 
 /* The device is gone: every call fails, every waiter wakes up. */
@@ -83,8 +99,9 @@ void leulo_sk_kill(struct leulo_sk *ls)
 	ls->mask = mask;
 	ls->gen++;
 	WRITE_ONCE(sk->sk_err, ECONNABORTED);
+	leulo_tx_room(ls);
 	spin_unlock_irqrestore(&ls->lock, flags);
-	wake_up_interruptible_poll(sk_sleep(sk), mask);
+	leulo_sk_wake(ls, mask);
 }
 
 static u32 leulo_gen(struct leulo_sk *ls)
@@ -101,7 +118,7 @@ static bool leulo_changed(struct leulo_sk *ls, u32 gen)
  * An answer about @ls says what its mask is now: taken unless an event
  * written after it came first. Pollers wake up for bits it adds.
  */
-static void leulo_sk_answer(struct leulo_sk *ls, const struct leulo_req *r)
+void leulo_sk_answer(struct leulo_sk *ls, const struct leulo_req *r)
 {
 	__poll_t mask = (__force __poll_t)le32_to_cpu(r->rs.mask), old;
 	unsigned long flags;
@@ -112,7 +129,7 @@ static void leulo_sk_answer(struct leulo_sk *ls, const struct leulo_req *r)
 	taken = leulo_sk_state(ls, mask, le32_to_cpu(r->rs.seq));
 	spin_unlock_irqrestore(&ls->lock, flags);
 	if (taken && (mask & ~old))
-		wake_up_interruptible_poll(sk_sleep(&ls->sk), mask & ~old);
+		leulo_sk_wake(ls, mask & ~old);
 }
 
 /* Send @r about @ls and wait for its answer (see leulo_req_call()). */
@@ -248,6 +265,7 @@ static struct leulo_sk *leulo_sk_alloc(struct net *net, int family,
 		return NULL;
 	ls = leulo_sk(sk);
 	spin_lock_init(&ls->lock);
+	leulo_tx_init(ls);
 	ls->g = g;
 	return ls;
 }
@@ -355,6 +373,17 @@ int leulo_inet_create(struct net *net, struct socket *sock, int protocol,
 	return err == -ENODEV ? -ENOPROTOOPT : err;
 }
 
+/* Close @ls's host socket (@how as CLOSE's arg0): no event comes after. */
+void leulo_sk_close(struct leulo_sk *ls, u32 how)
+{
+	struct leulo_gdev *g = ls->g;
+
+	leulo_sk_unlink(ls);
+	leulo_close_id(g, ls->id, how);
+	ls->g = NULL;
+	leulo_gdev_put(g);
+}
+
 static int leulo_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
@@ -366,12 +395,11 @@ static int leulo_release(struct socket *sock)
 	ls = leulo_sk(sk);
 	if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime)
 		how = VHOST_LEULO_CLOSE_RESET;
-	leulo_sk_unlink(ls);
-	leulo_close_id(ls->g, ls->id, how);
+	/* As TCP's close(): the data sent so far still goes, then the FIN. */
+	if (!leulo_tx_defer_close(ls, how))
+		leulo_sk_close(ls, how);
 	sock_orphan(sk);
 	sock->sk = NULL;
-	leulo_gdev_put(ls->g);
-	ls->g = NULL;
 	sock_put(sk);
 	return 0;
 }
@@ -609,6 +637,9 @@ static __poll_t leulo_poll(struct file *file, struct socket *sock,
 
 	sock_poll_wait(file, sock, wait);
 	mask = READ_ONCE(leulo_sk(sk)->mask);
+	/* Writable once the posted SEND is done (leulo_gtx.c). */
+	if (READ_ONCE(leulo_sk(sk)->tx))
+		mask &= ~LEULO_POLLOUT;
 	/* EPOLLERR as long as SO_ERROR has not been read, as tcp_poll(). */
 	if (READ_ONCE(sk->sk_err))
 		mask |= EPOLLERR;
@@ -636,15 +667,30 @@ static int leulo_ioctl(struct socket *sock, unsigned int cmd,
 	leulo_req_put(r);
 	if (err)
 		return leulo_gone(err, -ENOTCONN);
+	/* Sent but not yet acknowledged: the posted bytes are, too. */
+	if (cmd == SIOCOUTQ)
+		val += leulo_tx_queued(ls);
 	return put_user(val, (int __user *)arg);
 }
 
 static int leulo_shutdown(struct socket *sock, int how)
 {
+	struct leulo_sk *ls = leulo_sk(sock->sk);
+	int err;
+
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
-	return leulo_gone(leulo_ctl(leulo_sk(sock->sk), VHOST_LEULO_OP_SHUTDOWN,
-				    how, 0), -ENOTCONN);
+	/* The FIN goes after the data sent so far. */
+	if (how != SHUT_RD) {
+		err = leulo_tx_flush(ls);
+		if (err)
+			return err;
+	}
+	err = leulo_ctl(ls, VHOST_LEULO_OP_SHUTDOWN, how, 0);
+	if (!err && how != SHUT_RD)
+		WRITE_ONCE(ls->sk.sk_shutdown,
+			   ls->sk.sk_shutdown | SEND_SHUTDOWN);
+	return leulo_gone(err, -ENOTCONN);
 }
 
 /* Socket options */
@@ -829,20 +875,18 @@ static int leulo_send_error(struct leulo_sk *ls, int err, int flags)
 
 /*
  * Up to 64 KiB a request, until all is taken (or, when the socket
- * would block, what was taken so far), as tcp_sendmsg().
+ * would block, what was taken so far), as tcp_sendmsg(), each request
+ * waiting for its answer.
  */
-static int leulo_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+static int leulo_send_wait(struct leulo_sk *ls, struct msghdr *msg,
+			   size_t len, long timeo)
 {
-	struct leulo_sk *ls = leulo_sk(sock->sk);
 	int flags = msg->msg_flags;
-	long timeo = sock_sndtimeo(sock->sk, flags & MSG_DONTWAIT);
 	size_t sent = 0, have = 0;
 	struct leulo_req *r;
 	int n;
 	u32 gen;
 
-	if (flags & (MSG_OOB | MSG_FASTOPEN | MSG_ZEROCOPY))
-		return -EOPNOTSUPP;
 	r = leulo_req_alloc(max_t(size_t, len, 1));
 	if (!r)
 		return -ENOBUFS;
@@ -876,6 +920,61 @@ static int leulo_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	}
 	iov_iter_revert(&msg->msg_iter, have);
 	leulo_req_put(r);
+	if (sent)
+		return sent;
+	return leulo_send_error(ls, n, flags);
+}
+
+/*
+ * Whether send() may post its data without waiting (leulo_gtx.c): on a
+ * connection that is open as far as the guest knows. Else every request
+ * waits, so that an error is the call's own, as Linux gives it.
+ */
+static bool leulo_may_post(struct leulo_sk *ls, size_t len)
+{
+	struct sock *sk = &ls->sk;
+
+	return len && READ_ONCE(sk->sk_state) == TCP_ESTABLISHED &&
+	       !(READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN) &&
+	       !READ_ONCE(sk->sk_err) &&
+	       !(READ_ONCE(ls->mask) & (EPOLLERR | EPOLLHUP));
+}
+
+static int leulo_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
+{
+	struct leulo_sk *ls = leulo_sk(sock->sk);
+	int flags = msg->msg_flags;
+	long timeo = sock_sndtimeo(sock->sk, flags & MSG_DONTWAIT);
+	size_t sent = 0;
+	int n = 0;
+	u32 gen;
+
+	if (flags & (MSG_OOB | MSG_FASTOPEN | MSG_ZEROCOPY))
+		return -EOPNOTSUPP;
+	/* A posted SEND's error is told once, by a call of its own. */
+	n = leulo_tx_error(ls);
+	if (n)
+		return leulo_send_error(ls, n, flags);
+	if (!leulo_may_post(ls, len))
+		return leulo_send_wait(ls, msg, len, timeo);
+	while (sent < len) {
+		gen = leulo_gen(ls);
+		if (READ_ONCE(ls->tx_err)) {
+			if (!sent)
+				n = leulo_tx_error(ls);
+			if (n || sent)
+				break;
+		}
+		n = leulo_tx_post(ls, &msg->msg_iter, len - sent, flags);
+		if (n > 0) {
+			sent += n;
+			continue;
+		}
+		if (!n)		/* one is posted: its end bumps gen */
+			n = leulo_wait(ls, gen, &timeo);
+		if (n)
+			break;
+	}
 	if (sent)
 		return sent;
 	return leulo_send_error(ls, n, flags);

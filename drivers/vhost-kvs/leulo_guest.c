@@ -158,6 +158,8 @@ static void leulo_req_finish(struct leulo_req *r, u32 used, int xfer)
 	r->used = used;
 	r->xfer = xfer;
 	complete(&r->done);
+	if (r->done_fn)
+		r->done_fn(r);
 	leulo_req_put(r);
 }
 
@@ -212,24 +214,22 @@ static int leulo_req_add(struct leulo_gdev *g, struct leulo_gvq *q,
 }
 
 /*
- * Send @r and wait for its answer. Returns the answer's status, -ENODEV
- * when the device is gone, -EINTR when killed (then @r belongs to the
- * device until it answers), or -ENOMEM.
+ * Put @r on its queue (@flags as leulo_req_call()'s) without waiting for
+ * the answer: 0, -ENODEV when the device is gone, -EINTR when killed
+ * while the ring was full.
  */
-int leulo_req_call(struct leulo_gdev *g, struct leulo_req *r,
-		   unsigned int flags)
+int leulo_req_submit(struct leulo_gdev *g, struct leulo_req *r,
+		     unsigned int flags)
 {
 	struct leulo_gvq *q = flags & LEULO_REQ_DATA ? &g->data : &g->ctl;
-	bool nokill = flags & LEULO_REQ_NOKILL;
 	struct scatterlist sg_rq, sg_rs, sg_pl, *sgs[3];
 	unsigned int nout = 1, nin = 1;
-	int err;
 
 	sg_init_one(&sg_rq, &r->rq, sizeof(r->rq));
 	sg_init_one(&sg_rs, &r->rs, sizeof(r->rs));
 	sgs[0] = &sg_rq;
 	if (flags & LEULO_REQ_SEND) {
-		sg_init_one(&sg_pl, r->buf, r->len);
+		sg_init_one(&sg_pl, r->buf + r->off, r->len);
 		sgs[nout++] = &sg_pl;
 	}
 	sgs[nout] = &sg_rs;
@@ -237,19 +237,39 @@ int leulo_req_call(struct leulo_gdev *g, struct leulo_req *r,
 		sg_init_one(&sg_pl, r->buf, r->len);
 		sgs[nout + nin++] = &sg_pl;
 	}
-	err = leulo_req_add(g, q, sgs, nout, nin, r, nokill);
-	if (err)
-		return err;
-	if (nokill)
-		wait_for_completion(&r->done);
-	else if (wait_for_completion_killable(&r->done))
-		return -EINTR;
+	return leulo_req_add(g, q, sgs, nout, nin, r,
+			     flags & LEULO_REQ_NOKILL);
+}
+
+/* Once the device is done with @r: its answer's status, or why none. */
+int leulo_req_status(struct leulo_req *r)
+{
 	if (r->xfer)
 		return r->xfer;
 	if (r->used < sizeof(r->rs))
 		return -EIO;	/* the device dropped it as malformed */
 	r->answered = true;
 	return (s32)le32_to_cpu(r->rs.status);
+}
+
+/*
+ * Send @r and wait for its answer. Returns the answer's status, -ENODEV
+ * when the device is gone, -EINTR when killed (then @r belongs to the
+ * device until it answers), or -ENOMEM.
+ */
+int leulo_req_call(struct leulo_gdev *g, struct leulo_req *r,
+		   unsigned int flags)
+{
+	int err;
+
+	err = leulo_req_submit(g, r, flags);
+	if (err)
+		return err;
+	if (flags & LEULO_REQ_NOKILL)
+		wait_for_completion(&r->done);
+	else if (wait_for_completion_killable(&r->done))
+		return -EINTR;
+	return leulo_req_status(r);
 }
 
 static void leulo_req_done(struct virtqueue *vq)

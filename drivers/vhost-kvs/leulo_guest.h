@@ -18,6 +18,13 @@
  * caller reads the count before its request, so an event that comes
  * between the answer and the sleep is never missed.
  *
+ * send() does not wait for its answer on an established socket: it
+ * posts one SEND at a time per socket (leulo_gtx.c) and returns. The
+ * rest of a SEND the host took only in part goes again after an event
+ * with room; a failed one's error is the next send()'s, as TCP reports
+ * an error that came after the data was queued. shutdown() waits for the
+ * posted SEND; close() leaves the host socket open until it is done.
+ *
  * Events and answers both say what the socket's poll mask is, each with
  * the host socket's sequence number: they arrive on different queues, so
  * possibly out of order, and the later seq wins (leulo_sk_state()).
@@ -40,14 +47,21 @@
  * path holds a reference to the sock while it uses it all the same.
  *
  * leulo_sk.lock (IRQs off) protects the socket's cached readiness (mask
- * and seq), its generation count (gen) and the last error the device
- * reported (dev_err). It nests inside evt_lock and the xarray's lock.
+ * and seq), its generation count (gen), the last error the device
+ * reported (dev_err) and its posted SEND (tx, tx_state, tx_gen, tx_err,
+ * tx_close).
+ * It nests inside evt_lock and the xarray's lock. A posted SEND's
+ * request is read and sent again only by the socket's tx_work, which the
+ * request's completion and events queue; tx is set by send() only while
+ * it is NULL, and cleared by tx_work or by a send() whose post failed.
  *
  * Lock order: leulo_mutex -> evt_lock -> xa_lock -> leulo_sk.lock ->
  * wait queue lock. A leulo_gvq.lock is never held with another of them.
  *
  * Lifetimes: struct leulo_gdev is refcounted (the device holds one
- * reference until remove, each socket one until release). A struct
+ * reference until remove, each socket one until release, or until its
+ * posted SEND is done when release deferred the close). A posted SEND
+ * holds a reference to its sock. A struct
  * leulo_req is refcounted too: its caller holds one, the device one from
  * the moment it is on a ring until it is completed or detached, so a
  * caller that was killed never frees a buffer the device may still write.
@@ -61,6 +75,7 @@
 #include <linux/types.h>
 #include <linux/virtio.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/sock.h>
 #include <uapi/linux/vhost_leulo.h>
@@ -107,8 +122,12 @@ struct leulo_req {
 	int xfer;			/* 0, or -ENODEV: never answered */
 	bool answered;			/* rs holds the device's answer */
 	size_t len;			/* payload bytes this time */
+	size_t off;			/* SEND's payload is at buf + off */
 	size_t size;			/* room in buf */
 	u8 *buf;			/* SEND's or RECV's payload */
+	/* Called when the device is done with it (IRQs off, queue locked). */
+	void (*done_fn)(struct leulo_req *r);
+	void *owner;			/* done_fn's */
 };
 
 /* Flags of leulo_req_call(). */
@@ -116,6 +135,14 @@ struct leulo_req {
 #define LEULO_REQ_SEND		BIT(1)	/* buf[0..len) is SEND's payload */
 #define LEULO_REQ_RECV		BIT(2)	/* buf[0..len) is room for RECV */
 #define LEULO_REQ_NOKILL	BIT(3)	/* wait even when killed */
+
+/* Where a socket's posted SEND is (leulo_gtx.c); leulo_sk.lock. */
+enum leulo_tx_state {
+	LEULO_TX_NONE,		/* none posted */
+	LEULO_TX_RING,		/* on the ring, or its answer being read */
+	LEULO_TX_ROOM,		/* the rest waits for the socket's next event */
+	LEULO_TX_RESEND,	/* it came: tx_work sends the rest */
+};
 
 struct leulo_sk {
 	struct sock sk;			/* first: sk_alloc()ed as leulo_proto */
@@ -129,6 +156,14 @@ struct leulo_sk {
 	bool dead;			/* its device was removed */
 	u32 peer_len;			/* peer, as ACCEPT answered; or 0 */
 	u8 peer[VHOST_LEULO_ADDR_LEN];
+	/* The SEND posted without waiting (leulo_gtx.c); see LOCKING. */
+	struct leulo_req *tx;
+	enum leulo_tx_state tx_state;
+	u32 tx_gen;			/* gen when it was last sent */
+	int tx_err;			/* its error, for the next send() */
+	bool tx_close;			/* released: close once tx is done */
+	u32 tx_close_how;
+	struct work_struct tx_work;
 };
 
 static inline struct leulo_sk *leulo_sk(const struct sock *sk)
@@ -142,6 +177,9 @@ void leulo_gdev_put(struct leulo_gdev *g);
 struct leulo_req *leulo_req_alloc(size_t size);
 void leulo_req_reset(struct leulo_req *r, u32 op, u32 id);
 void leulo_req_put(struct leulo_req *r);
+int leulo_req_submit(struct leulo_gdev *g, struct leulo_req *r,
+		     unsigned int flags);
+int leulo_req_status(struct leulo_req *r);
 int leulo_req_call(struct leulo_gdev *g, struct leulo_req *r,
 		   unsigned int flags);
 bool leulo_sk_link(struct leulo_sk *ls, int *err);
@@ -151,5 +189,18 @@ void leulo_sk_unlink(struct leulo_sk *ls);
 int leulo_gsock_init(void);
 void leulo_sk_event(struct leulo_sk *ls, const struct vhost_leulo_event *ev);
 void leulo_sk_kill(struct leulo_sk *ls);
+void leulo_sk_wake(struct leulo_sk *ls, __poll_t mask);
+void leulo_sk_answer(struct leulo_sk *ls, const struct leulo_req *r);
+void leulo_sk_close(struct leulo_sk *ls, u32 how);
+
+/* leulo_gtx.c */
+void leulo_tx_init(struct leulo_sk *ls);
+int leulo_tx_post(struct leulo_sk *ls, struct iov_iter *from, size_t len,
+		  int flags);
+int leulo_tx_error(struct leulo_sk *ls);
+void leulo_tx_room(struct leulo_sk *ls);
+int leulo_tx_flush(struct leulo_sk *ls);
+bool leulo_tx_defer_close(struct leulo_sk *ls, u32 how);
+u32 leulo_tx_queued(struct leulo_sk *ls);
 
 #endif
