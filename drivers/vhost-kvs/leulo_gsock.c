@@ -222,7 +222,7 @@ static int leulo_addr_from_resp(const u8 *raw, u32 len, struct sockaddr *addr)
 }
 
 /* A one-off control request on @ls: its status. */
-static int leulo_ctl(struct leulo_sk *ls, u32 op, u32 arg0, u32 arg1)
+int leulo_sk_ctl(struct leulo_sk *ls, u32 op, u32 arg0, u32 arg1)
 {
 	struct leulo_req *r = leulo_req_new(ls, op, 0);
 	int err;
@@ -461,7 +461,7 @@ static int leulo_listen(struct socket *sock, int backlog)
 	struct sock *sk = sock->sk;
 	int err;
 
-	err = leulo_ctl(leulo_sk(sk), VHOST_LEULO_OP_LISTEN, backlog, 0);
+	err = leulo_sk_ctl(leulo_sk(sk), VHOST_LEULO_OP_LISTEN, backlog, 0);
 	if (!err)
 		sk->sk_state = TCP_LISTEN;
 	return leulo_gone(err, -EINVAL);
@@ -496,13 +496,21 @@ static int leulo_connect_done(struct socket *sock, int err)
 static int leulo_disconnect(struct socket *sock, struct sockaddr *addr,
 			    int len)
 {
-	int err = leulo_addr_call(leulo_sk(sock->sk), VHOST_LEULO_OP_CONNECT,
-				  addr, len);
+	struct leulo_sk *ls = leulo_sk(sock->sk);
+	int err;
 
+	/* Unsent data is dropped, not sent to the next connection. */
+	err = leulo_tx_cancel(ls);
+	if (err)
+		return err;
+	err = leulo_addr_call(ls, VHOST_LEULO_OP_CONNECT, addr, len);
 	if (err)
 		return leulo_gone(err, -ENOTCONN);
 	sock->state = SS_UNCONNECTED;
 	sock->sk->sk_state = TCP_CLOSE;
+	spin_lock_irq(&ls->lock);
+	WRITE_ONCE(ls->sk.sk_shutdown, 0);
+	spin_unlock_irq(&ls->lock);
 	return 0;
 }
 
@@ -680,13 +688,17 @@ static int leulo_shutdown(struct socket *sock, int how)
 
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
-	/* The FIN goes after the data sent so far. */
-	if (how != SHUT_RD) {
-		err = leulo_tx_flush(ls);
-		if (err)
-			return err;
+	/*
+	 * On a connection, the sending side is shut here at once, and on the
+	 * host after the data sent so far (leulo_gtx.c).
+	 */
+	if (how != SHUT_RD && ls->sk.sk_state == TCP_ESTABLISHED &&
+	    leulo_tx_shutdown(ls)) {
+		if (how == SHUT_WR)
+			return 0;
+		how = SHUT_RD;
 	}
-	err = leulo_ctl(ls, VHOST_LEULO_OP_SHUTDOWN, how, 0);
+	err = leulo_sk_ctl(ls, VHOST_LEULO_OP_SHUTDOWN, how, 0);
 	if (!err && how != SHUT_RD)
 		WRITE_ONCE(ls->sk.sk_shutdown,
 			   ls->sk.sk_shutdown | SEND_SHUTDOWN);
@@ -955,6 +967,8 @@ static int leulo_sendmsg(struct socket *sock, struct msghdr *msg, size_t len)
 	n = leulo_tx_error(ls);
 	if (n)
 		return leulo_send_error(ls, n, flags);
+	if (READ_ONCE(sock->sk->sk_shutdown) & SEND_SHUTDOWN)
+		return leulo_send_error(ls, -EPIPE, flags);
 	if (!leulo_may_post(ls, len))
 		return leulo_send_wait(ls, msg, len, timeo);
 	while (sent < len) {
@@ -1068,6 +1082,9 @@ static int leulo_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	leulo_req_put(r);
 	if (copied)
 		return copied;
+	/* A reset that a posted SEND met is not a clean end of stream. */
+	if (!n && READ_ONCE(ls->tx_err) == -ECONNRESET)
+		n = leulo_tx_error(ls);
 	leulo_err_read(ls, n);
 	return leulo_gone(n, -ENOTCONN);
 }

@@ -12,13 +12,20 @@
  *
  * The answer comes to the socket's tx_work. What the host's socket did
  * not take goes again after the socket's next event, as a blocked send()
- * asks again, so nothing waits in the device. An error (the connection was reset, say) is kept
- * for the next send(), as TCP reports an error that came after the data
- * was queued. shutdown() waits for the posted SEND first; release()
- * leaves the host socket open until it is done (leulo_sk_close()).
+ * asks again, so nothing waits in the device. An error (the connection
+ * was reset, say) is kept for the next send(), as TCP reports an error
+ * that came after the data was queued.
+ *
+ * What must follow the data waits for it: shutdown(SHUT_WR) and close()
+ * return at once, and tx_work sends their SHUTDOWN or CLOSE once the
+ * SEND is done. A close waits at most net.leulo.close_timeout seconds
+ * for a peer that does not read, then aborts (RST), as Linux gives up on
+ * an orphaned socket; a close with SO_LINGER 0 and a disconnect drop
+ * what is left at once.
  */
 #include <linux/net.h>
 #include <linux/poll.h>
+#include <linux/timer.h>
 #include <linux/uio.h>
 #include <net/sock.h>
 
@@ -39,25 +46,33 @@ static int leulo_tx_submit(struct leulo_sk *ls, struct leulo_req *r,
 }
 
 /*
- * The posted SEND is done (all taken, or @err): the next one may go.
- * The sock may be freed on return.
+ * The posted SEND is done (all taken, dropped, or @err): the next one may
+ * go, and a SHUT_WR or CLOSE that waited for it goes now. The sock may be
+ * freed on return.
  */
 static void leulo_tx_end(struct leulo_sk *ls, int err)
 {
 	struct leulo_req *r;
-	bool close;
+	bool shut, close;
 
 	spin_lock_irq(&ls->lock);
 	r = ls->tx;
 	WRITE_ONCE(ls->tx, NULL);
 	ls->tx_state = LEULO_TX_NONE;
+	ls->tx_left = 0;
 	/* A removed device's sockets say ECONNABORTED already. */
 	if (err && err != -ENODEV)
 		ls->tx_err = err;
+	shut = ls->tx_shut;
 	close = ls->tx_close;
+	ls->tx_shut = false;
+	ls->tx_abort = false;
 	ls->gen++;
 	spin_unlock_irq(&ls->lock);
+	timer_delete_sync(&ls->tx_timer);
 	leulo_sk_wake(ls, EPOLLOUT | EPOLLWRNORM);
+	if (shut && !(close && ls->tx_close_how == VHOST_LEULO_CLOSE_RESET))
+		leulo_sk_ctl(ls, VHOST_LEULO_OP_SHUTDOWN, SHUT_WR, 0);
 	if (close)
 		leulo_sk_close(ls, ls->tx_close_how);
 	leulo_req_put(r);
@@ -80,7 +95,7 @@ static void leulo_tx_answered(struct leulo_sk *ls, struct leulo_req *r)
 	if (!err) {
 		took = min_t(u32, le32_to_cpu(r->rs.val), r->len);
 		r->off += took;
-		WRITE_ONCE(r->len, r->len - took);
+		r->len -= took;
 	}
 	/* A part taken, or -EAGAIN: the rest waits, as TCP's send() would. */
 	if ((!err && !r->len) || (err && err != -EAGAIN)) {
@@ -88,6 +103,12 @@ static void leulo_tx_answered(struct leulo_sk *ls, struct leulo_req *r)
 		return;
 	}
 	spin_lock_irq(&ls->lock);
+	ls->tx_left = r->len;
+	if (ls->tx_abort) {
+		spin_unlock_irq(&ls->lock);
+		leulo_tx_end(ls, 0);
+		return;
+	}
 	again = ls->gen != ls->tx_gen;
 	ls->tx_gen = ls->gen;
 	ls->tx_state = again ? LEULO_TX_RING : LEULO_TX_ROOM;
@@ -105,6 +126,7 @@ static void leulo_tx_work(struct work_struct *work)
 	struct leulo_sk *ls = container_of(work, struct leulo_sk, tx_work);
 	enum leulo_tx_state state;
 	struct leulo_req *r;
+	bool abort;
 	int err;
 
 	spin_lock_irq(&ls->lock);
@@ -114,10 +136,11 @@ static void leulo_tx_work(struct work_struct *work)
 		ls->tx_state = LEULO_TX_RING;
 		ls->tx_gen = ls->gen;
 	}
+	abort = ls->tx_abort;
 	spin_unlock_irq(&ls->lock);
 	if (state == LEULO_TX_RESEND) {
-		err = leulo_tx_submit(ls, r, LEULO_REQ_NOKILL);
-		if (err)
+		err = abort ? 0 : leulo_tx_submit(ls, r, LEULO_REQ_NOKILL);
+		if (abort || err)
 			leulo_tx_end(ls, err);
 	} else if (state == LEULO_TX_RING && completion_done(&r->done)) {
 		leulo_tx_answered(ls, r);
@@ -132,9 +155,35 @@ static void leulo_tx_done(struct leulo_req *r)
 	queue_work(system_wq, &ls->tx_work);
 }
 
+/* Drop what is left of the posted SEND: at once, or at its answer. */
+static void leulo_tx_abort(struct leulo_sk *ls)
+{
+	lockdep_assert_held(&ls->lock);
+	ls->tx_abort = true;
+	if (ls->tx_state == LEULO_TX_ROOM) {
+		ls->tx_state = LEULO_TX_RESEND;
+		queue_work(system_wq, &ls->tx_work);
+	}
+}
+
+/* A closed socket's data waited close_timeout: the close is a reset. */
+static void leulo_tx_timeout(struct timer_list *t)
+{
+	struct leulo_sk *ls = from_timer(ls, t, tx_timer);
+	unsigned long flags;
+
+	spin_lock_irqsave(&ls->lock, flags);
+	if (ls->tx) {
+		ls->tx_close_how = VHOST_LEULO_CLOSE_RESET;
+		leulo_tx_abort(ls);
+	}
+	spin_unlock_irqrestore(&ls->lock, flags);
+}
+
 void leulo_tx_init(struct leulo_sk *ls)
 {
 	INIT_WORK(&ls->tx_work, leulo_tx_work);
+	timer_setup(&ls->tx_timer, leulo_tx_timeout, 0);
 }
 
 /*
@@ -163,6 +212,8 @@ int leulo_tx_post(struct leulo_sk *ls, struct iov_iter *from, size_t len,
 	bool busy;
 	int err;
 
+	if (READ_ONCE(ls->dead))
+		return -ENODEV;
 	if (READ_ONCE(ls->tx))
 		return 0;
 	r = leulo_req_alloc(len);
@@ -178,17 +229,20 @@ int leulo_tx_post(struct leulo_sk *ls, struct iov_iter *from, size_t len,
 	r->done_fn = leulo_tx_done;
 	r->owner = ls;
 	spin_lock_irq(&ls->lock);
-	busy = ls->tx;	/* another thread's send() came first */
-	if (!busy) {
+	/* Another thread's send() came first, or its shutdown(). */
+	err = ls->sk.sk_shutdown & SEND_SHUTDOWN ? -EPIPE : 0;
+	busy = ls->tx;
+	if (!busy && !err) {
 		WRITE_ONCE(ls->tx, r);
 		ls->tx_state = LEULO_TX_RING;
 		ls->tx_gen = ls->gen;
+		ls->tx_left = have;
 	}
 	spin_unlock_irq(&ls->lock);
-	if (busy) {
+	if (busy || err) {
 		iov_iter_revert(from, have);
 		leulo_req_put(r);
-		return 0;
+		return err;
 	}
 	sock_hold(&ls->sk);	/* put by leulo_tx_end() */
 	err = leulo_tx_submit(ls, r, 0);
@@ -213,17 +267,48 @@ int leulo_tx_error(struct leulo_sk *ls)
 	return err;
 }
 
-/* Wait until the posted SEND is done: 0, or -ERESTARTSYS on a signal. */
-int leulo_tx_flush(struct leulo_sk *ls)
+/*
+ * shutdown(SHUT_WR) of an established socket: no send() posts after
+ * this. Whether a SEND is posted, in which case tx_work sends the
+ * SHUTDOWN after it and the caller does not.
+ */
+bool leulo_tx_shutdown(struct leulo_sk *ls)
 {
-	return wait_event_interruptible(*sk_sleep(&ls->sk),
-					!READ_ONCE(ls->tx));
+	bool defer;
+
+	spin_lock_irq(&ls->lock);
+	WRITE_ONCE(ls->sk.sk_shutdown, ls->sk.sk_shutdown | SEND_SHUTDOWN);
+	defer = ls->tx;
+	if (defer)
+		ls->tx_shut = true;
+	spin_unlock_irq(&ls->lock);
+	return defer;
+}
+
+/*
+ * Before a disconnect: what is left of the posted SEND is dropped, as
+ * Linux drops unsent data, and its error is forgotten. 0, or
+ * -ERESTARTSYS on a signal (the SEND is dropped all the same).
+ */
+int leulo_tx_cancel(struct leulo_sk *ls)
+{
+	int err;
+
+	spin_lock_irq(&ls->lock);
+	if (ls->tx)
+		leulo_tx_abort(ls);
+	spin_unlock_irq(&ls->lock);
+	/* Not long: the host answers at once, and tx_work drops the rest. */
+	err = wait_event_interruptible(*sk_sleep(&ls->sk), !READ_ONCE(ls->tx));
+	if (!err)
+		leulo_tx_error(ls);
+	return err;
 }
 
 /*
  * At release: with a SEND posted, the host socket is closed (@how) once
- * it is done, and @ls stays linked until then, for its events. Whether
- * it was deferred.
+ * it is done, and @ls stays linked until then, for its events; an abort
+ * drops the rest at once. Whether it was deferred.
  */
 bool leulo_tx_defer_close(struct leulo_sk *ls, u32 how)
 {
@@ -234,6 +319,11 @@ bool leulo_tx_defer_close(struct leulo_sk *ls, u32 how)
 	if (defer) {
 		ls->tx_close = true;
 		ls->tx_close_how = how;
+		if (how == VHOST_LEULO_CLOSE_RESET)
+			leulo_tx_abort(ls);
+		else
+			mod_timer(&ls->tx_timer, jiffies +
+				  READ_ONCE(leulo_close_timeout) * HZ);
 	}
 	spin_unlock_irq(&ls->lock);
 	return defer;
@@ -245,7 +335,7 @@ u32 leulo_tx_queued(struct leulo_sk *ls)
 	u32 n;
 
 	spin_lock_irq(&ls->lock);
-	n = ls->tx ? READ_ONCE(ls->tx->len) : 0;
+	n = ls->tx_left;
 	spin_unlock_irq(&ls->lock);
 	return n;
 }

@@ -53,6 +53,10 @@ static int leulo_sysctl_enabled(const struct ctl_table *table, int write,
 	return ret;
 }
 
+/* A day: a socket closed with data unsent is not kept longer. */
+static int leulo_close_timeout_max = 86400;
+int leulo_close_timeout = 60;
+
 static struct ctl_table leulo_sysctl[] = {
 	{
 		.procname	= "enabled",
@@ -62,6 +66,16 @@ static struct ctl_table leulo_sysctl[] = {
 		.proc_handler	= leulo_sysctl_enabled,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
+	},
+	{
+		/* Seconds a closed socket's posted data may wait (leulo_gtx.c) */
+		.procname	= "close_timeout",
+		.data		= &leulo_close_timeout,
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &leulo_close_timeout_max,
 	},
 };
 

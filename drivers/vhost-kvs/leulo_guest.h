@@ -20,10 +20,12 @@
  *
  * send() does not wait for its answer on an established socket: it
  * posts one SEND at a time per socket (leulo_gtx.c) and returns. The
- * rest of a SEND the host took only in part goes again after an event
- * with room; a failed one's error is the next send()'s, as TCP reports
- * an error that came after the data was queued. shutdown() waits for the
- * posted SEND; close() leaves the host socket open until it is done.
+ * rest of a SEND the host took only in part goes again after the
+ * socket's next event; a failed one's error is the next send()'s, as TCP
+ * reports an error that came after the data was queued. A SHUT_WR or a
+ * CLOSE of the socket goes to the host once the posted SEND is done (a
+ * CLOSE at most net.leulo.close_timeout seconds later, then as a reset);
+ * a disconnect or an aborting close drops what is left of it.
  *
  * Events and answers both say what the socket's poll mask is, each with
  * the host socket's sequence number: they arrive on different queues, so
@@ -48,8 +50,8 @@
  *
  * leulo_sk.lock (IRQs off) protects the socket's cached readiness (mask
  * and seq), its generation count (gen), the last error the device
- * reported (dev_err) and its posted SEND (tx, tx_state, tx_gen, tx_err,
- * tx_close).
+ * reported (dev_err), its posted SEND (tx and the tx_* fields but
+ * tx_work and tx_timer) and the SEND_SHUTDOWN bit of sk_shutdown.
  * It nests inside evt_lock and the xarray's lock. A posted SEND's
  * request is read and sent again only by the socket's tx_work, which the
  * request's completion and events queue; tx is set by send() only while
@@ -61,10 +63,10 @@
  * Lifetimes: struct leulo_gdev is refcounted (the device holds one
  * reference until remove, each socket one until release, or until its
  * posted SEND is done when release deferred the close). A posted SEND
- * holds a reference to its sock. A struct
- * leulo_req is refcounted too: its caller holds one, the device one from
- * the moment it is on a ring until it is completed or detached, so a
- * caller that was killed never frees a buffer the device may still write.
+ * holds a reference to its sock. A struct leulo_req is refcounted too:
+ * its caller holds one, the device one from the moment it is on a ring
+ * until it is completed or detached, so a caller that was killed never
+ * frees a buffer the device may still write.
  */
 #ifndef _LEULO_GUEST_H
 #define _LEULO_GUEST_H
@@ -72,6 +74,7 @@
 #include <linux/completion.h>
 #include <linux/kref.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/types.h>
 #include <linux/virtio.h>
 #include <linux/wait.h>
@@ -160,10 +163,14 @@ struct leulo_sk {
 	struct leulo_req *tx;
 	enum leulo_tx_state tx_state;
 	u32 tx_gen;			/* gen when it was last sent */
+	u32 tx_left;			/* of it, bytes the host has not taken */
 	int tx_err;			/* its error, for the next send() */
-	bool tx_close;			/* released: close once tx is done */
+	bool tx_abort;			/* what is left is dropped */
+	bool tx_shut;			/* shutdown(SHUT_WR) once it is done */
+	bool tx_close;			/* released: close once it is done */
 	u32 tx_close_how;
 	struct work_struct tx_work;
+	struct timer_list tx_timer;	/* bounds a deferred close */
 };
 
 static inline struct leulo_sk *leulo_sk(const struct sock *sk)
@@ -192,6 +199,7 @@ void leulo_sk_kill(struct leulo_sk *ls);
 void leulo_sk_wake(struct leulo_sk *ls, __poll_t mask);
 void leulo_sk_answer(struct leulo_sk *ls, const struct leulo_req *r);
 void leulo_sk_close(struct leulo_sk *ls, u32 how);
+int leulo_sk_ctl(struct leulo_sk *ls, u32 op, u32 arg0, u32 arg1);
 
 /* leulo_gtx.c */
 void leulo_tx_init(struct leulo_sk *ls);
@@ -199,8 +207,10 @@ int leulo_tx_post(struct leulo_sk *ls, struct iov_iter *from, size_t len,
 		  int flags);
 int leulo_tx_error(struct leulo_sk *ls);
 void leulo_tx_room(struct leulo_sk *ls);
-int leulo_tx_flush(struct leulo_sk *ls);
+bool leulo_tx_shutdown(struct leulo_sk *ls);
+int leulo_tx_cancel(struct leulo_sk *ls);
 bool leulo_tx_defer_close(struct leulo_sk *ls, u32 how);
 u32 leulo_tx_queued(struct leulo_sk *ls);
+extern int leulo_close_timeout;
 
 #endif

@@ -15,7 +15,8 @@
 # own stack, busybox wget and httpd both ways with SHA-256 compared, a
 # connection made while the guest is paused, iperf3 both ways, a
 # refused, a reset, a timed-out and a half-closed connection, a reader
-# slower than the guest's posted sends, 1,000
+# slower than the guest's posted sends, closes with posted data left
+# (kept, timed out, aborted), 1,000
 # connections open at once, wget both
 # ways with a second guest on the switch (lg2, without Leulo), the
 # guest's sysctl turning Leulo off (its own TCP then leaves by its NIC),
@@ -246,6 +247,82 @@ print(hashlib.sha256(d.split(b"\r\n\r\n", 1)[1]).hexdigest())')
 echo "# test host got $got, guest has $sum_b"
 check "a slow reader gets all 8 MiB the guest sent without waiting, then its close (SHA-256 equal)" \
 	sh -c '[ -n "$1" ] && [ "$1" = "$2" ]' _ "$got" "$sum_b"
+guest_kernel_ok
+
+# fill_peer PORT SECS: a test-host server on PORT, with a 4 KiB receive
+# buffer, that reads nothing for SECS seconds (or until /tmp/lg-go is
+# there), then everything, checking kvs-rr -f's pattern; it writes
+# "got BYTES end|reset pattern-ok|pattern-bad" to /tmp/lg-fill.
+fill_peer() {
+	rm -f /tmp/lg-go /tmp/lg-fill
+	timeout 120 python3 -c '
+import os, socket, sys, time
+port, wait = int(sys.argv[1]), float(sys.argv[2])
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.bind(("10.77.0.1", port))
+s.listen()
+print("listening", flush=True)
+c, _ = s.accept()
+end = time.time() + wait
+while time.time() < end and not os.path.exists("/tmp/lg-go"):
+    time.sleep(0.1)
+n, ok, how = 0, True, "end"
+try:
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        ok = ok and all(x == (n + i) % 251 for i, x in enumerate(b))
+        n += len(b)
+except ConnectionResetError:
+    how = "reset"
+print("got %d %s %s" % (n, how, "pattern-ok" if ok else "pattern-bad"), flush=True)
+' "$1" "$2" >/tmp/lg-fill &
+	retry 20 grep -q listening /tmp/lg-fill
+}
+# fill_guest ARGS: the guest's kvs-rr -f ARGS to the test host: bytes taken
+fill_guest() {
+	in_guest 30 "kvs-rr -c 10.77.0.1 $*" | sed -n 's/^filled bytes=\([0-9]*\)$/\1/p'
+}
+# in_ns_to PORT: a socket of leulo1 connected to the test host's PORT
+in_ns_to() {
+	$IP netns exec $NS cat /proc/net/tcp | grep -q " 01004D0A:$(printf %04X "$1") "
+}
+# A guest program fills a connection (its last send() posted, the host's
+# socket full) and closes it: close() returns at once, the host socket
+# stays until the posted data is taken, then ends the stream.
+check "a test-host server that reads nothing yet on :8083" fill_peer 8083 60
+filled=$(fill_guest -p 8083 -f)
+check "the guest filled a connection whose peer does not read and closed it (${filled:-no} bytes)" \
+	[ "${filled:-0}" -gt 0 ]
+check "...its host socket waits in $NS with the data" in_ns_to 8083
+touch /tmp/lg-go
+check "...and the peer, reading then, gets every byte, then the end of the stream" \
+	retry 30 grep -qx "got $filled end pattern-ok" /tmp/lg-fill
+# A peer that never reads: the closed socket's data waits at most
+# net.leulo.close_timeout seconds, then the host socket is reset.
+out=$(in_guest 20 "echo 2 >/proc/sys/net/leulo/close_timeout && cat /proc/sys/net/leulo/close_timeout")
+check "net.leulo.close_timeout set to 2 in the guest ($out)" [ "$out" = 2 ]
+check "a test-host server that reads nothing for 60 s on :8084" fill_peer 8084 60
+filled=$(fill_guest -p 8084 -f)
+check "the guest filled and closed a connection whose peer never reads (${filled:-no} bytes)" \
+	[ "${filled:-0}" -gt 0 ]
+check "...its host socket is reset within close_timeout (gone from $NS)" \
+	retry 15 sh -c "! $IP netns exec $NS cat /proc/net/tcp | grep -q ' 01004D0A:1F94 '"
+touch /tmp/lg-go
+check "...and the peer sees the reset" retry 30 grep -q "^got [0-9]* reset pattern-ok$" /tmp/lg-fill
+in_guest 20 "echo 60 >/proc/sys/net/leulo/close_timeout" >/dev/null
+# SO_LINGER 0: the close drops the posted data and resets at once.
+check "a test-host server that reads nothing yet on :8085" fill_peer 8085 60
+filled=$(fill_guest -p 8085 -f -L)
+check "the guest filled a connection and closed it with SO_LINGER 0 (${filled:-no} bytes)" \
+	[ "${filled:-0}" -gt 0 ]
+check "...its host socket is reset at once (gone from $NS)" \
+	retry 5 sh -c "! $IP netns exec $NS cat /proc/net/tcp | grep -q ' 01004D0A:1F95 '"
+touch /tmp/lg-go
+check "...and the peer sees the reset" retry 30 grep -q "^got [0-9]* reset pattern-ok$" /tmp/lg-fill
 guest_kernel_ok
 
 # 1,000 connections at once: the guest holds them all (Leulo sockets,

@@ -27,12 +27,25 @@
  *   conns open=N echoed=E
  *
  * and exiting non-zero unless every connection opened and echoed.
+ *
+ *   kvs-rr -c HOST [-p PORT] -f [-L]
+ *
+ * fills a connection whose peer does not read: it sends (without
+ * blocking) bytes whose value is their offset in the stream modulo 251
+ * until the socket has not been writable for a second, closes it (with
+ * -L, after SO_LINGER 0: a reset) and prints
+ *
+ *   filled bytes=N
+ *
+ * N being what send() took: every byte of it must reach the peer, then
+ * the end of the stream, unless -L.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,8 +233,45 @@ static int client_many(const struct sockaddr_in *sa, int n, size_t len)
 	return opened == n && echoed == n ? 0 : 1;
 }
 
+static int client_fill(const struct sockaddr_in *sa, int abort_close)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	static char buf[RR_MAX_BYTES];
+	struct pollfd pfd = { .events = POLLOUT };
+	size_t total = 0, i;
+	ssize_t n;
+
+	pfd.fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (pfd.fd < 0 ||
+	    connect(pfd.fd, (const struct sockaddr *)sa, sizeof(*sa)))
+		die("connect");
+	for (;;) {
+		for (i = 0; i < sizeof(buf); i++)
+			buf[i] = (total + i) % 251;
+		n = send(pfd.fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n > 0) {
+			total += n;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			die("send");
+		n = poll(&pfd, 1, 1000);
+		if (n < 0 && errno != EINTR)
+			die("poll");
+		if (!n)
+			break;
+	}
+	if (abort_close &&
+	    setsockopt(pfd.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)))
+		die("SO_LINGER");
+	if (close(pfd.fd))
+		die("close");
+	printf("filled bytes=%zu\n", total);
+	return total ? 0 : 1;
+}
+
 static int client(const char *host, int port, double secs, size_t len,
-		  int conns)
+		  int conns, int fill)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	static char buf[RR_MAX_BYTES];
@@ -236,6 +286,8 @@ static int client(const char *host, int port, double secs, size_t len,
 	sa.sin_port = htons(port);
 	if (conns)
 		return client_many(&sa, conns, len);
+	if (fill)
+		return client_fill(&sa, fill > 1);
 	lat = malloc(RR_MAX_SAMPLES * sizeof(*lat));
 	if (!lat)
 		die("malloc");
@@ -273,18 +325,19 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: kvs-rr -s [-p PORT] [-D]\n"
 			"       kvs-rr -c HOST [-p PORT] [-t SECS] [-l BYTES]\n"
-			"       kvs-rr -c HOST [-p PORT] [-l BYTES] -n CONNS\n");
+			"       kvs-rr -c HOST [-p PORT] [-l BYTES] -n CONNS\n"
+			"       kvs-rr -c HOST [-p PORT] -f [-L]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	int opt, port = 5301, server = 0, daemon_mode = 0, conns = 0;
+	int opt, port = 5301, server = 0, daemon_mode = 0, conns = 0, fill = 0;
 	const char *host = NULL;
 	double secs = 5;
 	long len = 1;
 
-	while ((opt = getopt(argc, argv, "sc:p:t:l:n:D")) != -1) {
+	while ((opt = getopt(argc, argv, "sc:p:t:l:n:DfL")) != -1) {
 		switch (opt) {
 		case 's': server = 1; break;
 		case 'c': host = optarg; break;
@@ -293,13 +346,15 @@ int main(int argc, char **argv)
 		case 'l': len = atol(optarg); break;
 		case 'n': conns = atoi(optarg); break;
 		case 'D': daemon_mode = 1; break;
+		case 'f': fill |= 1; break;
+		case 'L': fill |= 2; break;
 		default: usage();
 		}
 	}
 	if (server == !!host || port <= 0 || port > 65535 || secs <= 0 ||
 	    len < 1 || len > RR_MAX_BYTES || conns < 0 || conns > 65536 ||
-	    (server && conns))
+	    (server && conns) || fill == 2 || (fill && (server || conns)))
 		usage();
 	return server ? serve(port, daemon_mode) :
-			client(host, port, secs, len, conns);
+			client(host, port, secs, len, conns, fill);
 }
