@@ -497,17 +497,20 @@ static int leulo_disconnect(struct socket *sock, struct sockaddr *addr,
 			    int len)
 {
 	struct leulo_sk *ls = leulo_sk(sock->sk);
+	bool was = READ_ONCE(ls->sk.sk_shutdown) & SEND_SHUTDOWN;
 	int err;
 
 	/* Unsent data is dropped, not sent to the next connection. */
-	err = leulo_tx_cancel(ls);
-	if (err)
-		return err;
+	leulo_tx_cancel(ls);
 	err = leulo_addr_call(ls, VHOST_LEULO_OP_CONNECT, addr, len);
-	if (err)
+	if (err) {
+		if (!was)
+			leulo_tx_set_shut(ls, false);
 		return leulo_gone(err, -ENOTCONN);
+	}
 	sock->state = SS_UNCONNECTED;
 	sock->sk->sk_state = TCP_CLOSE;
+	/* As tcp_disconnect(): both sides open again. */
 	spin_lock_irq(&ls->lock);
 	WRITE_ONCE(ls->sk.sk_shutdown, 0);
 	spin_unlock_irq(&ls->lock);
@@ -684,24 +687,23 @@ static int leulo_ioctl(struct socket *sock, unsigned int cmd,
 static int leulo_shutdown(struct socket *sock, int how)
 {
 	struct leulo_sk *ls = leulo_sk(sock->sk);
+	bool was = READ_ONCE(ls->sk.sk_shutdown) & SEND_SHUTDOWN;
 	int err;
 
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
 	/*
-	 * On a connection, the sending side is shut here at once, and on the
-	 * host after the data sent so far (leulo_gtx.c).
+	 * The sending side is shut here at once (no send() posts after it),
+	 * and on the host after the data sent so far (leulo_gtx.c).
 	 */
-	if (how != SHUT_RD && ls->sk.sk_state == TCP_ESTABLISHED &&
-	    leulo_tx_shutdown(ls)) {
+	if (how != SHUT_RD && leulo_tx_shutdown(ls)) {
 		if (how == SHUT_WR)
 			return 0;
 		how = SHUT_RD;
 	}
 	err = leulo_sk_ctl(ls, VHOST_LEULO_OP_SHUTDOWN, how, 0);
-	if (!err && how != SHUT_RD)
-		WRITE_ONCE(ls->sk.sk_shutdown,
-			   ls->sk.sk_shutdown | SEND_SHUTDOWN);
+	if (err && how != SHUT_RD && !was)
+		leulo_tx_set_shut(ls, false);	/* not connected: as it was */
 	return leulo_gone(err, -ENOTCONN);
 }
 

@@ -46,9 +46,10 @@ static int leulo_tx_submit(struct leulo_sk *ls, struct leulo_req *r,
 }
 
 /*
- * The posted SEND is done (all taken, dropped, or @err): the next one may
- * go, and a SHUT_WR or CLOSE that waited for it goes now. The sock may be
- * freed on return.
+ * The posted SEND is done (all taken, dropped, or @err): a SHUT_WR that
+ * waited for it goes now, while tx is still set (so that a close or a
+ * disconnect still waits), then the next SEND may go, and a deferred
+ * CLOSE goes. The sock may be freed on return.
  */
 static void leulo_tx_end(struct leulo_sk *ls, int err)
 {
@@ -56,23 +57,29 @@ static void leulo_tx_end(struct leulo_sk *ls, int err)
 	bool shut, close;
 
 	spin_lock_irq(&ls->lock);
+	/* Inert: neither an event nor the timer queues tx_work now. */
+	ls->tx_state = LEULO_TX_NONE;
+	shut = ls->tx_shut && !(ls->tx_close &&
+				ls->tx_close_how == VHOST_LEULO_CLOSE_RESET);
+	ls->tx_shut = false;
+	spin_unlock_irq(&ls->lock);
+	if (shut)
+		leulo_sk_ctl(ls, VHOST_LEULO_OP_SHUTDOWN, SHUT_WR, 0);
+
+	spin_lock_irq(&ls->lock);
 	r = ls->tx;
 	WRITE_ONCE(ls->tx, NULL);
-	ls->tx_state = LEULO_TX_NONE;
 	ls->tx_left = 0;
 	/* A removed device's sockets say ECONNABORTED already. */
 	if (err && err != -ENODEV)
 		ls->tx_err = err;
-	shut = ls->tx_shut;
 	close = ls->tx_close;
-	ls->tx_shut = false;
+	ls->tx_shut = false;	/* a second SHUT_WR meanwhile: sent above */
 	ls->tx_abort = false;
 	ls->gen++;
 	spin_unlock_irq(&ls->lock);
 	timer_delete_sync(&ls->tx_timer);
 	leulo_sk_wake(ls, EPOLLOUT | EPOLLWRNORM);
-	if (shut && !(close && ls->tx_close_how == VHOST_LEULO_CLOSE_RESET))
-		leulo_sk_ctl(ls, VHOST_LEULO_OP_SHUTDOWN, SHUT_WR, 0);
 	if (close)
 		leulo_sk_close(ls, ls->tx_close_how);
 	leulo_req_put(r);
@@ -268,9 +275,9 @@ int leulo_tx_error(struct leulo_sk *ls)
 }
 
 /*
- * shutdown(SHUT_WR) of an established socket: no send() posts after
- * this. Whether a SEND is posted, in which case tx_work sends the
- * SHUTDOWN after it and the caller does not.
+ * shutdown(SHUT_WR) or SHUT_RDWR: no send() posts after this. Whether
+ * a SEND is posted, in which case tx_work sends the SHUTDOWN after it
+ * and the caller does not.
  */
 bool leulo_tx_shutdown(struct leulo_sk *ls)
 {
@@ -285,24 +292,34 @@ bool leulo_tx_shutdown(struct leulo_sk *ls)
 	return defer;
 }
 
-/*
- * Before a disconnect: what is left of the posted SEND is dropped, as
- * Linux drops unsent data, and its error is forgotten. 0, or
- * -ERESTARTSYS on a signal (the SEND is dropped all the same).
- */
-int leulo_tx_cancel(struct leulo_sk *ls)
+/* Shut the sending side here, or open it again (a disconnect failed). */
+void leulo_tx_set_shut(struct leulo_sk *ls, bool shut)
 {
-	int err;
+	u8 bits;
 
 	spin_lock_irq(&ls->lock);
+	bits = ls->sk.sk_shutdown & ~SEND_SHUTDOWN;
+	WRITE_ONCE(ls->sk.sk_shutdown, bits | (shut ? SEND_SHUTDOWN : 0));
+	spin_unlock_irq(&ls->lock);
+}
+
+/*
+ * Before a disconnect: no send() posts until it is done, what is left
+ * of the posted SEND is dropped, as Linux drops unsent data, and so is a
+ * SHUT_WR that waited for it; its error is forgotten. Not interruptible,
+ * as a disconnect is not, and not long: the host answers at once, and
+ * tx_work drops the rest.
+ */
+void leulo_tx_cancel(struct leulo_sk *ls)
+{
+	spin_lock_irq(&ls->lock);
+	WRITE_ONCE(ls->sk.sk_shutdown, ls->sk.sk_shutdown | SEND_SHUTDOWN);
+	ls->tx_shut = false;
 	if (ls->tx)
 		leulo_tx_abort(ls);
 	spin_unlock_irq(&ls->lock);
-	/* Not long: the host answers at once, and tx_work drops the rest. */
-	err = wait_event_interruptible(*sk_sleep(&ls->sk), !READ_ONCE(ls->tx));
-	if (!err)
-		leulo_tx_error(ls);
-	return err;
+	wait_event(*sk_sleep(&ls->sk), !READ_ONCE(ls->tx));
+	leulo_tx_error(ls);
 }
 
 /*

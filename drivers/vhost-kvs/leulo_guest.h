@@ -208,7 +208,8 @@ int leulo_tx_post(struct leulo_sk *ls, struct iov_iter *from, size_t len,
 int leulo_tx_error(struct leulo_sk *ls);
 void leulo_tx_room(struct leulo_sk *ls);
 bool leulo_tx_shutdown(struct leulo_sk *ls);
-int leulo_tx_cancel(struct leulo_sk *ls);
+void leulo_tx_set_shut(struct leulo_sk *ls, bool shut);
+void leulo_tx_cancel(struct leulo_sk *ls);
 bool leulo_tx_defer_close(struct leulo_sk *ls, u32 how);
 u32 leulo_tx_queued(struct leulo_sk *ls);
 extern int leulo_close_timeout;
