@@ -648,8 +648,13 @@ static __poll_t leulo_poll(struct file *file, struct socket *sock,
 
 	sock_poll_wait(file, sock, wait);
 	mask = READ_ONCE(leulo_sk(sk)->mask);
-	/* Writable once the posted SEND is done (leulo_gtx.c). */
-	if (READ_ONCE(leulo_sk(sk)->tx))
+	/*
+	 * Writable once the posted SEND is done (leulo_gtx.c); always after
+	 * shutdown(SHUT_WR), as tcp_poll(): a send() fails without waiting.
+	 */
+	if (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)
+		mask |= LEULO_POLLOUT;
+	else if (READ_ONCE(leulo_sk(sk)->tx))
 		mask &= ~LEULO_POLLOUT;
 	/* EPOLLERR as long as SO_ERROR has not been read, as tcp_poll(). */
 	if (READ_ONCE(sk->sk_err))

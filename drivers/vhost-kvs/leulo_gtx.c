@@ -289,6 +289,9 @@ bool leulo_tx_shutdown(struct leulo_sk *ls)
 	if (defer)
 		ls->tx_shut = true;
 	spin_unlock_irq(&ls->lock);
+	/* Writable now (a send() fails at once), as Linux's shutdown(). */
+	if (defer)
+		leulo_sk_wake(ls, EPOLLOUT | EPOLLWRNORM);
 	return defer;
 }
 

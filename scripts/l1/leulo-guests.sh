@@ -206,44 +206,43 @@ wget_fails "a connection whose SYNs go unanswered times out in the guest" \
 	8082 "timed out"
 kill $full 2>/dev/null
 $IP netns exec $NS sysctl -qw net.ipv4.tcp_syn_retries=6
-# Half-close: the test host sends its request and shuts its sending side
-# down; the guest's httpd reads the request, sees the end of the stream,
-# and still sends its whole answer.
-got=$(timeout 60 python3 -c '
-import hashlib, socket
-s = socket.create_connection(("10.77.0.2", 80))
-s.sendall(b"GET /g HTTP/1.0\r\n\r\n")
-s.shutdown(socket.SHUT_WR)
+# guest_get PATH half|slow: the SHA-256 of what the guest's httpd sends
+# for PATH, to a client that shuts its sending side down after the
+# request (half), or that reads nothing for 3 s (slow). (A small receive
+# buffer would make 8 MiB take minutes on the debug kernel.)
+guest_get() {
+	timeout 120 python3 -c '
+import hashlib, socket, sys, time
+s = socket.socket()
+s.connect(("10.77.0.2", 80))
+s.sendall(b"GET /%s HTTP/1.0\r\n\r\n" % sys.argv[1].encode())
+if sys.argv[2] == "half":
+    s.shutdown(socket.SHUT_WR)
+else:
+    time.sleep(3)
 d = b""
 while True:
     b = s.recv(65536)
     if not b:
         break
     d += b
-print(hashlib.sha256(d.split(b"\r\n\r\n", 1)[1]).hexdigest())')
+print(hashlib.sha256(d.split(b"\r\n\r\n", 1)[1]).hexdigest())' "$1" "$2"
+}
+# Half-close: the test host sends its request and shuts its sending side
+# down; the guest's httpd reads the request, sees the end of the stream,
+# and still sends its whole answer.
+got=$(guest_get g half)
 check "half-close: the guest answers a request whose sender shut down writing (SHA-256 equal)" \
 	sh -c '[ -n "$1" ] && [ "$1" = "$2" ]' _ "$got" "$sum_g"
 guest_kernel_ok
 # A reader that holds back: the guest's send() does not wait for the
 # host (leulo_gtx.c), so httpd's data waits in posted SENDs that the
-# host's socket, full, takes in parts as the reader drains it; httpd
+# host's socket, full (8 MiB is more than the buffers on the way hold),
+# takes in parts as the reader drains it; httpd
 # closes while the last is posted. Every byte must still come, then the
 # end of the stream.
 sum_b=$(in_guest 60 "head -c 8388608 /dev/urandom >/tmp/www/b && sha256sum </tmp/www/b" | cut -d' ' -f1)
-got=$(timeout 120 python3 -c '
-import hashlib, socket, time
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-s.connect(("10.77.0.2", 80))
-s.sendall(b"GET /b HTTP/1.0\r\n\r\n")
-time.sleep(3)
-d = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    d += b
-print(hashlib.sha256(d.split(b"\r\n\r\n", 1)[1]).hexdigest())')
+got=$(guest_get b slow)
 echo "# test host got $got, guest has $sum_b"
 check "a slow reader gets all 8 MiB the guest sent without waiting, then its close (SHA-256 equal)" \
 	sh -c '[ -n "$1" ] && [ "$1" = "$2" ]' _ "$got" "$sum_b"
